@@ -1,0 +1,1 @@
+"""The data layer: schema, import, storage and analysis. It never imports Dash."""

@@ -1,0 +1,132 @@
+"""The data commands of `border-dashboard`: `import` and `summary`. No Dash here."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from data import analysis, store
+from data.importers import load_crosswalk, read_source_file, _normal
+from data.schema import DEFAULT_SOURCE, SOURCES, DataImportError, Encounters as E
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    importer = commands.add_parser("import", help="rebuild the dataset from official files")
+    importer.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    importer.add_argument("--data-dir", type=Path, default=store.DATASET_DIR)
+    importer.set_defaults(handler=run_import)
+
+    summary = commands.add_parser("summary", help="the story's numbers for a selection")
+    summary.add_argument("--nationality", action="append", metavar="NAME")
+    summary.add_argument("--region", default=analysis.DEFAULT_REGION)
+    summary.add_argument("--component")
+    summary.add_argument("--from", dest="start", default=analysis.DEFAULT_START, metavar="YYYY-MM")
+    summary.add_argument("--to", dest="end", default=analysis.DEFAULT_END, metavar="YYYY-MM")
+    summary.add_argument("--basis", choices=analysis.BASES, default="calendar")
+    summary.add_argument("--rise", metavar="YEAR:YEAR")
+    summary.add_argument("--source", default=DEFAULT_SOURCE, choices=list(SOURCES))
+    summary.add_argument("--data-dir", type=Path, default=store.DATASET_DIR)
+    summary.add_argument("--json", action="store_true", help="print one JSON object")
+    summary.set_defaults(handler=run_summary)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Read and validate every file first; write only when all of them are good."""
+    try:
+        imported = [read_source_file(path) for path in args.files]
+    except DataImportError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    names = [source.name for source in imported]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        print(f"error: several files of source {repeated[0]}; import one at a time", file=sys.stderr)
+        return 1
+    for source, path in zip(imported, store.save(imported, args.data_dir)[::2]):
+        months = source.table[E.month]
+        print(
+            f"{source.name}: {len(source.table):,} rows, {months.min():%Y-%m} to {months.max():%Y-%m} "
+            f"from {source.file.name} -> {path}"
+        )
+    return 0
+
+
+def selection_from_args(args: argparse.Namespace, table) -> analysis.Selection:
+    """Resolve typed names (any case, display name or official spelling) against the source."""
+    crosswalk = load_crosswalk()
+    nationalities = []
+    for name in args.nationality or list(analysis.DEFAULT_NATIONALITIES):
+        name = crosswalk.get(_normal(name), name)
+        nationalities.append(analysis.resolve(name, analysis.choices(table, E.nationality), "nationality"))
+    region = analysis.resolve(args.region, analysis.choices(table, E.region), "region")
+    filters = ()
+    if args.component:
+        component = analysis.resolve(args.component, analysis.choices(table, E.component), "component")
+        filters = ((E.component, component),)
+    return analysis.Selection(
+        nationalities=tuple(dict.fromkeys(nationalities)),
+        region=region,
+        start=args.start,
+        end=args.end,
+        basis=args.basis,
+        filters=filters,
+    )
+
+
+def _rise_years(text: str | None) -> tuple[int, int] | None:
+    if text is None:
+        return None
+    try:
+        first, second = (int(part) for part in text.split(":"))
+    except ValueError:
+        raise ValueError(f"--rise {text!r} is not written YEAR:YEAR") from None
+    return first, second
+
+
+def run_summary(args: argparse.Namespace) -> int:
+    try:
+        dataset = store.load(args.data_dir)
+        if args.source not in dataset.tables:
+            raise ValueError(f"source {args.source} is not in {args.data_dir}; have {dataset.sources}")
+        table = dataset.tables[args.source]
+        selection = selection_from_args(args, table)
+        result = analysis.summary(table, selection, _rise_years(args.rise))
+    except (ValueError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    record = dataset.provenance[args.source]
+    result = {
+        "selection": result["selection"],
+        "source": {
+            "name": args.source,
+            "title": record["title"],
+            "publisher": record["publisher"],
+            "release": record["release"],
+            "rounding": record["rounding"],
+        },
+        **{key: value for key, value in result.items() if key != "selection"},
+    }
+    print(json.dumps(result) if args.json else format_summary(result))
+    return 0
+
+
+def format_summary(result: dict) -> str:
+    """The summary as a short readable table."""
+    chosen, source = result["selection"], result["source"]
+    lines = [
+        f"{', '.join(chosen['nationalities'])} - {chosen['region']} - {chosen['from']} to {chosen['to']}",
+        f"{source['publisher']}, {source['title']}, {source['release']}. {source['rounding']}".strip(),
+        "",
+        f"{'year' if chosen['basis'] == 'calendar' else 'fiscal year':<12}{'encounters':>12}{'months':>8}",
+    ]
+    for row in result["yearly"]:
+        label = analysis.year_label(row["year"], chosen["basis"])
+        lines.append(f"{label:<12}{row['encounters']:>12,}{row['months']:>8}")
+    if result["rise"] and result["rise"]["ratio"] is not None:
+        rise = result["rise"]
+        lines.append(f"\nrise {rise['from']} -> {rise['to']}: x{rise['ratio']:.1f}")
+    if result["peak"]:
+        lines.append(f"peak: {result['peak']['month']} with {result['peak']['encounters']:,}")
+    return "\n".join(lines)

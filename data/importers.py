@@ -1,0 +1,359 @@
+"""Raw official file -> tidy table (one per source), validated against the schema.
+
+Each reader loads one published shape, renames strictly, converts fiscal months to calendar months and
+maps every citizenship spelling through the one crosswalk. Nothing here writes to disk.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from data.schema import ALL, NOT_APPLICABLE, SOURCES, DataImportError, Encounters as E
+
+CROSSWALK_FILE = Path(__file__).with_name("nationalities.csv")
+MAX_INPUT_BYTES = 50 * 1024 * 1024
+FISCAL_YEAR_RANGE = (1990, 2100)
+MONTH_ABBREVIATIONS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+BORDER_PATROL = "U.S. Border Patrol"
+
+# The OHSS sheets that are read, and which dimensions each one breaks out (the rest are its totals).
+OHSS_SHEETS = {
+    "Monthly Count": (),
+    "Monthly Region": ("Region",),
+    "Monthly Citizenship": ("Citizenship",),
+    "Monthly Rgn and Citp": ("Region", "Citizenship"),
+    "Monthly Sector": ("Sector",),
+    "Monthly Rgn and Sector": ("Region", "Sector"),
+    "Monthly Family Status": ("Family Status",),
+    "Monthly Rgn and Fam Status": ("Region", "Family Status"),
+}
+OHSS_DIMENSION_COLUMNS = {
+    "Region": E.region,
+    "Citizenship": E.citizenship,
+    "Sector": E.sector,
+    "Family Status": E.demographic,
+}
+
+# Headers of the two CBP shapes, in their published form; snake_case copies are accepted too.
+CBP_SWB_COLUMNS = {
+    "Fiscal Year": E.fiscal_year,
+    "Month Grouping": None,
+    "Month (abbv)": E.month,
+    "Component": E.component,
+    "Demographic": E.demographic,
+    "Citizenship Grouping": E.citizenship,
+    "Title of Authority": E.title_of_authority,
+    "Encounter Type": E.encounter_type,
+    "Encounter Count": E.encounters,
+}
+CBP_NATIONWIDE_COLUMNS = {
+    "Fiscal Year": E.fiscal_year,
+    "Month Grouping": None,
+    "Month (abbv)": E.month,
+    "Component": E.component,
+    "Land Border Region": E.region,
+    "Area of Responsibility": E.area_of_responsibility,
+    "AOR (Abbv)": None,
+    "Demographic": E.demographic,
+    "Citizenship": E.citizenship,
+    "Title of Authority": E.title_of_authority,
+    "Encounter Type": E.encounter_type,
+    "Encounter Count": E.encounters,
+}
+
+
+@dataclass(frozen=True)
+class ImportedSource:
+    """A validated tidy table with the facts its provenance record needs."""
+
+    name: str
+    table: pd.DataFrame
+    file: Path
+    sha256: str
+    rows_read: int
+
+
+def snake_case(header: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", header.strip().lower()).strip("_")
+
+
+def fiscal_to_calendar(fiscal_year: pd.Series, fiscal_month: pd.Series) -> pd.Series:
+    """FY N month 1 is October of N-1; month 12 is September of N."""
+    calendar_month = (fiscal_month + 8) % 12 + 1
+    calendar_year = fiscal_year - (calendar_month >= 10).astype(int)
+    return pd.to_datetime(
+        {"year": calendar_year, "month": calendar_month, "day": 1}
+    ).astype("datetime64[s]")
+
+
+def _normal(spelling: str) -> str:
+    return " ".join(str(spelling).split()).casefold()
+
+
+def load_crosswalk(path: Path = CROSSWALK_FILE) -> dict[str, str]:
+    """Spelling (case- and space-insensitive) -> display name; every display name maps to itself."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    mapping = {_normal(name): name for name in table["nationality"]}
+    mapping.update({_normal(s): n for s, n in zip(table["spelling"], table["nationality"])})
+    return mapping
+
+
+def map_nationalities(spellings: pd.Series, *, file: str, column: str, row_offset: int) -> pd.Series:
+    """Map spellings to display names; an unmapped one is an error that says which file to edit."""
+    crosswalk = load_crosswalk()
+    normal = spellings.map(_normal)
+    mapped = normal.map(crosswalk)
+    unmapped = mapped.isna()
+    if unmapped.any():
+        position = int(unmapped.to_numpy().nonzero()[0][0])
+        raise DataImportError(
+            file,
+            f"unmapped nationality {spellings.iloc[position]!r}; add it to {CROSSWALK_FILE}",
+            row=position + row_offset,
+            column=column,
+        )
+    return mapped
+
+
+def _whole_numbers(values: pd.Series, *, file: str, column: str, row_offset: int) -> pd.Series:
+    """Counts as int64; text, fractions, blanks and negatives are errors naming the first bad cell."""
+    text = values.astype(str).str.strip().str.replace(",", "", regex=False)
+    numbers = pd.to_numeric(text, errors="coerce")
+    bad = numbers.isna() | (numbers % 1 != 0) | (numbers < 0)
+    if bad.any():
+        position = int(bad.to_numpy().nonzero()[0][0])
+        raise DataImportError(
+            file,
+            f"{values.iloc[position]!r} is not a whole, non-negative count",
+            row=position + row_offset,
+            column=column,
+        )
+    return numbers.astype("int64")
+
+
+def _fiscal_years(values: pd.Series, *, file: str, column: str, row_offset: int) -> pd.Series:
+    """`2024` or `2025 (FYTD)` -> 2024, 2025; anything else, or out of range, is an error."""
+    text = values.astype(str).str.strip()
+    digits = text.str.extract(r"^(\d{4})(?:\.0)?(?:\s*\(FYTD\))?$", expand=False)
+    years = pd.to_numeric(digits, errors="coerce")
+    low, high = FISCAL_YEAR_RANGE
+    bad = years.isna() | (years < low) | (years > high)
+    if bad.any():
+        position = int(bad.to_numpy().nonzero()[0][0])
+        raise DataImportError(
+            file,
+            f"fiscal year {values.iloc[position]!r} is not a year between {low} and {high}",
+            row=position + row_offset,
+            column=column,
+        )
+    return years.astype("int64")
+
+
+def _check_size(path: Path) -> None:
+    if not path.is_file():
+        raise DataImportError(str(path), "no such file")
+    size = path.stat().st_size
+    if size == 0:
+        raise DataImportError(str(path), "the file is empty")
+    if size > MAX_INPUT_BYTES:
+        raise DataImportError(str(path), f"{size:,} bytes is over the {MAX_INPUT_BYTES:,}-byte limit")
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- OHSS workbook --------------------------------------------------------------------------------
+
+
+def read_ohss_workbook(path: Path) -> ImportedSource:
+    """The OHSS KHSM 'CBP Encounters - USBP' workbook: eight monthly sheets into one tidy table."""
+    path = Path(path)
+    _check_size(path)
+    try:
+        sheets = pd.read_excel(
+            path, sheet_name=None, engine="calamine", dtype=object, keep_default_na=False, na_values=[]
+        )
+    except Exception as error:  # calamine raises its own types for zip, xml and format errors
+        raise DataImportError(str(path), f"not a readable Excel workbook ({error})") from None
+    parts, rows_read = [], 0
+    for sheet, broken_out in OHSS_SHEETS.items():
+        if sheet not in sheets:
+            raise DataImportError(f"{path} [{sheet}]", "sheet missing from the workbook")
+        parts.append(_ohss_sheet(sheets[sheet], broken_out, file=f"{path} [{sheet}]"))
+        rows_read += len(sheets[sheet])
+    table = pd.concat(parts, ignore_index=True)
+    table = E.validate(table, file=str(path))
+    return ImportedSource("ohss-usbp", _canonical(table), path, sha256_of(path), rows_read)
+
+
+def _ohss_sheet(sheet: pd.DataFrame, broken_out: tuple[str, ...], *, file: str) -> pd.DataFrame:
+    headers = {" ".join(str(c).split()): c for c in sheet.columns}  # 'Fiscal\nYear' -> 'Fiscal Year'
+    expected = ["Fiscal Year", "Month", *broken_out, "Quantity"]
+    for name in expected:
+        if name not in headers:
+            raise DataImportError(file, f"missing column {name!r} (found {list(headers)})")
+    unexpected = [h for h in headers if h not in expected]
+    if unexpected:
+        raise DataImportError(file, f"unexpected columns {unexpected}")
+    if sheet.empty:
+        raise DataImportError(file, "the sheet has a header but no rows")
+    frame = sheet.rename(columns={v: k for k, v in headers.items()})
+    offset = 2  # spreadsheet row of the first data row (row 1 is the header)
+    fiscal_year = _fiscal_years(frame["Fiscal Year"], file=file, column="Fiscal Year", row_offset=offset)
+    month_text = frame["Month"].astype(str).str.strip()
+    fiscal_month = pd.to_numeric(month_text.str.extract(r"^(\d{1,2})\s+[A-Za-z]+$", expand=False))
+    bad = fiscal_month.isna() | (fiscal_month < 1) | (fiscal_month > 12)
+    if bad.any():
+        position = int(bad.to_numpy().nonzero()[0][0])
+        raise DataImportError(
+            file, f"unknown month {frame['Month'].iloc[position]!r}", row=position + offset, column="Month"
+        )
+    out = pd.DataFrame(
+        {
+            E.source: "ohss-usbp",
+            E.month: fiscal_to_calendar(fiscal_year, fiscal_month.astype("int64")),
+            E.fiscal_year: fiscal_year,
+            E.region: ALL,
+            E.nationality: ALL,
+            E.citizenship: ALL,
+            E.component: BORDER_PATROL,
+            E.demographic: ALL,
+            E.title_of_authority: NOT_APPLICABLE,
+            E.encounter_type: NOT_APPLICABLE,
+            E.area_of_responsibility: NOT_APPLICABLE,
+            E.sector: ALL,
+            E.encounters: _whole_numbers(frame["Quantity"], file=file, column="Quantity", row_offset=offset),
+        }
+    )
+    for name in broken_out:
+        values = frame[name].astype(str).str.strip()
+        empty = frame[name].isna() | (values == "")
+        if empty.any():
+            position = int(empty.to_numpy().nonzero()[0][0])
+            raise DataImportError(file, "empty value", row=position + offset, column=name)
+        out[OHSS_DIMENSION_COLUMNS[name]] = values
+    if "Citizenship" in broken_out:
+        out[E.nationality] = map_nationalities(
+            out[E.citizenship], file=file, column="Citizenship", row_offset=offset
+        )
+    return out
+
+
+# --- CBP CSV files --------------------------------------------------------------------------------
+
+
+def read_cbp_csv(path: Path) -> ImportedSource:
+    """A CBP encounters CSV, either the Southwest Land Border or the Nationwide shape."""
+    path = Path(path)
+    _check_size(path)
+    file = str(path)
+    raw = path.read_bytes()
+    text = _decode(raw, file=file)
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
+        raise DataImportError(file, f"not a readable CSV ({' '.join(str(error).split())})") from None
+    headers = {snake_case(c): c for c in frame.columns}
+    if "citizenship_grouping" in headers:
+        name, columns = "cbp-swb", CBP_SWB_COLUMNS
+    elif "citizenship" in headers:
+        name, columns = "cbp-nationwide", CBP_NATIONWIDE_COLUMNS
+    else:
+        raise DataImportError(
+            file,
+            "not a CBP encounters file: no 'Citizenship Grouping' or 'Citizenship' column "
+            f"(found {list(frame.columns)[:6]}); is the delimiter a comma?",
+        )
+    wanted = {snake_case(published): published for published in columns}
+    missing = [published for key, published in wanted.items() if key not in headers]
+    if missing:
+        raise DataImportError(file, f"missing column {missing[0]!r}", column=missing[0])
+    unexpected = [headers[key] for key in headers if key not in wanted]
+    if unexpected:
+        raise DataImportError(file, f"unexpected column {unexpected[0]!r}", column=unexpected[0])
+    if frame.empty:
+        raise DataImportError(file, "the file has a header but no rows")
+    frame = frame.rename(columns={headers[key]: published for key, published in wanted.items()})
+    offset = 2  # line number of the first data row
+    fiscal_year = _fiscal_years(frame["Fiscal Year"], file=file, column="Fiscal Year", row_offset=offset)
+    abbreviation = frame["Month (abbv)"].str.strip().str.upper()
+    month_number = abbreviation.map({a: i + 1 for i, a in enumerate(MONTH_ABBREVIATIONS)})
+    if month_number.isna().any():
+        position = int(month_number.isna().to_numpy().nonzero()[0][0])
+        raise DataImportError(
+            file,
+            f"unknown month {frame['Month (abbv)'].iloc[position]!r}",
+            row=position + offset,
+            column="Month (abbv)",
+        )
+    month_number = month_number.astype("int64")
+    calendar_year = fiscal_year - (month_number >= 10).astype("int64")
+    out = pd.DataFrame(
+        {
+            E.source: name,
+            E.month: pd.to_datetime({"year": calendar_year, "month": month_number, "day": 1}).astype(
+                "datetime64[s]"
+            ),
+            E.fiscal_year: fiscal_year,
+            E.region: "Southwest Land Border",
+            E.area_of_responsibility: NOT_APPLICABLE,
+            E.sector: NOT_APPLICABLE,
+        }
+    )
+    for published, column in columns.items():
+        if column in (None, E.fiscal_year, E.month, E.encounters):
+            continue
+        values = frame[published].str.strip()
+        empty = values == ""
+        if empty.any():
+            position = int(empty.to_numpy().nonzero()[0][0])
+            raise DataImportError(file, "empty value", row=position + offset, column=published)
+        out[column] = values
+    citizenship_column = "Citizenship Grouping" if name == "cbp-swb" else "Citizenship"
+    out[E.nationality] = map_nationalities(
+        out[E.citizenship], file=file, column=citizenship_column, row_offset=offset
+    )
+    out[E.encounters] = _whole_numbers(
+        frame["Encounter Count"], file=file, column="Encounter Count", row_offset=offset
+    )
+    table = E.validate(out, file=file)
+    return ImportedSource(name, _canonical(table), path, hashlib.sha256(raw).hexdigest(), len(frame))
+
+
+def _decode(raw: bytes, *, file: str) -> str:
+    """UTF-8 (with or without a byte-order mark), UTF-16 with a BOM, or Latin-1 as a last resort."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    if b"\x00" in raw[:4096]:
+        raise DataImportError(file, "binary content, not a CSV text file")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def read_source_file(path: Path) -> ImportedSource:
+    """Dispatch on the file's content: a zip (xlsx) workbook or a CSV."""
+    path = Path(path)
+    _check_size(path)
+    with path.open("rb") as handle:
+        magic = handle.read(4)
+    if magic == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xls"):
+        return read_ohss_workbook(path)
+    return read_cbp_csv(path)
+
+
+def _canonical(table: pd.DataFrame) -> pd.DataFrame:
+    """Rows in key order, so that the same input always gives the same bytes."""
+    return table.sort_values(list(E.KEY), kind="stable", ignore_index=True)
+
+
+__all__ = ["ImportedSource", "SOURCES", "read_cbp_csv", "read_ohss_workbook", "read_source_file"]

@@ -1,0 +1,121 @@
+"""Tidy table <-> the shipped dataset on disk, with one provenance record per source.
+
+Layout of a dataset directory: ``<source>.csv.gz`` (the tidy table) and ``<source>.provenance.json``.
+Writes go to a temporary file that is then renamed over the old one, so a failed or interrupted import
+leaves the dataset in place exactly as it was.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from data.importers import ImportedSource
+from data.schema import SOURCES, Encounters as E
+
+DATASET_DIR = Path(__file__).with_name("dataset")
+
+# Release labels of the official files we know by content; any other file is labelled by its data range.
+KNOWN_RELEASES = {
+    "cb9723f7503c2ddc63952ab694e06f21f65e249fcf26964db31968e5099c084f": "November 2024 release",
+    "644a70518bea08884f29483c4aa6aee5fcceadc85a0bd8f09043fa6d356fedc4": "FY22-FY25 (FYTD) release of August 2025",
+}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """All imported sources: tidy tables and their provenance records, keyed by source name."""
+
+    tables: dict[str, pd.DataFrame]
+    provenance: dict[str, dict]
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted(self.tables, key=lambda name: (list(SOURCES).index(name), name))
+
+    def source_line(self, source: str) -> str:
+        return SOURCES[source].source_line(self.provenance[source]["release"])
+
+
+def provenance_record(imported: ImportedSource) -> dict:
+    info = SOURCES[imported.name]
+    months = imported.table[E.month]
+    return {
+        "source": info.name,
+        "title": info.title,
+        "publisher": info.publisher,
+        "page": info.page,
+        "release": KNOWN_RELEASES.get(
+            imported.sha256, f"release with data from {months.min():%B %Y} to {months.max():%B %Y}"
+        ),
+        "input_file": imported.file.name,
+        "input_sha256": imported.sha256,
+        "input_rows": imported.rows_read,
+        "rows": len(imported.table),
+        "first_month": f"{months.min():%Y-%m}",
+        "last_month": f"{months.max():%Y-%m}",
+        "rounding": info.rounding,
+        "licence": "U.S. Government work, public domain",
+    }
+
+
+def _atomic_write(path: Path, write) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(handle)
+    try:
+        write(temporary)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _write_gzipped_csv(table: pd.DataFrame, path: str) -> None:
+    """No name and no time in the gzip header, so the same table always gives the same bytes."""
+    text = table.to_csv(index=False, lineterminator="\n").encode()
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as packed:
+        packed.write(text)
+
+
+def save(imported: list[ImportedSource], data_dir: Path = DATASET_DIR) -> list[Path]:
+    """Write each source's table and provenance; everything is validated before the first write."""
+    data_dir = Path(data_dir)
+    written = []
+    for source in imported:
+        table = source.table.copy()
+        table[E.month] = table[E.month].dt.strftime("%Y-%m")
+        table_path = data_dir / f"{source.name}.csv.gz"
+        _atomic_write(table_path, lambda tmp, t=table: _write_gzipped_csv(t, tmp))
+        record = json.dumps(provenance_record(source), indent=2) + "\n"
+        record_path = data_dir / f"{source.name}.provenance.json"
+        _atomic_write(record_path, lambda tmp, text=record: Path(tmp).write_text(text))
+        written += [table_path, record_path]
+    return written
+
+
+def load(data_dir: Path = DATASET_DIR) -> Dataset:
+    """Read every source present in a dataset directory."""
+    data_dir = Path(data_dir)
+    tables, provenance = {}, {}
+    for record_path in sorted(data_dir.glob("*.provenance.json")):
+        name = record_path.name.removesuffix(".provenance.json")
+        table_path = data_dir / f"{name}.csv.gz"
+        if name not in SOURCES or not table_path.exists():
+            continue
+        table = pd.read_csv(table_path, dtype=str, keep_default_na=False)
+        table[E.month] = pd.to_datetime(table[E.month], format="%Y-%m").astype("datetime64[s]")
+        table[E.fiscal_year] = table[E.fiscal_year].astype("int64")
+        table[E.encounters] = table[E.encounters].astype("int64")
+        tables[name] = E.validate(table, file=str(table_path))
+        provenance[name] = json.loads(record_path.read_text())
+    if not tables:
+        raise FileNotFoundError(f"no dataset in {data_dir}; run `border-dashboard import FILE...`")
+    return Dataset(tables, provenance)

@@ -1,0 +1,131 @@
+"""The analysis API on the shipped dataset: the story's numbers, and any other selection."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from data import analysis
+from data.analysis import Selection
+from data.schema import ALL, Encounters as E
+
+
+@pytest.fixture(scope="module")
+def ohss_table(dataset):
+    return dataset.tables["ohss-usbp"]
+
+
+def test_the_story_holds_on_calendar_years(ohss_table):
+    series = analysis.monthly_series(ohss_table, Selection())
+    yearly = analysis.yearly_totals(series, "calendar").set_index("year")
+    assert yearly.loc[2023, "encounters"] == 37_160  # "more than 37,000 ... in 2023"
+    assert yearly.loc[2022, "encounters"] == 3_600
+    assert analysis.rise(yearly.reset_index(), 2022, 2023) == pytest.approx(10.32, abs=0.01)
+    top = analysis.peak(analysis.combined(series))
+    assert (f"{top['month']:%Y-%m}", top["encounters"]) == ("2023-12", 5_950)
+    early_2024 = series[(series[E.month] >= "2024-01-01") & (series[E.month] <= "2024-03-01")]
+    assert (early_2024[E.encounters] < top["encounters"]).all()  # "fell in the first months of 2024"
+
+
+def test_partial_year_is_counted_as_such(ohss_table):
+    yearly = analysis.yearly_totals(analysis.monthly_series(ohss_table, Selection()), "calendar")
+    assert yearly.set_index("year")["months"].to_dict() == {2022: 12, 2023: 12, 2024: 11}
+
+
+def test_tenfold_does_not_hold_on_fiscal_years(ohss_table):
+    selection = Selection(basis="fiscal")
+    yearly = analysis.yearly_totals(analysis.monthly_series(ohss_table, selection), "fiscal")
+    by_year = yearly.set_index("year")
+    assert by_year.loc[2023, "encounters"] == 24_050
+    assert by_year.loc[2022, "months"] == 9  # the window starts in January, FY2022 began in October
+    assert analysis.rise(yearly, 2023, 2024) == pytest.approx(37_830 / 24_050)
+
+
+def test_all_regions_comes_from_the_citizenship_sheet_not_from_adding_regions(ohss_table):
+    whole = analysis.monthly_series(ohss_table, Selection(region=ALL))
+    assert whole[E.encounters].sum() == 3_610 + 37_280 + 25_130
+    rows = ohss_table[(ohss_table[E.nationality] == "China") & (ohss_table[E.region] == ALL)]
+    assert set(rows[E.sector]) == {ALL}
+
+
+def test_all_nationalities_comes_from_the_region_sheet(ohss_table):
+    selection = Selection(nationalities=(ALL,), start="2023-12", end="2023-12")
+    total = analysis.monthly_series(ohss_table, selection)[E.encounters].sum()
+    published = ohss_table[
+        (ohss_table[E.month] == "2023-12-01")
+        & (ohss_table[E.region] == "Southwest Land Border")
+        & (ohss_table[E.nationality] == ALL)
+        & (ohss_table[E.demographic] == ALL)
+        & (ohss_table[E.sector] == ALL)
+    ][E.encounters]
+    assert len(published) == 1 and total == published.iloc[0]
+
+
+def test_several_nationalities_are_kept_apart_and_added_for_the_total(ohss_table):
+    selection = Selection(nationalities=("China", "India"))
+    series = analysis.monthly_series(ohss_table, selection)
+    assert list(series[E.nationality].unique()) == ["China", "India"]
+    china = analysis.monthly_series(ohss_table, Selection())[E.encounters].sum()
+    india = analysis.monthly_series(ohss_table, Selection(nationalities=("India",)))[E.encounters].sum()
+    assert analysis.combined(series)[E.encounters].sum() == china + india
+
+
+def test_share_and_top_nationalities(ohss_table):
+    share = analysis.share_of_region(ohss_table, Selection())
+    assert 0.005 < share < 0.03
+    top = analysis.top_nationalities(ohss_table, Selection(), n=5)
+    assert top.iloc[0][E.nationality] == "Mexico"
+    assert len(top) == 5 and top[E.encounters].is_monotonic_decreasing
+
+
+def test_window_outside_the_data_is_empty_not_an_error(ohss_table):
+    selection = Selection(start="2030-01", end="2030-12")
+    series = analysis.monthly_series(ohss_table, selection)
+    assert series.empty
+    assert analysis.peak(analysis.combined(series)) is None
+    assert analysis.rise(analysis.yearly_totals(series, "calendar"), 2030, 2031) is None
+
+
+def test_cbp_source_sums_its_unrounded_rows(dataset):
+    table = dataset.tables["cbp-swb"]
+    selection = Selection(nationalities=("Mexico",), start="2023-12", end="2023-12")
+    expected = table[(table[E.nationality] == "Mexico") & (table[E.month] == "2023-12-01")][E.encounters].sum()
+    assert analysis.monthly_series(table, selection)[E.encounters].sum() == expected
+    patrol = selection.with_(filters=((E.component, "U.S. Border Patrol"),))
+    assert 0 < analysis.monthly_series(table, patrol)[E.encounters].sum() < expected
+
+
+def test_a_nationality_the_source_does_not_break_out_is_zero(dataset):
+    series = analysis.monthly_series(dataset.tables["cbp-swb"], Selection())
+    assert series[E.encounters].sum() == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "what", "expected"),
+    [("china", "nationality", "China"), ("southwest", "region", "Southwest Land Border"),
+     ("border patrol", "component", "U.S. Border Patrol"), ("all", "region", ALL)],
+)
+def test_names_resolve_case_insensitively(dataset, typed, what, expected):
+    column = {"nationality": E.nationality, "region": E.region, "component": E.component}[what]
+    assert analysis.resolve(typed, analysis.choices(dataset.tables["ohss-usbp"], column), what) == expected
+
+
+def test_unknown_name_suggests_close_ones(dataset):
+    with pytest.raises(analysis.UnknownNameError, match="did you mean.*China"):
+        analysis.resolve("chna", analysis.choices(dataset.tables["ohss-usbp"], E.nationality), "nationality")
+
+
+def test_selection_rejects_bad_windows():
+    with pytest.raises(ValueError, match="YYYY-MM"):
+        Selection(start="2023-13")
+    with pytest.raises(ValueError, match="after it ends"):
+        Selection(start="2024-01", end="2023-01")
+
+
+def test_summary_object(ohss_table):
+    result = analysis.summary(ohss_table, Selection(), rise_years=(2023, 2024))
+    assert result["rise"] == {"from": 2023, "to": 2024, "ratio": round(25_000 / 37_160, 3)}
+    assert result["peak"] == {"month": "2023-12", "encounters": 5_950}
+    assert result["monthly"][0] == {"month": "2022-01", "encounters": 80}
+    assert len(result["monthly"]) == 35
+    assert pd.Series([m["encounters"] for m in result["monthly"]]).sum() == 3_600 + 37_160 + 25_000
