@@ -199,8 +199,13 @@ def share_of_region(table: pd.DataFrame, selection: Selection) -> float | None:
     return int(monthly_series(table, selection)[E.encounters].sum()) / total
 
 
-def top_nationalities(table: pd.DataFrame, selection: Selection, n: int = 10) -> pd.DataFrame:
-    """The n nationalities with most encounters in the window (region and filters applied)."""
+def top_nationalities(
+    table: pd.DataFrame, selection: Selection, n: int = 10, *, include: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """The n nationalities with most encounters in the window (region and filters applied), with rank.
+
+    Nationalities in ``include`` are kept with their rank even when they fall outside the first n.
+    """
     start, end = selection.window
     months = table[E.month].to_numpy()
     mask = (months >= start.to_datetime64()) & (months <= end.to_datetime64())
@@ -208,15 +213,21 @@ def top_nationalities(table: pd.DataFrame, selection: Selection, n: int = 10) ->
     chosen = dict(selection.filters)
     for column in FILTER_DIMENSIONS:
         mask &= _match(table, column, chosen.get(column, ALL))
+    for column in (E.title_of_authority, E.encounter_type):
+        mask &= _match(table, column, ALL)
     mask &= table[E.nationality].to_numpy() != ALL
     ranked = (
         table[mask]
         .groupby(E.nationality)[E.encounters]
         .sum()
         .sort_values(ascending=False, kind="stable")
-        .head(n)
+        .rename_axis(E.nationality)
+        .reset_index()
     )
-    return ranked.rename_axis(E.nationality).reset_index()
+    ranked = ranked[ranked[E.encounters] > 0]
+    ranked.insert(0, "rank", range(1, len(ranked) + 1))
+    keep = (ranked["rank"] <= n) | ranked[E.nationality].isin(include)
+    return ranked[keep].reset_index(drop=True)
 
 
 # --- names ----------------------------------------------------------------------------------------
@@ -285,3 +296,14 @@ def summary(table: pd.DataFrame, selection: Selection, rise_years: tuple[int, in
 
 def _rounded(ratio: float | None) -> float | None:
     return None if ratio is None else round(ratio, 3)
+
+
+def filterable(table: pd.DataFrame, column: str) -> list[str]:
+    """Values of a dimension a reader can usefully filter a nationality by (empty: hide the filter).
+
+    A dimension the source does not cross with nationality (OHSS sectors and family status) is left out,
+    since every nationality would show nothing under it.
+    """
+    crossed = table.loc[table[E.nationality] != ALL, column]
+    values = sorted(v for v in crossed.unique() if v not in (ALL, ""))
+    return values if len(values) >= 2 else []

@@ -119,6 +119,7 @@ class SourceInfo:
     publisher: str
     page: str
     rounding: str
+    label: str  # short, for a dropdown
 
     def source_line(self, release: str) -> str:
         line = f"Source: {self.publisher}, {self.title}, {release}."
@@ -134,6 +135,7 @@ SOURCES = {
             publisher="DHS Office of Homeland Security Statistics",
             page="https://ohss.dhs.gov/khsm/cbp-encounters",
             rounding="Figures rounded to the nearest 10.",
+            label="DHS OHSS: Border Patrol, all regions",
         ),
         SourceInfo(
             name="cbp-swb",
@@ -141,6 +143,7 @@ SOURCES = {
             publisher="U.S. Customs and Border Protection",
             page="https://www.cbp.gov/document/stats/southwest-land-border-encounters",
             rounding="",
+            label="CBP: Southwest border, both components",
         ),
         SourceInfo(
             name="cbp-nationwide",
@@ -148,6 +151,7 @@ SOURCES = {
             publisher="U.S. Customs and Border Protection",
             page="https://www.cbp.gov/document/stats/nationwide-encounters",
             rounding="",
+            label="CBP: Nationwide encounters",
         ),
     )
 }

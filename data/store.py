@@ -28,7 +28,7 @@ KNOWN_RELEASES = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Dataset:
     """All imported sources: tidy tables and their provenance records, keyed by source name."""
 

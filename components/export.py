@@ -1,0 +1,69 @@
+"""Downloads: the data behind a view as CSV, and a chart as a PNG, SVG or PDF image."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.view import View
+from data import analysis
+from data.schema import ALL_NATIONALITIES, Encounters as E
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE = 1000, 520, 2
+
+
+def neutralize(value):
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def data_frame(view: View) -> pd.DataFrame:
+    """Exactly the rows and totals the view shows: monthly counts, yearly totals, the region's totals."""
+    basis = view.state.basis
+    monthly = view.series.assign(
+        measure="monthly",
+        period=view.series[E.month].dt.strftime("%Y-%m"),
+        months=1,
+    )
+    yearly = view.yearly.assign(
+        measure=f"{basis} year total",
+        period=[analysis.year_label(y, basis) for y in view.yearly["year"]],
+    )
+    region = view.region_yearly.assign(
+        **{E.nationality: ALL_NATIONALITIES},
+        measure=f"{basis} year total",
+        period=[analysis.year_label(y, basis) for y in view.region_yearly["year"]],
+    )
+    columns = [E.nationality, "measure", "period", E.encounters, "months"]
+    frame = pd.concat([monthly[columns], yearly[columns], region[columns]], ignore_index=True)
+    return frame.map(neutralize)
+
+
+def csv_text(view: View, provenance: dict) -> str:
+    """The CSV, with the source and the selection in header comments."""
+    state = view.state
+    filters = "; ".join(f"{E.LABELS.get(c, c)}={v}" for c, v in state.filters)
+    header = [
+        "# U.S. border encounters: the data behind the dashboard view",
+        f"# {view.source_line}",
+        f"# Page: {provenance['page']}; input file {provenance['input_file']} (sha256 {provenance['input_sha256']})",
+        f"# Selection: nationality={', '.join(state.nationalities) or 'none'}; "
+        f"region={analysis.display(state.region, E.region)}; months={state.start} to {state.end}; "
+        f"basis={state.basis}" + (f"; {filters}" if filters else ""),
+        "# 'months' counts the months of each period inside the window and the data.",
+    ]
+    body = io.StringIO()
+    data_frame(view).to_csv(body, index=False, lineterminator="\n")
+    return "\n".join(header) + "\n" + body.getvalue()
+
+
+def image_bytes(figure: go.Figure, fmt: str) -> bytes:
+    """Render through Kaleido (the machine's Chromium): title and source line are part of the figure."""
+    if fmt not in ("png", "svg", "pdf"):
+        raise ValueError(f"unknown image format {fmt!r}")
+    return figure.to_image(format=fmt, width=IMAGE_WIDTH, height=IMAGE_HEIGHT, scale=IMAGE_SCALE)

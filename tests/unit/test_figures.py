@@ -1,0 +1,123 @@
+"""Figure functions called directly on the real data: the right traces, numbers, labels and citations."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from components import charts, figures, ids
+from components.state import ViewState
+from components.view import ViewBuilder
+from data.schema import Encounters as E
+
+
+@pytest.fixture(scope="module")
+def builder(dataset):
+    return ViewBuilder(dataset)
+
+
+@pytest.fixture(scope="module")
+def story(builder):
+    return builder.build(ViewState())
+
+
+def _annotations(figure) -> str:
+    return " ".join(a.text or "" for a in figure.layout.annotations)
+
+
+def test_trend_draws_the_monthly_series_with_events_and_peak(story):
+    figure = figures.trend_figure(story.series, title="t", source_line="Source: x", events=story.events, peak=story.peak)
+    china = figure.data[0]
+    assert china.name == "China" and len(china.x) == 35 and list(china.y[:3]) == [80, 40, 70]
+    events = figure.data[1]
+    assert len(events.x) == 4 and "Shenyang" in str(events.customdata)
+    assert "Associated Press" in str(events.customdata)
+    assert "Peak 5,950" in _annotations(figure)
+    assert len(figure.layout.shapes) == 4
+
+
+def test_rise_writes_the_ratio_and_marks_partial_years(story):
+    figure = figures.rise_figure(
+        story.yearly, basis="calendar", title="t", source_line="s", rise_years=story.rise_years, ratios=story.rise
+    )
+    bars = figure.data[0]
+    assert list(bars.x) == ["2022", "2023", "2024 (11 mo.)"] and list(bars.y) == [3_600, 37_160, 25_000]
+    assert "x10.3" in _annotations(figure)
+    assert "Rise 2022 to 2023: China x10.3" in figure.layout.title.subtitle.text
+
+
+def test_fiscal_basis_is_labelled(builder):
+    view = builder.build(ViewState(basis="fiscal"))
+    figure = charts.build_charts(view)[ids.RISE]
+    assert list(figure.data[0].x)[:2] == ["FY2022 (9 mo.)", "FY2023"]
+    assert "fiscal" in figure.layout.title.text and "Fiscal" in figure.layout.xaxis.title.text
+
+
+def test_peak_heatmap_boxes_the_peak_cell(story):
+    figure = figures.peak_figure(story.monthly, basis="calendar", title="t", source_line="s", peak=story.peak)
+    heat = figure.data[0]
+    assert list(heat.y) == ["2022", "2023", "2024"] and heat.x[11] == "Dec"
+    assert heat.z[1][11] == 5_950
+    box = figure.layout.shapes[0]
+    assert (box.x0, box.x1, box.y0, box.y1) == (10.5, 11.5, 0.5, 1.5)
+    assert "5,950 in December 2023" in figure.layout.title.subtitle.text
+
+
+def test_peak_heatmap_on_fiscal_years_starts_in_october(builder):
+    view = builder.build(ViewState(basis="fiscal"))
+    heat = figures.peak_figure(view.monthly, basis="fiscal", title="t", source_line="s", peak=view.peak).data[0]
+    assert heat.x[0] == "Oct" and list(heat.y) == ["FY2022", "FY2023", "FY2024", "FY2025"]
+    assert heat.z[2][2] == 5_950  # December 2023 is in FY2024
+
+
+def test_top_keeps_the_selected_nationality_with_its_rank(story):
+    figure = figures.top_figure(story.top, highlight=("China",), title="t", source_line="s")
+    labels = list(figure.data[0].y)
+    assert labels[-1] == "1. Mexico"
+    china = [label for label in labels if label.endswith("China")]
+    assert len(china) == 1 and int(china[0].split(".")[0]) > 10
+    assert figure.data[0].marker.color[labels.index(china[0])] == figures.PALETTE[0]
+
+
+def test_every_chart_cites_its_source(story):
+    for chart, figure in charts.build_charts(story).items():
+        text = _annotations(figure)
+        assert "Office of Homeland Security Statistics" in text and "rounded to the nearest 10" in text, chart
+
+
+def test_empty_selection_gives_a_clear_empty_state(builder):
+    view = builder.build(ViewState(nationalities=()))
+    built = charts.build_charts(view)
+    for chart in (ids.TREND, ids.RISE, ids.PEAK):
+        assert "Pick at least one nationality" in _annotations(built[chart])
+        assert built[chart].layout.xaxis.visible is False
+
+
+def test_window_without_data_says_what_the_source_covers(builder):
+    view = builder.build(ViewState(start="2030-01", end="2030-12"))
+    assert "covers October 1999 to November 2024" in _annotations(charts.build_charts(view)[ids.TREND])
+
+
+def test_several_nationalities_get_one_line_each(builder):
+    view = builder.build(ViewState(nationalities=("China", "India", "Ecuador")))
+    figure = charts.build_charts(view)[ids.TREND]
+    assert [t.name for t in figure.data[:3]] == ["China", "India", "Ecuador"]
+    assert len({t.line.color for t in figure.data[:3]}) == 3
+
+
+def test_file_names_say_what_the_chart_shows(story):
+    assert charts.file_stem(story, ids.TREND) == (
+        "border-encounters-trend-china-southwest-land-border-2022-01-to-2024-12"
+    )
+
+
+def test_empty_figure_hides_axes():
+    figure = figures.empty_figure("Nothing here", title="t", source_line="s")
+    assert figure.layout.xaxis.visible is False and "Nothing here" in _annotations(figure)
+
+
+def test_trend_on_a_minimal_frame():
+    frame = pd.DataFrame({E.nationality: ["X", "X"], E.month: pd.to_datetime(["2020-01-01", "2020-02-01"]),
+                          E.encounters: [1, 2]})
+    figure = figures.trend_figure(frame, title="t", source_line="s")
+    assert list(figure.data[0].y) == [1, 2]

@@ -1,0 +1,56 @@
+"""The composed view: headline numbers and the story sentence come from the numbers; CSV is safe."""
+
+from __future__ import annotations
+
+import pytest
+
+from components import export
+from components.state import ViewState
+from components.view import ViewBuilder, headline, sentence
+from data.schema import ALL
+
+
+@pytest.fixture(scope="module")
+def builder(dataset):
+    return ViewBuilder(dataset)
+
+
+def test_headline_names_the_basis_and_partial_years(builder):
+    view = builder.build(ViewState(rise=(2023, 2024)))
+    items = dict(headline(view))
+    assert items["2024 total (11 months)"] == "25,000"
+    assert items["Rise 2023 to 2024"] == "x0.7"
+    assert items["Change since peak (to Nov 2024)"] == "-86%"
+
+
+def test_sentence_for_several_nationalities_on_fiscal_years(builder):
+    text = sentence(builder.build(ViewState(nationalities=("China", "India"), basis="fiscal")))
+    assert "nationals of China and India" in text and "FY2023" in text
+    assert "FY2022 (9 months in the window)" in text
+
+
+def test_sentence_when_the_first_year_has_none(builder):
+    view = builder.build(ViewState(nationalities=("Saint Lucia",), region=ALL, start="2000-01", end="2024-12"))
+    text = sentence(view)
+    assert "against none recorded in calendar year 2000" in text
+    assert "peaked at 10 in December 2007" in text
+
+
+def test_cbp_sentence_names_the_agency(builder):
+    text = sentence(builder.build(ViewState(source="cbp-swb", nationalities=("Mexico",))))
+    assert text.startswith("CBP encountered") and "Southwest Land Border" in text
+
+
+def test_views_are_memoized_per_builder(builder):
+    assert builder.build(ViewState()) is builder.build(ViewState())
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+cmd", "-2+3", "@SUM(A1)"])
+def test_formula_cells_are_neutralized(value):
+    assert export.neutralize(value) == "'" + value
+    assert export.neutralize("Mexico") == "Mexico" and export.neutralize(5) == 5
+
+
+def test_image_format_is_checked():
+    with pytest.raises(ValueError, match="unknown image format"):
+        export.image_bytes(None, "gif")
