@@ -6,9 +6,10 @@
 from __future__ import annotations
 
 from dash import ALL as ALL_MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from components import charts, export, ids
-from components.layout import FILTERS, month_options, region_options
+from components.layout import FILTERS, nationality_options, region_options, year_options
 from components.state import ViewState, from_query, to_query
 from components.view import ViewBuilder, headline, sentence
 from data import analysis
@@ -17,6 +18,7 @@ from data.store import Dataset
 
 CONTROLS = (ids.SOURCE, ids.NATIONALITY, ids.REGION, ids.START, ids.END, ids.BASIS, ids.RISE_FROM, ids.RISE_TO,
             ids.EVENTS, ids.COMPONENT, ids.DEMOGRAPHIC, ids.AREA)
+OPTIONS = (ids.NATIONALITY, ids.REGION, ids.RISE_FROM, ids.RISE_TO, *FILTERS)  # months are fixed
 HIDDEN, SHOWN = {"display": "none"}, {}
 
 
@@ -76,12 +78,10 @@ def sync(dataset: Dataset, search: str | None, values: dict, triggered: str | No
             **filter_values,
         },
         "options": {
-            ids.NATIONALITY: analysis.choices(table, E.nationality),
-            ids.REGION: region_options(table),
-            ids.START: month_options(table, state),
-            ids.END: month_options(table, state),
-            ids.RISE_FROM: [{"label": analysis.year_label(y, state.basis), "value": int(y)} for y in years],
-            ids.RISE_TO: [{"label": analysis.year_label(y, state.basis), "value": int(y)} for y in years],
+            ids.NATIONALITY: nationality_options(dataset, table),
+            ids.REGION: region_options(dataset, table),
+            ids.RISE_FROM: year_options(dataset, state.basis),
+            ids.RISE_TO: year_options(dataset, state.basis),
             **filter_options,
         },
         "styles": filter_styles,
@@ -150,19 +150,21 @@ def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
         Output(ids.SELECTION, "data"),
         Output(ids.NOTICE, "children"),
         *[Output(c, "value") for c in CONTROLS],
-        *[Output(c, "options") for c in (ids.NATIONALITY, ids.REGION, ids.START, ids.END, ids.RISE_FROM,
-                                          ids.RISE_TO, *filter_ids)],
+        *[Output(c, "options") for c in OPTIONS],
         *[Output(ids.FILTER_WRAPPER.format(c), "style") for c in filter_ids],
         Input(ids.URL, "search"),
         *[Input(c, "value") for c in CONTROLS],
     )
     def sync_url_and_controls(search, *values):
-        result = sync(dataset, search, dict(zip(CONTROLS, values)), ctx.triggered_id)
+        values = dict(zip(CONTROLS, values))
+        if ctx.triggered_id in values and values[ctx.triggered_id] is None:
+            # A dropdown that cleared itself (Dash drops a value missing from its options) is not a choice.
+            raise PreventUpdate
+        result = sync(dataset, search, values, ctx.triggered_id)
         return (
             result["search"], result["store"], result["notice"],
             *[result["values"][c] for c in CONTROLS],
-            *[result["options"][c] for c in (ids.NATIONALITY, ids.REGION, ids.START, ids.END, ids.RISE_FROM,
-                                              ids.RISE_TO, *filter_ids)],
+            *[result["options"][c] for c in OPTIONS],
             *[result["styles"][c] for c in filter_ids],
         )
 

@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from components import ids
 from components.charts import CHART_NAMES
-from components.state import ViewState
+from components.state import ViewState, month_range
 from data import analysis
 from data.schema import ALL, ALL_REGIONS, SOURCES, Encounters as E
 from data.store import Dataset
@@ -22,17 +22,41 @@ CHART_HELP = {
 }
 
 
-def month_options(table: pd.DataFrame, state: ViewState) -> list[dict]:
-    """Every month the source covers (to the end of its last year), plus the window's own ends."""
-    first, last = analysis.coverage(table)
-    months = pd.date_range(first, pd.Timestamp(year=last.year, month=12, day=1), freq="MS")
-    values = sorted({f"{m:%Y-%m}" for m in months} | {state.start, state.end})
-    return [{"label": f"{pd.Timestamp(v):%b %Y} ({v})", "value": v} for v in values]
+def all_values(dataset: Dataset, column: str) -> list[str]:
+    """A dimension's values across every source, so a control's options never lose a chosen value.
+
+    (Dash's dropdown drops a value missing from its current options, even when the same update brings
+    the new options; so options stay the same set and those the source lacks are only disabled.)
+    """
+    return sorted({v for table in dataset.tables.values() for v in analysis.choices(table, column)})
 
 
-def region_options(table: pd.DataFrame) -> list[dict]:
+def month_options(dataset: Dataset) -> list[dict]:
+    first, last = month_range(dataset)
+    months = pd.date_range(first, last, freq="MS")
+    return [{"label": f"{m:%b %Y} ({m:%Y-%m})", "value": f"{m:%Y-%m}"} for m in months]
+
+
+def year_options(dataset: Dataset, basis: str) -> list[dict]:
+    first, last = month_range(dataset)
+    years = range(int(first[:4]), int(last[:4]) + 2)
+    return [{"label": analysis.year_label(y, basis), "value": y} for y in years]
+
+
+def nationality_options(dataset: Dataset, table: pd.DataFrame) -> list[dict]:
+    present = set(analysis.choices(table, E.nationality))
+    ordered = sorted(all_values(dataset, E.nationality), key=lambda n: n not in present)  # present first
+    return [
+        {"label": n if n in present else f"{n} (not in this source)", "value": n, "disabled": n not in present}
+        for n in ordered
+    ]
+
+
+def region_options(dataset: Dataset, table: pd.DataFrame) -> list[dict]:
+    present = set(analysis.choices(table, E.region))
     return [{"label": ALL_REGIONS, "value": ALL}] + [
-        {"label": r, "value": r} for r in analysis.choices(table, E.region)
+        {"label": r if r in present else f"{r} (not in this source)", "value": r, "disabled": r not in present}
+        for r in all_values(dataset, E.region)
     ]
 
 
@@ -52,11 +76,15 @@ def _controls(dataset: Dataset) -> html.Div:
             _field("Source", dcc.Dropdown(id=ids.SOURCE, options=source_options, value=default.source,
                                           clearable=False, searchable=False), ids.SOURCE),
             _field("Nationality", dcc.Dropdown(id=ids.NATIONALITY, multi=True, searchable=True,
-                                               value=list(default.nationalities),
+                                               value=list(default.nationalities), options=nationality_options(
+                                                   dataset, dataset.tables[default.source]),
                                                placeholder="Type a nationality..."), ids.NATIONALITY),
-            _field("Region", dcc.Dropdown(id=ids.REGION, value=default.region, clearable=False), ids.REGION),
-            _field("From month", dcc.Dropdown(id=ids.START, value=default.start, clearable=False), ids.START),
-            _field("To month", dcc.Dropdown(id=ids.END, value=default.end, clearable=False), ids.END),
+            _field("Region", dcc.Dropdown(id=ids.REGION, value=default.region, clearable=False,
+                                          options=region_options(dataset, dataset.tables[default.source])), ids.REGION),
+            _field("From month", dcc.Dropdown(id=ids.START, value=default.start, clearable=False,
+                                                options=month_options(dataset)), ids.START),
+            _field("To month", dcc.Dropdown(id=ids.END, value=default.end, clearable=False,
+                                              options=month_options(dataset)), ids.END),
             _field(
                 "Years",
                 dcc.RadioItems(
@@ -70,13 +98,16 @@ def _controls(dataset: Dataset) -> html.Div:
             ),
             html.Div(
                 [
-                    _field("Compare year", dcc.Dropdown(id=ids.RISE_FROM, clearable=False), ids.RISE_FROM),
-                    _field("with year", dcc.Dropdown(id=ids.RISE_TO, clearable=False), ids.RISE_TO),
+                    _field("Compare year", dcc.Dropdown(id=ids.RISE_FROM, clearable=False,
+                                                              options=year_options(dataset, default.basis)), ids.RISE_FROM),
+                    _field("with year", dcc.Dropdown(id=ids.RISE_TO, clearable=False,
+                                                           options=year_options(dataset, default.basis)), ids.RISE_TO),
                 ],
                 className="field-pair",
             ),
             *[
-                _field(label, dcc.Dropdown(id=control_id, value=ALL, clearable=False), control_id,
+                _field(label, dcc.Dropdown(id=control_id, value=ALL, clearable=False,
+                                           options=[{"label": "All", "value": ALL}]), control_id,
                        ids.FILTER_WRAPPER.format(control_id))
                 for control_id, label in ((ids.COMPONENT, "Component"), (ids.DEMOGRAPHIC, "Demographic"),
                                           (ids.AREA, "Area of responsibility"))

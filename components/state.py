@@ -41,6 +41,12 @@ class ViewState:
         return replace(self, **changes)
 
 
+def month_range(dataset: Dataset) -> tuple[str, str]:
+    """First month any source covers, and December of the last year any source covers."""
+    firsts, lasts = zip(*(analysis.coverage(table) for table in dataset.tables.values()))
+    return f"{min(firsts):%Y-%m}", f"{max(lasts).year}-12"
+
+
 def to_query(state: ViewState) -> str:
     """The query string of a view, leaving out what equals the default (so the default URL is bare)."""
     default = ViewState()
@@ -95,12 +101,17 @@ def from_query(query: str | None, dataset: Dataset) -> tuple[ViewState, list[str
         region = default.region
 
     start, end = one("from") or default.start, one("to") or default.end
+    first, last = month_range(dataset)
     for name, value, fallback in (("from", start, default.start), ("to", end, default.end)):
         try:
-            analysis.parse_month(value)
+            month = f"{analysis.parse_month(value):%Y-%m}"
+            if not first <= month <= last:
+                notices.append(f"'{name}' {value} is outside the data ({first} to {last}).")
+                month = fallback
         except ValueError:
             notices.append(f"'{name}' must be a month written YYYY-MM, not {value!r}.")
-            start, end = (fallback, end) if name == "from" else (start, fallback)
+            month = fallback
+        start, end = (month, end) if name == "from" else (start, month)
     if start > end:
         notices.append(f"The window started after it ended; showing {default.start} to {default.end}.")
         start, end = default.start, default.end

@@ -76,13 +76,16 @@ def test_sync_switching_source_drops_what_it_lacks_and_shows_its_filters(dataset
     assert result["values"][ids.NATIONALITY] == []  # China is not broken out by the CBP file
     assert "China" in result["notice"][0].children
     assert result["styles"][ids.COMPONENT] == {} and result["styles"][ids.AREA] == {"display": "none"}
-    assert result["options"][ids.NATIONALITY] == ["El Salvador", "Guatemala", "Honduras", "Mexico", "Other"]
+    offered = [o["value"] for o in result["options"][ids.NATIONALITY] if not o["disabled"]]
+    assert offered == ["El Salvador", "Guatemala", "Honduras", "Mexico", "Other"]
+    assert result["options"][ids.NATIONALITY][5]["label"].endswith("(not in this source)")
 
 
 def test_sync_hides_filters_the_default_source_lacks(dataset):
     result = callbacks.sync(dataset, "", {}, None)
     assert all(style == {"display": "none"} for style in result["styles"].values())
-    assert result["options"][ids.RISE_FROM][0] == {"label": "2022", "value": 2022}
+    assert (result["values"][ids.RISE_FROM], result["values"][ids.RISE_TO]) == (2022, 2023)
+    assert {"label": "2022", "value": 2022} in result["options"][ids.RISE_FROM]
 
 
 def test_sync_invalid_url_shows_a_notice(dataset):
@@ -159,3 +162,11 @@ def test_every_app_has_its_own_callbacks():
     first, second = application.create_app(), application.create_app()
     assert first.callback_map is not second.callback_map
     assert first.callback_map.keys() == second.callback_map.keys()
+
+
+def test_a_dropdown_that_cleared_itself_changes_nothing(app):
+    from dash.exceptions import PreventUpdate
+
+    _triggered(f"{ids.COMPONENT}.value")
+    with pytest.raises(PreventUpdate):
+        _callback(app, f"{ids.URL}.search")("", *_values(**{ids.COMPONENT: None}))

@@ -49,6 +49,8 @@ def test_an_emptied_selection_stays_empty(dataset):
         ("?rise=2023", "YEAR:YEAR", lambda s: s.rise is None),
         ("?component=Navy", "Unknown component", lambda s: s.filters == ()),
         ("?%%%&&&=", None, lambda s: s == ViewState()),
+        ("?from=1980-01", "outside the data", lambda s: s.start == "2022-01"),
+        ("?to=2031-05", "outside the data", lambda s: s.end == "2024-12"),
     ],
 )
 def test_invalid_values_fall_back_with_a_notice(dataset, query, notice, check):

@@ -1,0 +1,23 @@
+"""Browser tests drive the real app in Debian's headless Chromium through dash[testing]'s ``dash_duo``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def _chromium():
+    if not CHROMIUM or not shutil.which("chromedriver"):
+        pytest.fail("browser tests need Debian's chromium and chromium-driver: apt-get install chromium chromium-driver")
+    os.environ.setdefault("DASH_TEST_CHROMEPATH", CHROMIUM)

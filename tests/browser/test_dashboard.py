@@ -1,0 +1,202 @@
+"""The dashboard in a real headless Chromium: what a reader sees, clicks, links and downloads."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pandas as pd
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+import app as application
+from components import ids
+from data import analysis, store
+from data.schema import ALL
+
+SCREENSHOT = Path(__file__).with_name("screenshot.png")
+TIMEOUT = 20
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return store.load().tables
+
+
+@pytest.fixture
+def dash(dash_duo):
+    dash_duo.start_server(application.create_app())
+    dash_duo.driver.set_window_size(1400, 1000)
+    wait_for_charts(dash_duo)
+    return dash_duo
+
+
+def wait(dash_duo, condition, message: str):
+    return WebDriverWait(dash_duo.driver, TIMEOUT, poll_frequency=0.1).until(lambda _: condition(), message)
+
+
+def chart_data(dash_duo, chart: str) -> list[dict]:
+    return dash_duo.driver.execute_script(
+        f"const g = document.querySelector('#{chart} .js-plotly-plot');"
+        "const list = a => (a == null ? null : Array.from(a, v => (v && v.length !== undefined && typeof v !== 'string') ? Array.from(v) : v));"
+        "return g && g._fullData ? g._fullData.map(t => ({name: t.name, x: list(t.x), y: list(t.y), z: list(t.z)})) : null;"
+    )
+
+
+def wait_for_charts(dash_duo) -> None:
+    def drawn():
+        return all(
+            dash_duo.driver.execute_script(
+                f"const g = document.querySelector('#{chart} .js-plotly-plot');"
+                "return !!(g && g._fullData && g._fullData.length && g.querySelector('.main-svg'));"
+            )
+            for chart in ids.CHARTS
+        ) and bool(dash_duo.driver.find_element(By.ID, ids.SENTENCE).text)
+
+    wait(dash_duo, drawn, "charts not drawn")
+
+
+def headline(dash_duo) -> dict[str, str]:
+    pairs = dash_duo.driver.execute_script(  # read in one go: the headline may be re-rendering
+        f"return [...document.querySelectorAll('#{ids.HEADLINE} .stat')]"
+        ".map(s => [s.querySelector('dt').innerText, s.querySelector('dd').innerText]);"
+    )
+    return dict(pairs)
+
+
+def pick(dash_duo, dropdown: str, option: str) -> None:
+    """Open a dropdown, type to search, click the option (toggles it in a multi-select), close."""
+    dash_duo.driver.find_element(By.ID, dropdown).click()
+    search = wait(dash_duo, lambda: dash_duo.driver.find_element(By.CSS_SELECTOR, ".dash-dropdown-search"), "no search")
+    search.send_keys(option)
+
+    def the_option():
+        for element in dash_duo.driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-content [role=option]"):
+            if element.text.strip() == option:
+                return element
+        return None
+
+    wait(dash_duo, the_option, f"option {option!r} not offered").click()
+    if dash_duo.driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-content"):  # a multi-select stays open
+        dash_duo.driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+    wait(dash_duo, lambda: not dash_duo.driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-content"), "still open")
+
+
+def query(dash_duo) -> dict:
+    return parse_qs(urlparse(dash_duo.driver.current_url).query)
+
+
+def expected(tables, **selection) -> dict:
+    return analysis.summary(tables["ohss-usbp"], analysis.Selection(**selection))
+
+
+def test_b001_default_view_tells_the_story(dash, tables):
+    story = expected(tables)
+    numbers = headline(dash)
+    assert numbers["2023 total"] == f"{story['yearly'][1]['encounters']:,}" == "37,160"
+    assert numbers["Rise 2022 to 2023"] == f"x{story['rise']['ratio']:.1f}" == "x10.3"
+    assert numbers["Peak month (Dec 2023)"] == "5,950"
+    sentence = dash.find_element(f"#{ids.SENTENCE}").text
+    assert "37,160 nationals of China" in sentence and "December 2023" in sentence
+    trend = chart_data(dash, ids.TREND)
+    assert trend[0]["name"] == "China" and trend[0]["y"] == [m["encounters"] for m in story["monthly"]]
+    assert [t["y"] for t in chart_data(dash, ids.RISE)][0] == [y["encounters"] for y in story["yearly"]]
+    assert "Office of Homeland Security Statistics" in dash.find_element(f"#{ids.SOURCE_LINE}").text
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    dash.driver.set_window_size(1400, 2300)
+    wait_for_charts(dash)
+    time.sleep(0.5)
+    dash.driver.save_screenshot(str(SCREENSHOT))
+    assert SCREENSHOT.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_b002_another_nationality_and_window_change_charts_and_numbers(dash, tables):
+    pick(dash, ids.NATIONALITY, "India")
+    pick(dash, ids.NATIONALITY, "China")  # toggles China off
+    wait(dash, lambda: query(dash).get("nationality") == ["India"], "URL did not follow the nationality")
+    pick(dash, ids.START, "Jan 2019 (2019-01)")
+    pick(dash, ids.END, "Dec 2021 (2021-12)")
+    wait(dash, lambda: query(dash).get("to") == ["2021-12"], "URL did not follow the window")
+    story = expected(tables, nationalities=("India",), start="2019-01", end="2021-12")
+    wait(dash, lambda: (chart_data(dash, ids.RISE) or [{}])[0].get("y") == [y["encounters"] for y in story["yearly"]],
+         "rise chart not redrawn")
+    numbers = headline(dash)
+    assert numbers["2020 total"] == f"{story['yearly'][1]['encounters']:,}"
+    assert numbers["Rise 2019 to 2020"] == f"x{story['rise']['ratio']:.1f}"
+    peak = story["peak"]
+    label = pd.Timestamp(peak["month"]).strftime("%b %Y")
+    assert numbers[f"Peak month ({label})"] == f"{peak['encounters']:,}"
+    trend = chart_data(dash, ids.TREND)
+    assert trend[0]["name"] == "India" and trend[0]["y"] == [m["encounters"] for m in story["monthly"]]
+    dash.driver.back()  # back restores the previous view
+    wait(dash, lambda: query(dash).get("to") != ["2021-12"], "back did not change the URL")
+    wait(dash, lambda: dash.find_element(f"#{ids.END}").text.strip().startswith("Dec 2024"), "back did not restore")
+
+
+def test_b003_a_link_restores_the_view(dash_duo, tables):
+    dash_duo.start_server(application.create_app())
+    link = "?nationality=Ecuador&nationality=China&region=All&from=2021-01&to=2023-12&basis=fiscal&rise=2022:2023"
+    dash_duo.driver.get(dash_duo.server_url + "/" + link)
+    wait_for_charts(dash_duo)
+    selection = dict(nationalities=("Ecuador", "China"), region=ALL, start="2021-01", end="2023-12", basis="fiscal")
+    story = expected(tables, **selection)
+    yearly = analysis.yearly_totals(analysis.monthly_series(tables["ohss-usbp"], analysis.Selection(**selection)), "fiscal")
+    wanted = yearly[yearly["nationality"] == "Ecuador"]["encounters"].tolist()
+    wait(dash_duo, lambda: (chart_data(dash_duo, ids.RISE) or [{}])[0].get("y") == wanted, "rise not restored")
+    numbers = headline(dash_duo)
+    total = next(y for y in story["yearly"] if y["year"] == 2023)["encounters"]
+    assert numbers["FY2023 total"] == f"{total:,}"
+    chosen = dash_duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.NATIONALITY} .dash-dropdown-value-item")
+    assert [c.text for c in chosen] == ["Ecuador", "China"]
+    assert "Fiscal" in dash_duo.find_element(f"#{ids.BASIS} .selected").text
+
+
+def test_b004_invalid_link_falls_back_with_a_notice(dash_duo):
+    dash_duo.start_server(application.create_app())
+    dash_duo.driver.get(dash_duo.server_url + "/?nationality=Atlantis&from=2024-99&basis=lunar")
+    wait_for_charts(dash_duo)
+    notice = lambda: dash_duo.driver.execute_script(f"return document.getElementById('{ids.NOTICE}').innerText")
+    wait(dash_duo, lambda: "Atlantis" in notice(), "no notice")
+    assert "YYYY-MM" in notice() and "calendar or fiscal" in notice()
+    assert headline(dash_duo)["2023 total"] == "37,160"
+
+
+def test_b005_downloads(dash, tables):
+    download_dir = Path(dash.download_path)
+    dash.find_element(f"#{ids.DOWNLOAD_CSV_BUTTON}").click()
+    csv = wait(dash, lambda: next(download_dir.glob("*.csv"), None), "no CSV downloaded")
+    wait(dash, lambda: csv.stat().st_size > 0, "empty CSV")
+    frame = pd.read_csv(csv, comment="#")
+    story = expected(tables)
+    monthly = frame[frame["measure"] == "monthly"]
+    assert monthly["encounters"].tolist() == [m["encounters"] for m in story["monthly"]]
+    assert "rounded to the nearest 10" in csv.read_text()
+    button = dash.driver.find_element(By.CSS_SELECTOR, f"#{ids.TREND}").find_element(
+        By.XPATH, "ancestor::figure//button[text()='PNG']"
+    )
+    button.click()
+    png = wait(dash, lambda: next((p for p in download_dir.glob("*.png") if p.stat().st_size > 0), None),
+               "no PNG downloaded")
+    assert png.name == "border-encounters-trend-china-southwest-land-border-2022-01-to-2024-12.png"
+    content = png.read_bytes()
+    assert content[:8] == b"\x89PNG\r\n\x1a\n"
+    width = int.from_bytes(content[16:20], "big")
+    assert width == 2000  # twice the export width
+
+
+def test_b006_phone_width_has_no_horizontal_scroll(dash):
+    dash.driver.set_window_size(375, 800)
+    wait_for_charts(dash)
+    time.sleep(0.5)
+    inner = dash.driver.execute_script("return window.innerWidth")
+    scroll = dash.driver.execute_script("return document.documentElement.scrollWidth")
+    assert scroll <= inner, (scroll, inner)
+    widest = dash.driver.execute_script(
+        "return Math.max(...[...document.querySelectorAll('.js-plotly-plot')].map(g => g.getBoundingClientRect().right))"
+    )
+    assert widest <= inner
