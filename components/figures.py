@@ -245,5 +245,5 @@ def top_figure(top: pd.DataFrame, *, highlight: tuple[str, ...], title: str, sou
     )
     figure.update_xaxes(title_text="Encounters in the window", tickformat=",", rangemode="tozero")
     figure.update_yaxes(title_text="", type="category", tickmode="linear", automargin=True)
-    figure.update_layout(margin=dict(r=70))
-    return _frame(figure, title=title, source_line=source_line, height=max(360, 200 + 26 * len(rows)))
+    figure = _frame(figure, title=title, source_line=source_line, height=max(360, 200 + 26 * len(rows)))
+    return figure.update_layout(margin_r=90)  # room for the value labels outside the longest bar

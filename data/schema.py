@@ -135,7 +135,7 @@ SOURCES = {
             publisher="DHS Office of Homeland Security Statistics",
             page="https://ohss.dhs.gov/khsm/cbp-encounters",
             rounding="Figures rounded to the nearest 10.",
-            label="DHS OHSS: Border Patrol, all regions",
+            label="OHSS: Border Patrol",
         ),
         SourceInfo(
             name="cbp-swb",
@@ -143,7 +143,7 @@ SOURCES = {
             publisher="U.S. Customs and Border Protection",
             page="https://www.cbp.gov/document/stats/southwest-land-border-encounters",
             rounding="",
-            label="CBP: Southwest border, both components",
+            label="CBP: Southwest border",
         ),
         SourceInfo(
             name="cbp-nationwide",
@@ -151,7 +151,7 @@ SOURCES = {
             publisher="U.S. Customs and Border Protection",
             page="https://www.cbp.gov/document/stats/nationwide-encounters",
             rounding="",
-            label="CBP: Nationwide encounters",
+            label="CBP: Nationwide",
         ),
     )
 }
