@@ -49,7 +49,7 @@ def sync(dataset: Dataset, search: str | None, values: dict, triggered: str | No
     """URL <-> controls. A control change writes the URL; a URL (load, link, back) sets the controls."""
     from_url = triggered in (None, ids.URL)
     state, notices = from_query(search if from_url else controls_query(values), dataset)
-    table = dataset.tables[state.source]
+    table = dataset.served(state.source)
     years = sorted(set(analysis.year_of(analysis.window_months(table, state.selection), state.basis)))
     rise = state.rise if state.rise and set(state.rise) <= set(years) else (
         (years[0], years[1]) if len(years) >= 2 else (None, None))

@@ -10,6 +10,7 @@ from components.charts import CHART_NAMES
 from components.state import ViewState, month_range
 from data import analysis
 from data.schema import ALL, ALL_REGIONS, SOURCES, Encounters as E
+from data.served import ServedTable
 from data.store import Dataset
 
 EXPORT_FORMATS = ("png", "svg", "pdf")
@@ -28,7 +29,7 @@ def all_values(dataset: Dataset, column: str) -> list[str]:
     (Dash's dropdown drops a value missing from its current options, even when the same update brings
     the new options; so options stay the same set and those the source lacks are only disabled.)
     """
-    return sorted({v for table in dataset.tables.values() for v in analysis.choices(table, column)})
+    return sorted({v for table in (dataset.served(s) for s in dataset.tables) for v in analysis.choices(table, column)})
 
 
 def month_options(dataset: Dataset) -> list[dict]:
@@ -43,7 +44,7 @@ def year_options(dataset: Dataset, basis: str) -> list[dict]:
     return [{"label": analysis.year_label(y, basis), "value": y} for y in years]
 
 
-def nationality_options(dataset: Dataset, table: pd.DataFrame) -> list[dict]:
+def nationality_options(dataset: Dataset, table: ServedTable) -> list[dict]:
     present = set(analysis.choices(table, E.nationality))
     ordered = sorted(all_values(dataset, E.nationality), key=lambda n: n not in present)  # present first
     return [
@@ -52,7 +53,7 @@ def nationality_options(dataset: Dataset, table: pd.DataFrame) -> list[dict]:
     ]
 
 
-def region_options(dataset: Dataset, table: pd.DataFrame) -> list[dict]:
+def region_options(dataset: Dataset, table: ServedTable) -> list[dict]:
     present = set(analysis.choices(table, E.region))
     return [{"label": ALL_REGIONS, "value": ALL}] + [
         {"label": r if r in present else f"{r} (not in this source)", "value": r, "disabled": r not in present}
@@ -77,10 +78,10 @@ def _controls(dataset: Dataset) -> html.Div:
                                           clearable=False, searchable=False), ids.SOURCE),
             _field("Nationality", dcc.Dropdown(id=ids.NATIONALITY, multi=True, searchable=True,
                                                value=list(default.nationalities), options=nationality_options(
-                                                   dataset, dataset.tables[default.source]),
+                                                   dataset, dataset.served(default.source)),
                                                placeholder="Type a nationality..."), ids.NATIONALITY),
             _field("Region", dcc.Dropdown(id=ids.REGION, value=default.region, clearable=False,
-                                          options=region_options(dataset, dataset.tables[default.source])), ids.REGION),
+                                          options=region_options(dataset, dataset.served(default.source))), ids.REGION),
             _field("From month", dcc.Dropdown(id=ids.START, value=default.start, clearable=False,
                                                 options=month_options(dataset)), ids.START),
             _field("To month", dcc.Dropdown(id=ids.END, value=default.end, clearable=False,

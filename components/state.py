@@ -43,7 +43,7 @@ class ViewState:
 
 def month_range(dataset: Dataset) -> tuple[str, str]:
     """First month any source covers, and December of the last year any source covers."""
-    firsts, lasts = zip(*(analysis.coverage(table) for table in dataset.tables.values()))
+    firsts, lasts = zip(*(analysis.coverage(table) for table in (dataset.served(s) for s in dataset.tables)))
     return f"{min(firsts):%Y-%m}", f"{max(lasts).year}-12"
 
 
@@ -80,7 +80,7 @@ def from_query(query: str | None, dataset: Dataset) -> tuple[ViewState, list[str
     if source not in dataset.tables:
         notices.append(f"Unknown source {source!r}; showing {SOURCES[default.source].title}.")
         source = default.source
-    table = dataset.tables[source]
+    table = dataset.served(source)
 
     nationalities = default.nationalities
     if "nationality" in params:  # present but blank: the reader cleared the choice

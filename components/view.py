@@ -82,7 +82,7 @@ class ViewBuilder:
 
 def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
     """Everything the page shows for one view."""
-    table = dataset.tables[state.source]
+    table = dataset.served(state.source)
     selection = state.selection
     series = analysis.monthly_series(table, selection)
     monthly = analysis.combined(series)

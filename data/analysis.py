@@ -12,15 +12,14 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from data.schema import ALL, ALL_NATIONALITIES, ALL_REGIONS, Encounters as E
+from data.schema import ALL, ALL_NATIONALITIES, ALL_REGIONS, FILTER_DIMENSIONS, Encounters as E
+from data.served import ServedTable
 
 DEFAULT_NATIONALITIES = ("China",)
 DEFAULT_REGION = "Southwest Land Border"
 DEFAULT_START = "2022-01"
 DEFAULT_END = "2024-12"
 BASES = ("calendar", "fiscal")
-# Dimensions a user may narrow besides nationality and region, in the order filters are shown.
-FILTER_DIMENSIONS = (E.component, E.demographic, E.area_of_responsibility, E.sector)
 
 
 class UnknownNameError(ValueError):
@@ -76,66 +75,48 @@ def year_label(year: int, basis: str) -> str:
 # --- choosing rows --------------------------------------------------------------------------------
 
 
-def _match(table: pd.DataFrame, column: str, value: str) -> np.ndarray:
-    """Rows for one dimension: the publisher's total row where the source has one, else every row."""
-    values = table[column].to_numpy()
-    if value == ALL:
-        totals = values == ALL
-        return totals if totals.any() else np.ones(len(table), dtype=bool)
-    return values == value
+def served(data: pd.DataFrame | ServedTable) -> ServedTable:
+    """A plain tidy table is served on the fly; the dashboard passes one served once at load."""
+    return data if isinstance(data, ServedTable) else ServedTable(data)
 
 
-def _rows(table: pd.DataFrame, selection: Selection, nationality: str) -> pd.DataFrame:
-    start, end = selection.window
-    months = table[E.month].to_numpy()
-    mask = (months >= start.to_datetime64()) & (months <= end.to_datetime64())
-    mask &= _match(table, E.region, selection.region)
-    mask &= _match(table, E.nationality, nationality)
-    chosen = dict(selection.filters)
-    for column in FILTER_DIMENSIONS:
-        mask &= _match(table, column, chosen.get(column, ALL))
-    # Dimensions nobody filters on are summed over (CBP) or taken at their total (OHSS).
-    for column in (E.title_of_authority, E.encounter_type):
-        mask &= _match(table, column, ALL)
-    return table[mask]
-
-
-def coverage(table: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+def coverage(data: pd.DataFrame | ServedTable) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last month the source covers."""
-    months = table[E.month]
-    return pd.Timestamp(months.min()), pd.Timestamp(months.max())
+    index = served(data)
+    return index.first, index.last
 
 
-def window_months(table: pd.DataFrame, selection: Selection) -> pd.DatetimeIndex:
+def window_months(data: pd.DataFrame | ServedTable, selection: Selection) -> pd.DatetimeIndex:
     """The months of the window that the source covers."""
-    start, end = selection.window
-    first, last = coverage(table)
-    return pd.date_range(max(start, first), min(end, last), freq="MS")
+    index = served(data)
+    lo, hi = index.window(*selection.window)
+    return index.months[lo:hi] if hi > lo else index.months[:0]
 
 
 # --- the questions --------------------------------------------------------------------------------
 
 
-def monthly_series(table: pd.DataFrame, selection: Selection) -> pd.DataFrame:
+def monthly_series(data: pd.DataFrame | ServedTable, selection: Selection) -> pd.DataFrame:
     """Encounters per month for each selected nationality: columns nationality, month, encounters.
 
     Months inside the source's coverage with no row (OHSS leaves small cells out) count as 0.
     """
-    months = window_months(table, selection)
-    frames = []
+    index = served(data)
+    lo, hi = index.window(*selection.window)
+    months = index.months[lo:hi] if hi > lo else index.months[:0]
+    filters = dict(selection.filters)
+    names, counts = [], []
     for nationality in selection.nationalities:
-        rows = _rows(table, selection, nationality)
-        counts = rows.groupby(E.month)[E.encounters].sum().reindex(months, fill_value=0)
-        frames.append(
-            pd.DataFrame(
-                {E.nationality: nationality, E.month: months, E.encounters: counts.to_numpy(dtype="int64")}
-            )
-        )
-    if not frames:
-        return pd.DataFrame({E.nationality: [], E.month: [], E.encounters: []}).astype(
-            {E.nationality: str, E.month: "datetime64[s]", E.encounters: "int64"}
-        )
-    return pd.concat(frames, ignore_index=True)
+        rows = index.narrow(index.positions(selection.region, nationality), filters)
+        names.append(np.full(len(months), nationality, dtype=object))
+        counts.append(index.monthly(rows)[lo:hi] if hi > lo else np.empty(0, dtype="int64"))
+    return pd.DataFrame(
+        {
+            E.nationality: pd.array(np.concatenate(names) if names else [], dtype="str"),
+            E.month: np.tile(months.to_numpy(dtype="datetime64[s]"), len(names)),
+            E.encounters: np.concatenate(counts) if counts else np.empty(0, dtype="int64"),
+        }
+    )
 
 
 def combined(series: pd.DataFrame) -> pd.DataFrame:
@@ -186,46 +167,38 @@ def peak(monthly: pd.DataFrame) -> dict | None:
     }
 
 
-def region_total(table: pd.DataFrame, selection: Selection) -> pd.DataFrame:
+def region_total(data: pd.DataFrame | ServedTable, selection: Selection) -> pd.DataFrame:
     """All nationalities in the region per month, from the publisher's totals where it has them."""
-    return monthly_series(table, selection.with_(nationalities=(ALL,)))
+    return monthly_series(data, selection.with_(nationalities=(ALL,)))
 
 
-def share_of_region(table: pd.DataFrame, selection: Selection) -> float | None:
+def share_of_region(data: pd.DataFrame | ServedTable, selection: Selection) -> float | None:
     """The selection's share of every encounter in the region over the window."""
-    total = int(region_total(table, selection)[E.encounters].sum())
+    index = served(data)
+    total = int(region_total(index, selection)[E.encounters].sum())
     if total == 0:
         return None
-    return int(monthly_series(table, selection)[E.encounters].sum()) / total
+    return int(monthly_series(index, selection)[E.encounters].sum()) / total
 
 
 def top_nationalities(
-    table: pd.DataFrame, selection: Selection, n: int = 10, *, include: tuple[str, ...] = ()
+    data: pd.DataFrame | ServedTable, selection: Selection, n: int = 10, *, include: tuple[str, ...] = ()
 ) -> pd.DataFrame:
     """The n nationalities with most encounters in the window (region and filters applied), with rank.
 
     Nationalities in ``include`` are kept with their rank even when they fall outside the first n.
     """
-    start, end = selection.window
-    months = table[E.month].to_numpy()
-    mask = (months >= start.to_datetime64()) & (months <= end.to_datetime64())
-    mask &= _match(table, E.region, selection.region)
-    chosen = dict(selection.filters)
-    for column in FILTER_DIMENSIONS:
-        mask &= _match(table, column, chosen.get(column, ALL))
-    for column in (E.title_of_authority, E.encounter_type):
-        mask &= _match(table, column, ALL)
-    mask &= table[E.nationality].to_numpy() != ALL
-    ranked = (
-        table[mask]
-        .groupby(E.nationality)[E.encounters]
-        .sum()
-        .sort_values(ascending=False, kind="stable")
-        .rename_axis(E.nationality)
-        .reset_index()
+    index = served(data)
+    lo, hi = index.window(*selection.window)
+    rows = index.narrow(index.positions_of_every_nationality(selection.region), dict(selection.filters))
+    rows = rows[(index.codes[rows] >= lo) & (index.codes[rows] < hi)]
+    names, codes = index.nationality_codes
+    totals = np.bincount(codes[rows], weights=index.counts[rows], minlength=len(names)).astype("int64")
+    ranked = pd.DataFrame({E.nationality: pd.array(names, dtype="str"), E.encounters: totals})
+    ranked = ranked[ranked[E.encounters] > 0].sort_values(
+        [E.encounters, E.nationality], ascending=[False, True], kind="stable"
     )
-    ranked = ranked[ranked[E.encounters] > 0]
-    ranked.insert(0, "rank", range(1, len(ranked) + 1))
+    ranked.insert(0, "rank", np.arange(1, len(ranked) + 1))
     keep = (ranked["rank"] <= n) | ranked[E.nationality].isin(include)
     return ranked[keep].reset_index(drop=True)
 
@@ -233,10 +206,9 @@ def top_nationalities(
 # --- names ----------------------------------------------------------------------------------------
 
 
-def choices(table: pd.DataFrame, column: str) -> list[str]:
+def choices(data: pd.DataFrame | ServedTable, column: str) -> list[str]:
     """The values a reader can pick for a dimension (without total and not-applicable markers)."""
-    values = table[column].unique()
-    return sorted(v for v in values if v not in (ALL, ""))
+    return list(served(data).choices(column))
 
 
 def display(value: str, column: str) -> str:
@@ -298,12 +270,13 @@ def _rounded(ratio: float | None) -> float | None:
     return None if ratio is None else round(ratio, 3)
 
 
-def filterable(table: pd.DataFrame, column: str) -> list[str]:
+def filterable(data: pd.DataFrame | ServedTable, column: str) -> list[str]:
     """Values of a dimension a reader can usefully filter a nationality by (empty: hide the filter).
 
     A dimension the source does not cross with nationality (OHSS sectors and family status) is left out,
     since every nationality would show nothing under it.
     """
-    crossed = table.loc[table[E.nationality] != ALL, column]
-    values = sorted(v for v in crossed.unique() if v not in (ALL, ""))
+    table = served(data)
+    crossed = table.columns[column][table.columns[E.nationality] != ALL]
+    values = sorted(v for v in set(crossed) if v not in (ALL, ""))
     return values if len(values) >= 2 else []

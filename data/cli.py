@@ -90,7 +90,7 @@ def run_summary(args: argparse.Namespace) -> int:
         dataset = store.load(args.data_dir)
         if args.source not in dataset.tables:
             raise ValueError(f"source {args.source} is not in {args.data_dir}; have {dataset.sources}")
-        table = dataset.tables[args.source]
+        table = dataset.served(args.source)
         selection = selection_from_args(args, table)
         result = analysis.summary(table, selection, _rise_years(args.rise))
     except (ValueError, FileNotFoundError) as error:

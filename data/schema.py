@@ -110,6 +110,10 @@ class Encounters:
         return frame
 
 
+# Dimensions a reader may narrow besides nationality and region, in the order filters are shown.
+FILTER_DIMENSIONS = (Encounters.component, Encounters.demographic, Encounters.area_of_responsibility, Encounters.sector)
+
+
 @dataclass(frozen=True)
 class SourceInfo:
     """What a reader needs to cite a source."""

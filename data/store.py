@@ -11,13 +11,14 @@ import gzip
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from data.importers import ImportedSource
 from data.schema import SOURCES, Encounters as E
+from data.served import ServedTable
 
 DATASET_DIR = Path(__file__).with_name("dataset")
 
@@ -34,10 +35,17 @@ class Dataset:
 
     tables: dict[str, pd.DataFrame]
     provenance: dict[str, dict]
+    _served: dict = field(default_factory=dict, repr=False)
 
     @property
     def sources(self) -> list[str]:
         return sorted(self.tables, key=lambda name: (list(SOURCES).index(name), name))
+
+    def served(self, source: str) -> ServedTable:
+        """The source's table indexed for fast selections (built once, on first use)."""
+        if source not in self._served:
+            self._served[source] = ServedTable(self.tables[source])
+        return self._served[source]
 
     def source_line(self, source: str) -> str:
         return SOURCES[source].source_line(self.provenance[source]["release"])
