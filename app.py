@@ -40,8 +40,30 @@ def create_server(data_dir: str | None = None):
 
 
 def serve(args: argparse.Namespace) -> int:
+    """Flask's server for one reader at a time; gunicorn with ``--workers N`` for many."""
+    if args.workers:
+        return serve_with_gunicorn(args)
     app = create_app(args.data_dir)
     app.run(host=args.host, port=args.port, debug=args.debug, dev_tools_hot_reload=args.debug)
+    return 0
+
+
+def serve_with_gunicorn(args: argparse.Namespace) -> int:
+    """The production server: N worker processes, each with its own app (no state is shared)."""
+    from gunicorn.app.base import BaseApplication
+
+    class Production(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{args.host}:{args.port}")
+            self.cfg.set("workers", args.workers)
+            self.cfg.set("threads", args.threads)
+            self.cfg.set("preload_app", True)  # load the dataset once, share it copy-on-write
+            self.cfg.set("accesslog", None)
+
+        def load(self):
+            return create_server(str(args.data_dir) if args.data_dir else None)
+
+    Production().run()
     return 0
 
 
@@ -61,6 +83,8 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8050)
     parser.add_argument("--debug", action="store_true", help="Dash debug mode, dev tools and hot reload")
     parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--workers", type=int, default=0, help="serve with gunicorn and N worker processes")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
 
 
 if __name__ == "__main__":

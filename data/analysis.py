@@ -7,6 +7,7 @@ nothing here reads files or knows about Dash, so the CLI, the dashboard and the 
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -52,13 +53,15 @@ class Selection:
         return replace(self, **changes)
 
 
+MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+
+
 def parse_month(text: str) -> pd.Timestamp:
     """'2023-12' -> Timestamp('2023-12-01'); anything else raises ValueError."""
-    try:
-        month = pd.to_datetime(str(text), format="%Y-%m")
-    except (ValueError, TypeError):
-        raise ValueError(f"{text!r} is not a month written YYYY-MM") from None
-    return month
+    match = MONTH_PATTERN.match(str(text))
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise ValueError(f"{text!r} is not a month written YYYY-MM")
+    return pd.Timestamp(year=int(match[1]), month=int(match[2]), day=1)
 
 
 def year_of(months: pd.Series | pd.DatetimeIndex, basis: str) -> np.ndarray:
@@ -129,12 +132,20 @@ def yearly_totals(series: pd.DataFrame, basis: str) -> pd.DataFrame:
 
     ``months`` tells a partial year (the data ends in November 2024) from a whole one.
     """
-    frame = series.assign(year=year_of(series[E.month], basis))
-    return (
-        frame.groupby([E.nationality, "year"], sort=False)
-        .agg(encounters=(E.encounters, "sum"), months=(E.month, "size"))
-        .reset_index()
-        .astype({"year": "int64", "encounters": "int64", "months": "int64"})
+    nationality_codes, nationalities = pd.factorize(series[E.nationality])  # in order of appearance
+    years, year_codes = np.unique(year_of(series[E.month], basis), return_inverse=True)
+    cell = nationality_codes * len(years) + year_codes
+    size = len(nationalities) * len(years)
+    totals = np.bincount(cell, weights=series[E.encounters].to_numpy(), minlength=size)
+    months = np.bincount(cell, minlength=size)
+    present = months > 0
+    return pd.DataFrame(
+        {
+            E.nationality: pd.array(np.repeat(np.asarray(nationalities, dtype=object), len(years))[present], dtype="str"),
+            "year": np.tile(years, len(nationalities))[present].astype("int64"),
+            "encounters": totals[present].astype("int64"),
+            "months": months[present].astype("int64"),
+        }
     )
 
 
@@ -191,10 +202,10 @@ def top_nationalities(
     index = served(data)
     lo, hi = index.window(*selection.window)
     rows = index.narrow(index.positions_of_every_nationality(selection.region), dict(selection.filters))
-    rows = rows[(index.codes[rows] >= lo) & (index.codes[rows] < hi)]
-    names, codes = index.nationality_codes
-    totals = np.bincount(codes[rows], weights=index.counts[rows], minlength=len(names)).astype("int64")
+    rows = rows[(index.month_codes[rows] >= lo) & (index.month_codes[rows] < hi)]
+    names, totals = index.totals_by_nationality(rows)
     ranked = pd.DataFrame({E.nationality: pd.array(names, dtype="str"), E.encounters: totals})
+    ranked = ranked[ranked[E.nationality] != ALL]
     ranked = ranked[ranked[E.encounters] > 0].sort_values(
         [E.encounters, E.nationality], ascending=[False, True], kind="stable"
     )
@@ -277,6 +288,7 @@ def filterable(data: pd.DataFrame | ServedTable, column: str) -> list[str]:
     since every nationality would show nothing under it.
     """
     table = served(data)
-    crossed = table.columns[column][table.columns[E.nationality] != ALL]
-    values = sorted(v for v in set(crossed) if v not in (ALL, ""))
+    named = table.codes[E.nationality] != table.code(E.nationality, ALL)
+    crossed = np.unique(table.codes[column][named])
+    values = sorted(v for v in (table.values[column][c] for c in crossed) if v not in (ALL, ""))
     return values if len(values) >= 2 else []

@@ -5,68 +5,74 @@ The tidy table stays the record; this is the shape it is served in (as owid/etl 
 
 from __future__ import annotations
 
-from functools import cached_property
-
 import numpy as np
 import pandas as pd
 
 from data.schema import ALL, FILTER_DIMENSIONS, Encounters as E
 
+NO_ROWS = np.empty(0, dtype=np.int64)
+
 
 class ServedTable:
     """One source's table, prepared once for fast selections.
 
-    Rows are grouped by (region, nationality) and months are integer codes on the source's full month
-    range, so a selection touches only its own few hundred rows and sums them with ``np.bincount``.
+    Each dimension is held as small integer codes with its list of values; rows are grouped by
+    (region, nationality); months are integer codes on the source's full month range. A selection so
+    touches only its own rows and sums them with ``np.bincount``, and memory stays a few bytes a cell.
     Every analysis function takes either this or a plain tidy table (served on the fly).
     """
 
     def __init__(self, table: pd.DataFrame):
-        self.table = table.reset_index(drop=True)
-        months = self.table[E.month]
-        self.first, self.last = pd.Timestamp(months.min()), pd.Timestamp(months.max())
+        months = pd.DatetimeIndex(table[E.month])
+        self.first, self.last = months.min(), months.max()
         self.months = pd.date_range(self.first, self.last, freq="MS")
-        self.codes = (months.dt.year.to_numpy() - self.first.year) * 12 + months.dt.month.to_numpy() - self.first.month
-        self.counts = self.table[E.encounters].to_numpy(dtype="int64")
-        self.columns = {c: self.table[c].to_numpy(dtype=object) for c in E.DIMENSIONS}
-        self.has_totals = {c: bool((self.columns[c] == ALL).any()) for c in E.DIMENSIONS}
-        self.groups = self.table.groupby([E.region, E.nationality], sort=False).indices
-        self._positions: dict[tuple[str, str], np.ndarray] = {}
-        self._choices: dict[str, list[str]] = {}
+        self.month_codes = ((months.year - self.first.year) * 12 + months.month - self.first.month).to_numpy()
+        self.counts = table[E.encounters].to_numpy(dtype="int64")
+        self.values: dict[str, list[str]] = {}
+        self.codes: dict[str, np.ndarray] = {}
+        for column in E.DIMENSIONS:
+            codes, values = pd.factorize(table[column], sort=True)
+            self.values[column] = [str(v) for v in values]
+            self.codes[column] = codes.astype(np.int32)
+        self.lookup = {c: {v: i for i, v in enumerate(values)} for c, values in self.values.items()}
+        self.has_totals = {c: ALL in self.lookup[c] for c in E.DIMENSIONS}
+        pair = self.codes[E.region].astype(np.int64) * len(self.values[E.nationality]) + self.codes[E.nationality]
+        order = np.argsort(pair, kind="stable")
+        keys, starts = np.unique(pair[order], return_index=True)
+        bounds = [*starts[1:], len(order)]
+        width = len(self.values[E.nationality])
+        self.groups = {
+            (self.values[E.region][k // width], self.values[E.nationality][k % width]): order[s:e]
+            for k, s, e in zip(keys, starts, bounds)
+        }
+        self._positions: dict[tuple[str, str | None], np.ndarray] = {}
+
+    def code(self, column: str, value: str) -> int:
+        """The code of a value in a column, or -1 where the source does not have it."""
+        return self.lookup[column].get(value, -1)
+
+    def _gather(self, key, wanted) -> np.ndarray:
+        if key not in self._positions:
+            found = [rows for pair, rows in self.groups.items() if wanted(*pair)]
+            self._positions[key] = np.sort(np.concatenate(found)) if found else NO_ROWS
+        return self._positions[key]
 
     def positions(self, region: str, nationality: str) -> np.ndarray:
         """Row positions for a region and a nationality, either of which may be ALL."""
-        key = (region, nationality)
-        if key not in self._positions:
-            any_region = region == ALL and not self.has_totals[E.region]
-            any_nationality = nationality == ALL and not self.has_totals[E.nationality]
-            found = [
-                rows
-                for (r, n), rows in self.groups.items()
-                if (any_region or r == region) and (any_nationality or n == nationality)
-            ]
-            self._positions[key] = np.sort(np.concatenate(found)) if found else np.empty(0, dtype=int)
-        return self._positions[key]
+        any_region = region == ALL and not self.has_totals[E.region]
+        any_nationality = nationality == ALL and not self.has_totals[E.nationality]
+        return self._gather(
+            (region, nationality),
+            lambda r, n: (any_region or r == region) and (any_nationality or n == nationality),
+        )
 
     def positions_of_every_nationality(self, region: str) -> np.ndarray:
         """Rows of the region that name a nationality (not the publisher's all-nationality totals)."""
-        key = (region, None)
-        if key not in self._positions:
-            any_region = region == ALL and not self.has_totals[E.region]
-            found = [rows for (r, n), rows in self.groups.items() if (any_region or r == region) and n != ALL]
-            self._positions[key] = np.sort(np.concatenate(found)) if found else np.empty(0, dtype=int)
-        return self._positions[key]
-
-    @cached_property
-    def nationality_codes(self) -> tuple[list[str], np.ndarray]:
-        """Every nationality name, and each row's position in that list."""
-        codes, names = pd.factorize(self.table[E.nationality], sort=True)
-        return list(names), codes
+        any_region = region == ALL and not self.has_totals[E.region]
+        return self._gather((region, None), lambda r, n: (any_region or r == region) and n != ALL)
 
     def choices(self, column: str) -> list[str]:
-        if column not in self._choices:
-            self._choices[column] = sorted(v for v in set(self.columns[column]) if v not in (ALL, ""))
-        return self._choices[column]
+        return [v for v in self.values[column] if v not in (ALL, "")]
 
     def narrow(self, rows: np.ndarray, filters: dict[str, str]) -> np.ndarray:
         """Keep the rows that match the filters; unfiltered dimensions at the publisher's total, if any."""
@@ -74,7 +80,7 @@ class ServedTable:
             value = filters.get(column, ALL)
             if value == ALL and not self.has_totals[column]:
                 continue  # summed over
-            rows = rows[self.columns[column][rows] == value]
+            rows = rows[self.codes[column][rows] == self.code(column, value)]
         return rows
 
     def window(self, start: pd.Timestamp, end: pd.Timestamp) -> tuple[int, int]:
@@ -85,4 +91,12 @@ class ServedTable:
 
     def monthly(self, rows: np.ndarray) -> np.ndarray:
         """Encounters per month of the full coverage, for the given rows."""
-        return np.bincount(self.codes[rows], weights=self.counts[rows], minlength=len(self.months)).astype("int64")
+        return np.bincount(self.month_codes[rows], weights=self.counts[rows], minlength=len(self.months)).astype(
+            "int64"
+        )
+
+    def totals_by_nationality(self, rows: np.ndarray) -> tuple[list[str], np.ndarray]:
+        """Every nationality value, and the encounters of the given rows for each."""
+        names = self.values[E.nationality]
+        sums = np.bincount(self.codes[E.nationality][rows], weights=self.counts[rows], minlength=len(names))
+        return names, sums.astype("int64")

@@ -121,3 +121,17 @@ def test_trend_on_a_minimal_frame():
                           E.encounters: [1, 2]})
     figure = figures.trend_figure(frame, title="t", source_line="s")
     assert list(figure.data[0].y) == [1, 2]
+
+
+@pytest.mark.parametrize(
+    "state",
+    [ViewState(), ViewState(nationalities=("China", "India"), basis="fiscal", events=False),
+     ViewState(nationalities=()), ViewState(source="cbp-swb", nationalities=("Mexico", "Other"))],
+    ids=["story", "fiscal-two", "empty", "cbp"],
+)
+def test_every_figure_passes_plotly_validation(builder, state):
+    """Figures are built without per-property validation for speed; here Plotly checks every property."""
+    import plotly.graph_objects as go
+
+    for chart, figure in charts.build_charts(builder.build(state)).items():
+        go.Figure(figure.to_dict())  # raises ValueError on any invalid property
