@@ -20,8 +20,13 @@ from data import cli as data_cli, store
 ASSETS = Path(__file__).resolve().parent / "components" / "assets"
 
 
-def create_app(data_dir: Path | None = None, events_file: Path = EVENTS_FILE) -> Dash:
-    dataset = store.load(data_dir or store.DATASET_DIR)
+def create_app(
+    data_dir: Path | None = None, events_file: Path = EVENTS_FILE, dataset: store.Dataset | None = None
+) -> Dash:
+    """One app on the dataset in ``data_dir`` (default: the shipped one), or on a dataset already loaded."""
+    dataset = dataset or store.load(data_dir or store.DATASET_DIR)
+    for source in dataset.tables:
+        dataset.served(source)  # index now, not on the first reader's click
     app = Dash(
         __name__,
         title="U.S. border encounters",

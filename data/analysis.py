@@ -107,12 +107,11 @@ def monthly_series(data: pd.DataFrame | ServedTable, selection: Selection) -> pd
     index = served(data)
     lo, hi = index.window(*selection.window)
     months = index.months[lo:hi] if hi > lo else index.months[:0]
-    filters = dict(selection.filters)
+    filters = tuple(sorted(selection.filters))
     names, counts = [], []
     for nationality in selection.nationalities:
-        rows = index.narrow(index.positions(selection.region, nationality), filters)
         names.append(np.full(len(months), nationality, dtype=object))
-        counts.append(index.monthly(rows)[lo:hi] if hi > lo else np.empty(0, dtype="int64"))
+        counts.append(index.monthly_for(selection.region, nationality, filters)[lo:hi])
     return pd.DataFrame(
         {
             E.nationality: pd.array(np.concatenate(names) if names else [], dtype="str"),
@@ -201,9 +200,8 @@ def top_nationalities(
     """
     index = served(data)
     lo, hi = index.window(*selection.window)
-    rows = index.narrow(index.positions_of_every_nationality(selection.region), dict(selection.filters))
-    rows = rows[(index.month_codes[rows] >= lo) & (index.month_codes[rows] < hi)]
-    names, totals = index.totals_by_nationality(rows)
+    names, matrix = index.by_nationality(selection.region, tuple(sorted(selection.filters)))
+    totals = matrix[:, lo:hi].sum(axis=1) if hi > lo else np.zeros(len(names), dtype="int64")
     ranked = pd.DataFrame({E.nationality: pd.array(names, dtype="str"), E.encounters: totals})
     ranked = ranked[ranked[E.nationality] != ALL]
     ranked = ranked[ranked[E.encounters] > 0].sort_values(

@@ -5,6 +5,8 @@ The tidy table stays the record; this is the shape it is served in (as owid/etl 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
@@ -26,18 +28,20 @@ class ServedTable:
         months = pd.DatetimeIndex(table[E.month])
         self.first, self.last = months.min(), months.max()
         self.months = pd.date_range(self.first, self.last, freq="MS")
-        self.month_codes = ((months.year - self.first.year) * 12 + months.month - self.first.month).to_numpy()
+        self.month_codes = ((months.year - self.first.year) * 12 + months.month - self.first.month).to_numpy(
+            dtype=np.int16
+        )
         self.counts = table[E.encounters].to_numpy(dtype="int64")
         self.values: dict[str, list[str]] = {}
         self.codes: dict[str, np.ndarray] = {}
         for column in E.DIMENSIONS:
             codes, values = pd.factorize(table[column], sort=True)
             self.values[column] = [str(v) for v in values]
-            self.codes[column] = codes.astype(np.int32)
+            self.codes[column] = codes.astype(np.int16 if len(values) < 2**15 else np.int32)
         self.lookup = {c: {v: i for i, v in enumerate(values)} for c, values in self.values.items()}
         self.has_totals = {c: ALL in self.lookup[c] for c in E.DIMENSIONS}
         pair = self.codes[E.region].astype(np.int64) * len(self.values[E.nationality]) + self.codes[E.nationality]
-        order = np.argsort(pair, kind="stable")
+        order = np.argsort(pair, kind="stable").astype(np.int32 if len(pair) < 2**31 else np.int64)
         keys, starts = np.unique(pair[order], return_index=True)
         bounds = [*starts[1:], len(order)]
         width = len(self.values[E.nationality])
@@ -46,6 +50,10 @@ class ServedTable:
             for k, s, e in zip(keys, starts, bounds)
         }
         self._positions: dict[tuple[str, str | None], np.ndarray] = {}
+        # Aggregates of the full month range, computed once per key and kept (bounded): a selection's
+        # window is then a slice, whatever its months or year basis.
+        self.monthly_for = lru_cache(maxsize=4096)(self._monthly_for)
+        self.by_nationality = lru_cache(maxsize=256)(self._by_nationality)
 
     def code(self, column: str, value: str) -> int:
         """The code of a value in a column, or -1 where the source does not have it."""
@@ -89,14 +97,24 @@ class ServedTable:
         hi = (end.year - self.first.year) * 12 + end.month - self.first.month + 1
         return max(lo, 0), min(hi, len(self.months))
 
+    def _monthly_for(self, region: str, nationality: str, filters: tuple[tuple[str, str], ...]) -> np.ndarray:
+        """Encounters per month of the full coverage for a region, a nationality and filters."""
+        values = self.monthly(self.narrow(self.positions(region, nationality), dict(filters)))
+        values.flags.writeable = False  # shared between requests
+        return values
+
+    def _by_nationality(self, region: str, filters: tuple[tuple[str, str], ...]) -> tuple[list[str], np.ndarray]:
+        """Every nationality value, and a (nationality x month) matrix of its encounters in the region."""
+        rows = self.narrow(self.positions_of_every_nationality(region), dict(filters))
+        names = self.values[E.nationality]
+        cells = self.codes[E.nationality][rows].astype(np.int64) * len(self.months) + self.month_codes[rows]
+        matrix = np.bincount(cells, weights=self.counts[rows], minlength=len(names) * len(self.months))
+        matrix = matrix.astype("int64").reshape(len(names), len(self.months))
+        matrix.flags.writeable = False
+        return names, matrix
+
     def monthly(self, rows: np.ndarray) -> np.ndarray:
         """Encounters per month of the full coverage, for the given rows."""
         return np.bincount(self.month_codes[rows], weights=self.counts[rows], minlength=len(self.months)).astype(
             "int64"
         )
-
-    def totals_by_nationality(self, rows: np.ndarray) -> tuple[list[str], np.ndarray]:
-        """Every nationality value, and the encounters of the given rows for each."""
-        names = self.values[E.nationality]
-        sums = np.bincount(self.codes[E.nationality][rows], weights=self.counts[rows], minlength=len(names))
-        return names, sums.astype("int64")

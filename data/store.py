@@ -118,7 +118,9 @@ def load(data_dir: Path = DATASET_DIR) -> Dataset:
         table_path = data_dir / f"{name}.csv.gz"
         if name not in SOURCES or not table_path.exists():
             continue
-        table = pd.read_csv(table_path, dtype=str, keep_default_na=False)
+        # Dimensions as categories: a few bytes a cell, however many rows a nationwide file brings.
+        dtypes = {column: "category" for column in (E.source, *E.DIMENSIONS)}
+        table = pd.read_csv(table_path, dtype={**dtypes, E.month: str}, keep_default_na=False)
         table[E.month] = pd.to_datetime(table[E.month], format="%Y-%m").astype("datetime64[s]")
         table[E.fiscal_year] = table[E.fiscal_year].astype("int64")
         table[E.encounters] = table[E.encounters].astype("int64")
