@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import flask
 from dash import Dash
 
 from components import callbacks
@@ -34,8 +36,20 @@ def create_app(
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    app.layout = build_layout(dataset)
-    callbacks.register(app, dataset, ViewBuilder(dataset, events_file))
+    builder = ViewBuilder(dataset, events_file)
+
+    def layout():
+        """The page for the link being opened, drawn on the server: no callback before the first view.
+
+        Dash fetches the layout by a separate request whose referrer is the page's own address, query
+        string included. Without one (or outside a request) this is the default view, and the URL
+        callback then brings the page to the link's view.
+        """
+        referrer = flask.request.referrer if flask.has_request_context() else None
+        return build_layout(dataset, builder, urlsplit(referrer).query if referrer else "")
+
+    app.layout = layout
+    callbacks.register(app, dataset, builder)
     return app
 
 

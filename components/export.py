@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import io
+import os
+import signal
 import threading
 import warnings
+from pathlib import Path
 
 import kaleido
-
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -72,8 +76,28 @@ def start_image_server() -> None:
 
     Kaleido holds that browser itself, one per process; starting it twice is harmless.
     """
+    server = kaleido._global_server  # noqa: SLF001 - kaleido has no public "is it running" nor "is it alive"
     with _START_LOCK:
+        if server.is_running() and server._thread.is_alive():  # noqa: SLF001
+            return
+        if server.is_running():  # its thread was stopped from outside (a test harness does that): start anew
+            server._initialized = False  # noqa: SLF001
         kaleido.start_sync_server(silence_warnings=True)
+        atexit.register(_end_image_browser)  # runs before Kaleido's own close (last registered, first run)
+
+
+def _end_image_browser() -> None:
+    """At exit, end Kaleido's Chromium ourselves: when it was started from a server thread, Kaleido's
+    close can wait minutes for it. Only children of this process started with a DevTools pipe."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == os.getpid() and b"chrom" in command and b"--remote-debugging-pipe" in command:
+            with contextlib.suppress(OSError):
+                os.kill(int(stat.parent.name), signal.SIGKILL)
 
 
 def image_bytes(figure: go.Figure, fmt: str) -> bytes:

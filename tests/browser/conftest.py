@@ -16,6 +16,15 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _image_browser_first():
+    """Start Kaleido's browser before any test app: dash_duo stops every thread started after its app
+    server, which would include Kaleido's, mid-run."""
+    from components import export
+
+    export.start_image_server()
+
+
 @pytest.fixture(autouse=True)
 def _chromium():
     if not CHROMIUM or not shutil.which("chromedriver"):

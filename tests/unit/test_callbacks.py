@@ -13,11 +13,12 @@ from urllib.parse import parse_qs
 import pandas as pd
 import pytest
 from dash import no_update
+from dash.exceptions import PreventUpdate
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
 import app as application
-from components import callbacks, ids
+from components import ids, page
 from components.state import ViewState, to_query
 from data import analysis
 from data.schema import ALL
@@ -45,15 +46,16 @@ def _values(**overrides):
                 ids.START: "2022-01", ids.END: "2024-12", ids.BASIS: "calendar", ids.RISE_FROM: 2022,
                 ids.RISE_TO: 2023, ids.EVENTS: ["on"], ids.COMPONENT: ALL, ids.DEMOGRAPHIC: ALL, ids.AREA: ALL}
     defaults.update(overrides)
-    return [defaults[c] for c in callbacks.CONTROLS]
+    return [defaults[c] for c in page.CONTROLS]
 
 
 def test_sync_from_a_shared_link_sets_the_controls(app):
     _triggered(None)
     sync = _callback(app, f"{ids.URL}.search")
-    out = sync("?nationality=India&nationality=China&region=All&from=2023-01&to=2023-12&basis=fiscal", *_values())
+    out = sync("?nationality=India&nationality=China&region=All&from=2023-01&to=2023-12&basis=fiscal", *_values(),
+               to_query(ViewState()))
     search, store, notice, *rest = out
-    values = dict(zip(callbacks.CONTROLS, rest[: len(callbacks.CONTROLS)]))
+    values = dict(zip(page.CONTROLS, rest[: len(page.CONTROLS)]))
     assert search is no_update  # the URL already says it; no new history entry
     assert values[ids.NATIONALITY] == ["India", "China"] and values[ids.REGION] == ALL
     assert (values[ids.START], values[ids.END], values[ids.BASIS]) == ("2023-01", "2023-12", "fiscal")
@@ -64,14 +66,14 @@ def test_sync_from_a_shared_link_sets_the_controls(app):
 def test_sync_from_a_control_writes_the_url(app):
     _triggered(f"{ids.NATIONALITY}.value")
     sync = _callback(app, f"{ids.URL}.search")
-    search, store, *_ = sync("", *_values(**{ids.NATIONALITY: ["Ecuador"], ids.START: "2023-06"}))
+    search, store, *_ = sync("", *_values(**{ids.NATIONALITY: ["Ecuador"], ids.START: "2023-06"}), to_query(ViewState()))
     assert search == store
     assert parse_qs(search.lstrip("?"))["nationality"] == ["Ecuador"]
     assert parse_qs(search.lstrip("?"))["from"] == ["2023-06"]
 
 
 def test_sync_switching_source_drops_what_it_lacks_and_shows_its_filters(dataset):
-    result = callbacks.sync(dataset, "", dict(zip(callbacks.CONTROLS, _values(**{ids.SOURCE: "cbp-swb"}))),
+    result = page.controls(dataset, "", dict(zip(page.CONTROLS, _values(**{ids.SOURCE: "cbp-swb"}))),
                             ids.SOURCE)
     assert result["values"][ids.NATIONALITY] == []  # China is not broken out by the CBP file
     assert "China" in result["notice"][0].children
@@ -82,14 +84,14 @@ def test_sync_switching_source_drops_what_it_lacks_and_shows_its_filters(dataset
 
 
 def test_sync_hides_filters_the_default_source_lacks(dataset):
-    result = callbacks.sync(dataset, "", {}, None)
+    result = page.controls(dataset, "", {}, None)
     assert all(style == {"display": "none"} for style in result["styles"].values())
     assert (result["values"][ids.RISE_FROM], result["values"][ids.RISE_TO]) == (2022, 2023)
     assert {"label": "2022", "value": 2022} in result["options"][ids.RISE_FROM]
 
 
 def test_sync_invalid_url_shows_a_notice(dataset):
-    result = callbacks.sync(dataset, "?from=banana&region=Moon", {}, None)
+    result = page.controls(dataset, "?from=banana&region=Moon", {}, None)
     texts = " ".join(p.children for p in result["notice"])
     assert "YYYY-MM" in texts and "Unknown region" in texts
     assert result["values"][ids.START] == "2022-01"
@@ -165,8 +167,29 @@ def test_every_app_has_its_own_callbacks():
 
 
 def test_a_dropdown_that_cleared_itself_changes_nothing(app):
-    from dash.exceptions import PreventUpdate
-
     _triggered(f"{ids.COMPONENT}.value")
     with pytest.raises(PreventUpdate):
-        _callback(app, f"{ids.URL}.search")("", *_values(**{ids.COMPONENT: None}))
+        _callback(app, f"{ids.URL}.search")("", *_values(**{ids.COMPONENT: None}), "")
+
+
+def test_a_link_already_drawn_by_the_layout_needs_no_update(app):
+    _triggered(None)
+    query = to_query(ViewState(nationalities=("India",)))
+    with pytest.raises(PreventUpdate):
+        _callback(app, f"{ids.URL}.search")(query, *_values(), query)
+
+
+def test_the_layout_is_drawn_for_the_link_being_opened(app):
+    import flask
+
+    with app.server.test_request_context(
+        "/_dash-layout", headers={"Referer": "http://127.0.0.1/?nationality=India&from=2019-01&to=2021-12"}
+    ):
+        page_layout = app.layout()
+    store = page_layout.children[1]
+    assert store.id == ids.SELECTION and "nationality=India" in store.data and "from=2019-01" in store.data
+    sentence = str(page_layout)
+    assert "nationals of India" in sentence
+    with app.server.test_request_context("/_dash-layout"):
+        assert "nationality=China" in app.layout().children[1].data
+    assert flask.has_request_context() is False

@@ -1,0 +1,429 @@
+"""Benchmark of the dashboard, side by side with the naive way, on this machine, in one run.
+
+    python bench/run.py            # the full run (about 5 minutes)
+    python bench/run.py --quick    # shorter loads and fewer repeats (under 2 minutes)
+
+Prints a table, then as its last line one JSON object with every measure. Medians are of repeated
+measurements taken in this same run; the machine is shared and noisy, so read ratios, not absolutes.
+Needs Debian's chromium, chromium-driver and wrk (`apt-get install chromium chromium-driver wrk`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import pandas as pd  # noqa: E402
+import plotly.express as px  # noqa: E402
+from dash._utils import to_json  # noqa: E402
+
+import app as application  # noqa: E402
+from components import export, ids  # noqa: E402
+from components.charts import build_charts  # noqa: E402
+from components.state import ViewState, to_query  # noqa: E402
+from components.view import ViewBuilder  # noqa: E402
+from data import analysis, store  # noqa: E402
+from data.schema import ALL, Encounters as E  # noqa: E402
+
+BENCH = Path(__file__).resolve().parent
+TARGETS = {  # key: (comparison, bound) as the issue sets them
+    "callback_p50_ms": ("<=", 15),
+    "browser_update_p50_ms": ("<=", 300),
+    "cold_start_s": ("<=", 3),
+    "payload_bytes": ("<=", 150_000),
+    "png_export_ms": ("<=", 500),
+    "callback_p50_ms_100x": ("<=", 50),
+    "rss_mb_100x": ("<=", 600),
+    "load_rps": (">=", 100),
+    "load_p99_ms": ("<=", 300),
+    "load_errors": ("<=", 0),
+}
+
+
+def median(values):
+    return statistics.median(values)
+
+
+def p95(values):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def random_states(dataset: store.Dataset, count: int, seed: int) -> list[ViewState]:
+    """Distinct selections a reader might make: nationalities, region, window and basis at random."""
+    names = analysis.choices(dataset.served("ohss-usbp"), E.nationality)
+    regions = (*analysis.choices(dataset.served("ohss-usbp"), E.region), ALL)
+    rng = random.Random(seed)
+    states = set()
+    while len(states) < count:
+        first = rng.randint(2001, 2024)
+        states.add(ViewState(
+            nationalities=tuple(rng.sample(names, rng.choice((1, 1, 2, 3)))),
+            region=rng.choice(regions),
+            start=f"{first}-{rng.randint(1, 12):02d}",
+            end=f"{rng.randint(first, 2024)}-12",
+            basis=rng.choice(("calendar", "fiscal")),
+        ))
+    return sorted(states, key=to_query)
+
+
+def callback_of(app, output: str):
+    return next(e["callback"].__wrapped__ for k, e in app.callback_map.items() if output in k)
+
+
+# --- server-side time ---------------------------------------------------------------------------
+
+
+def measure_callbacks(states: list[ViewState]) -> dict:
+    """The redraw after a filter change: the URL/controls callback, then the render callback, each
+    serialized as Dash sends it. A fresh app, so no view is cached."""
+    app = application.create_app()
+    sync, render = callback_of(app, f"{ids.URL}.search"), callback_of(app, f"{ids.TREND}.figure")
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+
+    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": f"{ids.URL}.search", "value": None}]))
+    defaults = [None] * 12
+    times = []
+    for state in states:
+        query = to_query(state)
+        started = time.perf_counter()
+        to_json(sync(query, *defaults))
+        to_json(render(query))
+        times.append((time.perf_counter() - started) * 1000)
+    return {"callback_p50_ms": median(times), "callback_p95_ms": p95(times)}
+
+
+def naive_figures(frame: pd.DataFrame, state: ViewState) -> str:
+    """The same four charts the way a typical Dash app makes them: filter the whole frame, Plotly
+    Express inside the callback."""
+    start, end = pd.Timestamp(state.start), pd.Timestamp(state.end)
+    in_window = (frame[E.month] >= start) & (frame[E.month] <= end)
+    in_region = frame[E.region] == state.region
+    totals = (frame[E.sector] == ALL) & (frame[E.demographic] == ALL)
+    chosen = frame[in_window & in_region & totals & frame[E.nationality].isin(state.nationalities)]
+    monthly = chosen.groupby([E.nationality, E.month], as_index=False)[E.encounters].sum()
+    trend = px.line(monthly, x=E.month, y=E.encounters, color=E.nationality, markers=True)
+    monthly["year"] = monthly[E.month].dt.year + ((monthly[E.month].dt.month >= 10) if state.basis == "fiscal" else 0)
+    yearly = monthly.groupby([E.nationality, "year"], as_index=False)[E.encounters].sum()
+    rise = px.bar(yearly, x="year", y=E.encounters, color=E.nationality, barmode="group", text_auto=True)
+    monthly["month_name"] = monthly[E.month].dt.strftime("%b")
+    grid = monthly.pivot_table(index="year", columns="month_name", values=E.encounters, aggfunc="sum")
+    heat = px.imshow(grid, text_auto=True, aspect="auto")
+    everyone = frame[in_window & in_region & totals & (frame[E.nationality] != ALL)]
+    top = everyone.groupby(E.nationality, as_index=False)[E.encounters].sum().nlargest(10, E.encounters)
+    ranking = px.bar(top, x=E.encounters, y=E.nationality, orientation="h")
+    return to_json([trend, rise, heat, ranking])
+
+
+def measure_naive(states: list[ViewState]) -> dict:
+    table = pd.read_csv(store.DATASET_DIR / "ohss-usbp.csv.gz", keep_default_na=False)
+    table[E.month] = pd.to_datetime(table[E.month], format="%Y-%m")
+    times = []
+    for state in states:
+        started = time.perf_counter()
+        naive_figures(table, state)
+        times.append((time.perf_counter() - started) * 1000)
+    return {"naive_p50_ms": median(times)}
+
+
+def measure_png_export(repeats: int) -> dict:
+    view = ViewBuilder(store.load()).build(ViewState())
+    figure = build_charts(view)[ids.TREND]
+    export.image_bytes(figure, "png")  # warm: the browser starts once
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        export.image_bytes(figure, "png")
+        times.append((time.perf_counter() - started) * 1000)
+    return {"png_export_ms": median(times)}
+
+
+def measure_scale(runs: int) -> dict:
+    out = subprocess.run([sys.executable, str(BENCH / "scale.py"), str(runs)], capture_output=True, text=True,
+                         check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# --- servers ------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(port: int, process: subprocess.Popen, timeout: float = 60) -> float:
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/")
+            if connection.getresponse().status == 200:
+                return time.perf_counter() - started
+        except OSError:
+            time.sleep(0.02)
+    raise TimeoutError(f"no server on port {port}")
+
+
+def start(command: list[str], port: int) -> subprocess.Popen:
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_until_up(port, process)
+    return process
+
+
+def dashboard(port: int, workers: int = 1) -> list[str]:
+    return [sys.executable, "app.py", "serve", "--port", str(port), "--workers", str(workers)]
+
+
+def measure_cold_start(repeats: int) -> dict:
+    """From starting the server process to the first page served."""
+    times = []
+    for _ in range(repeats):
+        port = free_port()
+        started = time.perf_counter()
+        process = subprocess.Popen([sys.executable, "app.py", "serve", "--port", str(port)], cwd=ROOT,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until_up(port, process)
+        times.append(time.perf_counter() - started)
+        process.terminate()
+        process.wait()
+    return {"cold_start_s": median(times)}
+
+
+def render_request(app, query: str) -> str:
+    """The body Dash's renderer POSTs to /_dash-update-component for the render callback."""
+    key, entry = next((k, e) for k, e in app.callback_map.items() if f"{ids.TREND}.figure" in k)
+    outputs = [{"id": part.split(".")[0], "property": part.split(".")[1]} for part in key.strip(".").split("...")]
+    return json.dumps({
+        "output": key,
+        "outputs": outputs,
+        "inputs": [{"id": ids.SELECTION, "property": "data", "value": query}],
+        "changedPropIds": [f"{ids.SELECTION}.data"],
+        "state": [],
+    })
+
+
+def measure_http(port: int, app, states: list[ViewState]) -> dict:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Content-Type": "application/json"}
+    times, sizes = [], []
+    for state in [ViewState(), *states]:
+        body = render_request(app, to_query(state))
+        started = time.perf_counter()
+        connection.request("POST", "/_dash-update-component", body, headers)
+        response = connection.getresponse()
+        payload = response.read()
+        times.append((time.perf_counter() - started) * 1000)
+        sizes.append(len(payload))
+        assert response.status == 200, (response.status, payload[:200])
+    return {"http_p50_ms": median(times[1:]), "payload_bytes": sizes[0]}
+
+
+def measure_load(app, states: list[ViewState], seconds: int) -> dict:
+    """gunicorn with 2 workers under wrk (another process) POSTing random selections for N seconds."""
+    if not shutil.which("wrk"):
+        raise RuntimeError("wrk is missing: apt-get install wrk")
+    port = free_port()
+    server = start(dashboard(port, workers=2), port)
+    try:
+        with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as bodies:
+            for state in states:
+                bodies.write(render_request(app, to_query(state)) + "\n")
+        out = subprocess.run(
+            ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "-s", str(BENCH / "load.lua"),
+             f"http://127.0.0.1:{port}", "--", bodies.name],
+            capture_output=True, text=True, check=True,
+        ).stdout
+    finally:
+        server.terminate()
+        server.wait()
+        os.unlink(bodies.name)
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    bad_status = re.search(r"Non-2xx or 3xx responses:\s*(\d+)", out)
+    errors = sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
+    errors += int(bad_status.group(1)) if bad_status else 0
+    return {
+        "load_rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "load_p99_ms": float(p99.group(1)) * scale,
+        "load_errors": errors,
+        "load_requests": int(re.search(r"(\d+) requests in", out).group(1)),
+    }
+
+
+# --- in the browser -----------------------------------------------------------------------------
+
+
+def browser():
+    from selenium import webdriver
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--window-size=1400,1000"):
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tempfile.mkdtemp()}")
+    return webdriver.Chrome(options=options)
+
+
+DRAWN = """
+const [charts, needText, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+function ready() {
+  const drawn = charts.every(id => {
+    const g = document.querySelector('#' + id + ' .js-plotly-plot');
+    return g && g._fullData && g._fullData.length && g.querySelector('.main-svg');
+  });
+  const text = !needText || document.querySelectorAll('#headline .stat').length > 0;
+  if (drawn && text) done(performance.now()); else requestAnimationFrame(ready);
+}
+ready();
+"""
+
+CLICK_AND_WAIT = """
+const [label, charts, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+const option = [...document.querySelectorAll('.dash-dropdown-content [role=option]')]
+  .find(o => o.innerText.trim() === label);
+if (!option) { done(-1); return; }
+const pending = new Set(charts);
+const started = performance.now();
+const timer = setTimeout(() => done(-2), 10000);
+for (const id of charts) {
+  const g = document.querySelector('#' + id + ' .js-plotly-plot');
+  const handler = () => {
+    g.removeListener('plotly_afterplot', handler);
+    pending.delete(id);
+    if (!pending.size) { clearTimeout(timer); done(performance.now() - started); }
+  };
+  g.on('plotly_afterplot', handler);
+}
+option.click();
+"""
+
+
+def measure_browser(port: int, floor_port: int, changes: int, loads: int) -> dict:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    driver = browser()
+    driver.set_script_timeout(30)
+    charts = list(ids.CHARTS)
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        driver.get(base)
+        driver.execute_async_script(DRAWN, charts, True)
+        names = ["India", "Ecuador", "Colombia", "Venezuela", "Peru", "Brazil", "Turkey", "Russia"]
+        updates = []
+        for i in range(changes):
+            name = names[(i // 2) % len(names)]  # add a nationality, then take it away again
+            driver.find_element(By.ID, ids.NATIONALITY).click()
+            search = driver.find_element(By.CSS_SELECTOR, ".dash-dropdown-search")
+            search.send_keys(name)
+            time.sleep(0.3)
+            elapsed = driver.execute_async_script(CLICK_AND_WAIT, name, charts)
+            if elapsed < 0:
+                raise RuntimeError(f"update not measured for {name}: {elapsed}")
+            updates.append(elapsed)
+            driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+            time.sleep(0.3)
+        link = base + "?nationality=India&nationality=China&region=All&from=2021-01&to=2024-06&basis=fiscal"
+        link_times, floor_times = [], []
+        for url, bucket, wanted, text in ((link, link_times, charts, True),
+                                          (f"http://127.0.0.1:{floor_port}/", floor_times,
+                                           ["floor-0", "floor-1", "floor-2"], False)):
+            for i in range(loads + 1):  # the first load warms the browser's and the server's caches
+                driver.get(url)
+                elapsed = driver.execute_async_script(DRAWN, wanted, text)
+                if i:
+                    bucket.append(elapsed)
+    finally:
+        driver.quit()
+    return {
+        "browser_update_p50_ms": median(updates),
+        "link_view_p50_ms": median(link_times),
+        "floor_link_view_p50_ms": median(floor_times),
+    }
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="shorter: under two minutes")
+    args = parser.parse_args()
+    quick = args.quick
+    results: dict = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "quick": quick,
+    }
+    dataset = store.load()
+    states = random_states(dataset, 60, seed=11)
+    print("server-side callbacks and the naive way ...", file=sys.stderr)
+    results |= measure_callbacks(states)
+    results |= measure_naive(states)
+    results["callback_vs_naive"] = results["callback_p50_ms"] / results["naive_p50_ms"]
+    print("cold start ...", file=sys.stderr)
+    results |= measure_cold_start(1 if quick else 3)
+    app = application.create_app()
+    port, floor_port = free_port(), free_port()
+    server = start(dashboard(port), port)
+    floor = start([sys.executable, str(BENCH / "floor_app.py"), str(floor_port)], floor_port)
+    try:
+        print("through HTTP ...", file=sys.stderr)
+        results |= measure_http(port, app, states)
+        print("in the browser ...", file=sys.stderr)
+        results |= measure_browser(port, floor_port, changes=10, loads=3 if quick else 7)
+    finally:
+        for process in (server, floor):
+            process.terminate()
+            process.wait()
+    results["link_view_vs_floor"] = results["link_view_p50_ms"] / results["floor_link_view_p50_ms"]
+    print("PNG export ...", file=sys.stderr)
+    results |= measure_png_export(3 if quick else 10)
+    print("100x dataset ...", file=sys.stderr)
+    results |= measure_scale(50)
+    print("load ...", file=sys.stderr)
+    results |= measure_load(app, random_states(dataset, 2000, seed=5), seconds=15 if quick else 60)
+
+    checks = {
+        **{key: (results[key] <= bound if op == "<=" else results[key] >= bound) for key, (op, bound) in TARGETS.items()},
+        "callback_vs_naive": results["callback_vs_naive"] <= 1 / 3,
+        "link_view_vs_floor": results["link_view_vs_floor"] <= 1.6,
+    }
+    results["all_targets_met"] = all(checks.values())
+    bounds = {**{k: f"{op} {b:,}" for k, (op, b) in TARGETS.items()}, "callback_vs_naive": "<= 0.333",
+              "link_view_vs_floor": "<= 1.6"}
+    print(f"\n{'measure':<26}{'value':>14}  target")
+    for key, value in results.items():
+        if isinstance(value, float):
+            value = f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}"
+        mark = "" if key not in checks else ("  ok" if checks[key] else "  MISSED")
+        print(f"{key:<26}{value!s:>14}  {bounds.get(key, '')}{mark}")
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
