@@ -84,8 +84,7 @@ def _chart_card(chart: str, shown: dict) -> html.Figure:
     name = CHART_NAMES[chart]
     return html.Figure(
         [
-            dcc.Loading(dcc.Graph(id=chart, className="chart", figure=shown["figures"][chart],
-                                  config=shown["configs"][chart]), type="dot"),
+            dcc.Graph(id=chart, className="chart", figure=shown["figures"][chart], config=shown["configs"][chart]),
             html.Figcaption(
                 [
                     html.Span(CHART_HELP[chart], className="chart-help"),
