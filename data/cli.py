@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
 
-from data import analysis, store
+from data import analysis, store, update
 from data.importers import load_crosswalk, read_source_file, _normal
 from data.schema import DEFAULT_SOURCE, SOURCES, DataImportError, Encounters as E
 
@@ -17,6 +18,16 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     importer.add_argument("files", nargs="+", type=Path, metavar="FILE")
     importer.add_argument("--data-dir", type=Path, default=store.DATASET_DIR)
     importer.set_defaults(handler=run_import)
+
+    updater = commands.add_parser("update", help="download the latest official files and swap them in")
+    updater.add_argument("--source", action="append", choices=list(update.PUBLISHED), dest="sources",
+                         help="only this source (repeatable; default: all)")
+    updater.add_argument("--rollback", action="store_true", help="put the previous dataset back")
+    updater.add_argument("--timeout", type=float, default=update.TIMEOUT_SECONDS, help="seconds per request")
+    updater.add_argument("--page", action="append", default=[], metavar="NAME=URL",
+                         help="read a source's page from another address (a mirror)")
+    updater.add_argument("--data-dir", type=Path, default=store.DATASET_DIR)
+    updater.set_defaults(handler=run_update)
 
     summary = commands.add_parser("summary", help="the story's numbers for a selection")
     summary.add_argument("--nationality", action="append", metavar="NAME")
@@ -50,6 +61,25 @@ def run_import(args: argparse.Namespace) -> int:
             f"{source.name}: {len(source.table):,} rows, {months.min():%Y-%m} to {months.max():%Y-%m} "
             f"from {source.file.name} -> {path}"
         )
+    return 0
+
+
+def run_update(args: argparse.Namespace) -> int:
+    try:
+        if args.rollback:
+            lines = update.rollback(args.data_dir)
+        else:
+            published = dict(update.PUBLISHED)
+            for item in args.page:
+                name, _, url = item.partition("=")
+                if name not in published or not url:
+                    raise update.UpdateError(f"--page {item!r}: write NAME=URL with NAME one of {list(published)}")
+                published[name] = dataclasses.replace(published[name], page=url)
+            lines = update.update(args.data_dir, args.sources, published=published, timeout=args.timeout)
+    except update.UpdateError as error:
+        print(f"error: {error}; the dataset in place is unchanged", file=sys.stderr)
+        return 1
+    print("\n".join(lines))
     return 0
 
 

@@ -48,5 +48,5 @@ def data_dir(tmp_path):
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:
-    """Every file of a directory, byte for byte."""
-    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+    """Every file of a directory (not its subdirectories), byte for byte."""
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file()}

@@ -1,0 +1,208 @@
+"""`border-dashboard update`: fetch the latest official files, import them, swap the dataset in atomically.
+
+Each source is found on its publisher's page (the addresses live here, in ``PUBLISHED``), downloaded
+with a timeout and a size limit, checked for what it claims to be, and imported with the same importer
+as `border-dashboard import`. Only when every file is good is the dataset replaced; the one it replaces
+is kept in ``previous/`` for `border-dashboard update --rollback`. Any failure leaves the dataset
+exactly as it was and is told in one line.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import shutil
+import socket
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from data import store
+from data.importers import MAX_INPUT_BYTES, read_source_file
+from data.schema import DataImportError
+
+TIMEOUT_SECONDS = 30.0
+CHUNK = 256 * 1024
+PREVIOUS = "previous"
+
+
+@dataclass(frozen=True)
+class Published:
+    """Where a source is published: its page, and how its download link on that page looks."""
+
+    page: str
+    link: str  # regular expression matching the file's address in the page
+    kind: str  # "xlsx" or "csv"
+
+
+PUBLISHED = {
+    "ohss-usbp": Published(
+        page="https://ohss.dhs.gov/khsm/cbp-encounters",
+        link=r"""href=["']([^"']*khsm[^"']*usbp[^"']*\.xlsx)["']""",
+        kind="xlsx",
+    ),
+    "cbp-swb": Published(
+        page="https://www.cbp.gov/document/stats/southwest-land-border-encounters",
+        link=r"""href=["']([^"']*sw-land-border-encounters[^"']*\.csv)["']""",
+        kind="csv",
+    ),
+}
+
+
+class UpdateError(RuntimeError):
+    """An update that could not be done; the dataset in place is untouched. The message is one line."""
+
+
+Progress = Callable[[str, int, int | None], None]
+
+
+def print_progress(label: str, done: int, total: int | None) -> None:
+    """A progress line on standard error for downloads over a megabyte."""
+    if total and total > 1_000_000:
+        print(f"\r{label}: {done / total:.0%} of {total / 1e6:.1f} MB", end="", file=sys.stderr, flush=True)
+        if done >= total:
+            print(file=sys.stderr)
+
+
+def fetch(url: str, *, timeout: float = TIMEOUT_SECONDS, limit: int = MAX_INPUT_BYTES,
+          progress: Progress | None = None) -> tuple[bytes, str]:
+    """The body and content type of a URL, or an UpdateError saying in one line what went wrong."""
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise UpdateError(f"{url}: only http and https addresses are fetched")
+    request = urllib.request.Request(url, headers={"User-Agent": "border-dashboard (+update)"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            length = response.headers.get("Content-Length")
+            total = int(length) if length and length.isdigit() else None
+            if total is not None and total > limit:
+                raise UpdateError(f"{url}: {total:,} bytes is over the {limit:,}-byte limit")
+            chunks, done = [], 0
+            while chunk := response.read(CHUNK):
+                done += len(chunk)
+                if done > limit:
+                    raise UpdateError(f"{url}: more than the {limit:,}-byte limit")
+                chunks.append(chunk)
+                if progress:
+                    progress(Path(urlsplit(url).path).name or url, done, total)
+            body = b"".join(chunks)
+            if total is not None and len(body) < total:
+                raise UpdateError(f"{url}: the body was cut short ({len(body):,} of {total:,} bytes)")
+            return body, response.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as error:
+        error.close()  # it holds the connection
+        raise UpdateError(f"{url}: HTTP {error.code} {error.reason}") from None
+    except http.client.IncompleteRead as error:
+        raise UpdateError(f"{url}: the body was cut short ({len(error.partial):,} bytes arrived)") from None
+    except (TimeoutError, socket.timeout):
+        raise UpdateError(f"{url}: no answer within {timeout:g} s") from None
+    except urllib.error.URLError as error:
+        reason = error.reason
+        if isinstance(reason, (TimeoutError, socket.timeout)):
+            raise UpdateError(f"{url}: no answer within {timeout:g} s") from None
+        raise UpdateError(f"{url}: {reason}") from None
+    except (ConnectionError, http.client.HTTPException, OSError) as error:
+        raise UpdateError(f"{url}: {type(error).__name__}: {error}") from None
+
+
+def find_link(page_url: str, html: str, pattern: str) -> str:
+    """The file's absolute address, from the first link on the page that matches the pattern."""
+    match = re.search(pattern, html, flags=re.IGNORECASE)
+    if not match:
+        raise UpdateError(f"{page_url}: no link to the data file on the page (the page may have changed)")
+    return urljoin(page_url, match.group(1))
+
+
+def check_content(url: str, body: bytes, content_type: str, kind: str) -> None:
+    """The file is what it claims to be: a workbook is a zip file, a CSV is text and not a web page."""
+    head = body[:512].lstrip().lower()
+    if kind == "xlsx" and not body.startswith(b"PK\x03\x04"):
+        raise UpdateError(f"{url}: not an Excel workbook (got {content_type or 'no content type'})")
+    if kind == "csv" and (head.startswith((b"<!doctype", b"<html", b"<")) or "html" in content_type.lower()):
+        raise UpdateError(f"{url}: got an HTML page, not a CSV file")
+
+
+def download(name: str, published: Published, folder: Path, *, timeout: float, limit: int,
+             progress: Progress | None) -> Path:
+    page, _ = fetch(published.page, timeout=timeout, limit=limit)
+    url = find_link(published.page, page.decode("utf-8", "replace"), published.link)
+    body, content_type = fetch(url, timeout=timeout, limit=limit, progress=progress)
+    check_content(url, body, content_type, published.kind)
+    path = folder / (Path(urlsplit(url).path).name or f"{name}.{published.kind}")
+    path.write_bytes(body)
+    return path
+
+
+def update(
+    data_dir: Path = store.DATASET_DIR,
+    names: list[str] | None = None,
+    *,
+    published: dict[str, Published] = PUBLISHED,
+    timeout: float = TIMEOUT_SECONDS,
+    limit: int = MAX_INPUT_BYTES,
+    progress: Progress | None = print_progress,
+) -> list[str]:
+    """Download, check and import every source, then swap them in; return one line per source."""
+    data_dir = Path(data_dir)
+    names = names or list(published)
+    unknown = [n for n in names if n not in published]
+    if unknown:
+        raise UpdateError(f"unknown source {unknown[0]!r}; known: {', '.join(published)}")
+    with tempfile.TemporaryDirectory(prefix="border-update-") as folder:
+        files = [download(n, published[n], Path(folder), timeout=timeout, limit=limit, progress=progress)
+                 for n in names]
+        try:
+            imported = [read_source_file(path) for path in files]
+        except DataImportError as error:
+            raise UpdateError(f"downloaded file rejected: {error}") from None
+        wrong = [(n, s.name) for n, s in zip(names, imported) if n != s.name]
+        if wrong:
+            raise UpdateError(f"the file found for {wrong[0][0]} is a {wrong[0][1]} file")
+        keep_previous(data_dir, [s.name for s in imported])
+        store.save(imported, data_dir)
+    return [f"{s.name}: {len(s.table):,} rows from {s.file.name}" for s in imported]
+
+
+def _files_of(directory: Path, names: list[str]) -> list[Path]:
+    return [directory / f"{n}{suffix}" for n in names for suffix in (".csv.gz", ".provenance.json")]
+
+
+def keep_previous(data_dir: Path, names: list[str]) -> None:
+    """Copy the files about to be replaced into previous/, each by an atomic rename."""
+    previous = data_dir / PREVIOUS
+    previous.mkdir(exist_ok=True)
+    for path in _files_of(data_dir, names):
+        if path.exists():
+            handle, temporary = tempfile.mkstemp(dir=previous, prefix=f".{path.name}.")
+            os.close(handle)
+            shutil.copyfile(path, temporary)
+            os.replace(temporary, previous / path.name)
+
+
+def rollback(data_dir: Path = store.DATASET_DIR) -> list[str]:
+    """Put the previous dataset back; the one it replaces becomes the previous one (so it can be redone)."""
+    data_dir = Path(data_dir)
+    previous = data_dir / PREVIOUS
+    kept = sorted(previous.glob("*.provenance.json")) if previous.is_dir() else []
+    if not kept:
+        raise UpdateError(f"{previous}: no previous dataset to roll back to")
+    names = [p.name.removesuffix(".provenance.json") for p in kept]
+    store.load(previous)  # the previous dataset must itself be readable before it goes back in
+    swapped = []
+    for path in _files_of(data_dir, names):
+        old = previous / path.name
+        if not old.exists():
+            continue
+        handle, temporary = tempfile.mkstemp(dir=data_dir, prefix=f".{path.name}.")
+        os.close(handle)
+        shutil.copyfile(old, temporary)
+        if path.exists():
+            os.replace(path, old)  # the current file becomes the previous one
+        os.replace(temporary, path)
+        swapped.append(path.name)
+    return [f"restored {name}" for name in swapped]

@@ -1,0 +1,185 @@
+"""`border-dashboard update` against a local HTTP server on 127.0.0.1 that serves the real official files,
+and every way a download can fail. Each failure must leave the dataset byte for byte as it was."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+import app
+from data import store, update
+from tests.conftest import CBP_SWB_FILE, OHSS_FILE, snapshot
+
+OHSS_NAME, CBP_NAME = OHSS_FILE.name, CBP_SWB_FILE.name
+
+
+class Publisher(BaseHTTPRequestHandler):
+    """Serves two publisher pages and the files they link to; ``routes`` can make any path misbehave."""
+
+    routes: dict = {}
+
+    def log_message(self, *args):  # keep the test output clean
+        pass
+
+    def do_GET(self):  # noqa: N802 - the name http.server calls
+        behaviour = self.routes.get(self.path)
+        if behaviour:
+            return behaviour(self)
+        if self.path == "/ohss":
+            return self.send(200, f'<html><a href="/files/{OHSS_NAME}">Download</a></html>'.encode(), "text/html")
+        if self.path == "/cbp":
+            return self.send(200, f'<html><a href="files/{CBP_NAME}">CSV</a></html>'.encode(), "text/html")
+        if self.path == f"/files/{OHSS_NAME}":
+            return self.send(200, OHSS_FILE.read_bytes(), "application/vnd.ms-excel")
+        if self.path == f"/files/{CBP_NAME}":
+            return self.send(200, CBP_SWB_FILE.read_bytes(), "text/csv")
+        return self.send(404, b"not found", "text/plain")
+
+    def send(self, status: int, body: bytes, content_type: str, length: int | None = None):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body) if length is None else length))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def publisher():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Publisher)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    Publisher.routes = {}
+    yield base, {
+        "ohss-usbp": replace(update.PUBLISHED["ohss-usbp"], page=f"{base}/ohss"),
+        "cbp-swb": replace(update.PUBLISHED["cbp-swb"], page=f"{base}/cbp"),
+    }
+    Publisher.routes = {}
+    server.shutdown()
+    server.server_close()
+
+
+def quiet(*_):
+    pass
+
+
+def test_update_downloads_imports_and_keeps_the_previous(publisher, data_dir, tmp_path):
+    base, published = publisher
+    before = snapshot(data_dir)
+    lines = update.update(data_dir, published=published, progress=quiet)
+    assert lines == [f"ohss-usbp: 40,899 rows from {OHSS_NAME}", f"cbp-swb: 1,936 rows from {CBP_NAME}"]
+    assert snapshot(data_dir) == before  # the same official files give the same bytes
+    assert snapshot(data_dir / "previous") == before
+
+
+def test_rollback_restores_and_can_be_redone(publisher, data_dir, capsys):
+    _, published = publisher
+    original = snapshot(data_dir)
+    # Put a different dataset in place (the nationwide sample) next to the current one, as an update would.
+    update.keep_previous(data_dir, ["ohss-usbp"])
+    tampered = data_dir / "ohss-usbp.provenance.json"
+    tampered.write_text(tampered.read_text().replace("November 2024 release", "a newer release"))
+    assert app.main(["update", "--rollback", "--data-dir", str(data_dir)]) == 0
+    assert "restored ohss-usbp.provenance.json" in capsys.readouterr().out
+    assert snapshot(data_dir) == original
+    assert app.main(["update", "--rollback", "--data-dir", str(data_dir)]) == 0  # and back again
+    assert "a newer release" in tampered.read_text()
+
+
+def test_rollback_without_a_previous_dataset(data_dir, capsys):
+    before = snapshot(data_dir)
+    assert app.main(["update", "--rollback", "--data-dir", str(data_dir)]) == 1
+    assert "no previous dataset" in capsys.readouterr().err
+    assert snapshot(data_dir) == before
+
+
+def _status(code):
+    return lambda handler: handler.send(code, b"<html>error</html>", "text/html")
+
+
+def _cut_short(handler):
+    body = CBP_SWB_FILE.read_bytes()
+    handler.send(200, body[: len(body) // 3], "text/csv", length=len(body))
+
+
+def _slow(handler):
+    time.sleep(1.5)
+    handler.send(200, CBP_SWB_FILE.read_bytes(), "text/csv")
+
+
+def _html_instead(handler):
+    handler.send(200, b"<!DOCTYPE html><html><body>Access denied</body></html>", "text/html; charset=utf-8")
+
+
+def _huge(handler):
+    handler.send(200, b"x" * 2048, "text/csv")
+
+
+def _bad_csv(handler):
+    handler.send(200, CBP_SWB_FILE.read_bytes().replace(b"Expulsions,1", b"Expulsions,-1", 1), "text/csv")
+
+
+def _not_a_workbook(handler):
+    handler.send(200, b"Fiscal Year,Month\n", "application/octet-stream")
+
+
+def _page_without_link(handler):
+    handler.send(200, b"<html>We moved the data.</html>", "text/html")
+
+
+CBP_FILE_PATH, OHSS_FILE_PATH = f"/files/{CBP_NAME}", f"/files/{OHSS_NAME}"
+FAILURES = [
+    ("404", CBP_FILE_PATH, _status(404), r"HTTP 404"),
+    ("500", CBP_FILE_PATH, _status(500), r"HTTP 500"),
+    ("page-404", "/ohss", _status(404), r"/ohss: HTTP 404"),
+    ("cut-short", CBP_FILE_PATH, _cut_short, r"cut short"),
+    ("slower-than-timeout", CBP_FILE_PATH, _slow, r"no answer within 0.5 s"),
+    ("html-instead-of-csv", CBP_FILE_PATH, _html_instead, r"HTML page, not a CSV"),
+    ("over-size-limit", CBP_FILE_PATH, _huge, r"over the 1,024-byte limit"),
+    ("csv-rejected-by-import", CBP_FILE_PATH, _bad_csv, r"rejected: .*column 'Encounter Count'"),
+    ("not-a-workbook", OHSS_FILE_PATH, _not_a_workbook, r"not an Excel workbook"),
+    ("page-without-link", "/cbp", _page_without_link, r"no link to the data file"),
+]
+
+
+@pytest.mark.parametrize(("name", "path", "behaviour", "message"), FAILURES, ids=[f[0] for f in FAILURES])
+def test_failures_leave_the_dataset_as_it_was(publisher, data_dir, name, path, behaviour, message):
+    _, published = publisher
+    Publisher.routes = {path: behaviour}
+    before = snapshot(data_dir)
+    limit = update.MAX_INPUT_BYTES
+    if name == "over-size-limit":  # a small limit, so the test need not serve 50 MB
+        published, limit = {"cbp-swb": published["cbp-swb"]}, 1024
+    with pytest.raises(update.UpdateError) as caught:
+        update.update(data_dir, published=published, timeout=0.5, limit=limit, progress=quiet)
+    text = str(caught.value)
+    assert "\n" not in text and re.search(message, text), text
+    assert snapshot(data_dir) == before
+
+
+def test_update_command_reports_one_line_and_exits_non_zero(publisher, data_dir, capsys):
+    base, _ = publisher
+    Publisher.routes = {CBP_FILE_PATH: _status(500)}
+    before = snapshot(data_dir)
+    code = app.main(["update", "--source", "cbp-swb", "--page", f"cbp-swb={base}/cbp", "--data-dir", str(data_dir)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and len(err) == 1
+    assert "HTTP 500" in err[0] and "unchanged" in err[0]
+    assert snapshot(data_dir) == before
+
+
+def test_only_web_addresses_are_fetched():
+    with pytest.raises(update.UpdateError, match="only http and https"):
+        update.fetch("file:///etc/passwd")
+
+
+def test_the_shipped_dataset_still_loads_after_an_update(publisher, data_dir):
+    _, published = publisher
+    update.update(data_dir, published=published, progress=quiet)
+    loaded = store.load(data_dir)
+    assert sorted(loaded.tables) == ["cbp-swb", "ohss-usbp"]
