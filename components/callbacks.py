@@ -91,6 +91,9 @@ def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
         prevent_initial_call=True,
     )
     def download_image(clicks, query):
-        if not ctx.triggered_id or not any(clicks):
+        button = ctx.triggered_id
+        if not button or not any(clicks or []):
             return no_update
-        return image_download(dataset, builder, query, ctx.triggered_id["chart"], ctx.triggered_id["format"])
+        if button.get("chart") not in ids.CHARTS or button.get("format") not in export.IMAGE_FORMATS:
+            return no_update
+        return image_download(dataset, builder, query, button["chart"], button["format"])

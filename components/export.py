@@ -21,6 +21,7 @@ from data.schema import ALL_NATIONALITIES, Encounters as E
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE = 1000, 520, 2
+IMAGE_FORMATS = ("png", "svg", "pdf")
 _START_LOCK = threading.Lock()
 
 
@@ -102,7 +103,7 @@ def _end_image_browser() -> None:
 
 def image_bytes(figure: go.Figure, fmt: str) -> bytes:
     """Render through Kaleido (the machine's Chromium): title and source line are part of the figure."""
-    if fmt not in ("png", "svg", "pdf"):
+    if fmt not in IMAGE_FORMATS:
         raise ValueError(f"unknown image format {fmt!r}")
     start_image_server()
     with warnings.catch_warnings():

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from components import ids
+from components import export, ids
 from components.charts import CHART_NAMES
 from components.page import content, controls, month_options
 from components.view import ViewBuilder
 from data.schema import SOURCES
 from data.store import Dataset
 
-EXPORT_FORMATS = ("png", "svg", "pdf")
+EXPORT_FORMATS = export.IMAGE_FORMATS
 CHART_HELP = {
     ids.TREND: "Each line is one nationality; diamonds mark dated events (hover for the event and its source).",
     ids.RISE: "Totals per year. A year with fewer than 12 months in the window or the data says so.",

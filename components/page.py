@@ -24,24 +24,34 @@ OPTIONS = (ids.NATIONALITY, ids.REGION, ids.RISE_FROM, ids.RISE_TO, *FILTERS)  #
 HIDDEN, SHOWN = {"display": "none"}, {}
 
 
+def _text(value, default: str) -> str:
+    """A control's value as text; anything else (a browser sends whatever it likes) is the default."""
+    return value if isinstance(value, str) and value else default
+
+
+def _year(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def controls_query(values: dict) -> str:
     """The query string the controls describe (validated afterwards, like any URL)."""
-    filters = tuple((FILTERS[c], values[c]) for c in FILTERS if values.get(c) not in (None, ALL))
-    rise = None
-    if values.get(ids.RISE_FROM) and values.get(ids.RISE_TO):
-        rise = (int(values[ids.RISE_FROM]), int(values[ids.RISE_TO]))
+    default = ViewState()
+    filters = tuple((FILTERS[c], values[c]) for c in FILTERS if isinstance(values.get(c), str) and values[c] != ALL)
+    first, second = _year(values.get(ids.RISE_FROM)), _year(values.get(ids.RISE_TO))
     nationalities = values.get(ids.NATIONALITY) or []
     if isinstance(nationalities, str):
         nationalities = [nationalities]
+    if not isinstance(nationalities, list):
+        nationalities = []
     state = ViewState(
-        source=values.get(ids.SOURCE) or ViewState().source,
-        nationalities=tuple(str(n) for n in nationalities),
-        region=values.get(ids.REGION) or ViewState().region,
-        start=values.get(ids.START) or ViewState().start,
-        end=values.get(ids.END) or ViewState().end,
-        basis=values.get(ids.BASIS) or "calendar",
+        source=_text(values.get(ids.SOURCE), default.source),
+        nationalities=tuple(n for n in nationalities if isinstance(n, str)),
+        region=_text(values.get(ids.REGION), default.region),
+        start=_text(values.get(ids.START), default.start),
+        end=_text(values.get(ids.END), default.end),
+        basis=_text(values.get(ids.BASIS), default.basis),
         filters=filters,
-        rise=rise,
+        rise=(first, second) if first is not None and second is not None else None,
         events=bool(values.get(ids.EVENTS)),
     )
     return to_query(state)

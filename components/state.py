@@ -68,7 +68,7 @@ def to_query(state: ViewState) -> str:
 
 def from_query(query: str | None, dataset: Dataset) -> tuple[ViewState, list[str]]:
     """Parse a query string against the dataset; return the view and a notice for each value dropped."""
-    params = parse_qs((query or "").lstrip("?"), keep_blank_values=True)
+    params = parse_qs(query.lstrip("?") if isinstance(query, str) else "", keep_blank_values=True)
     notices: list[str] = []
     default = ViewState()
 

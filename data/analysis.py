@@ -93,7 +93,7 @@ def window_months(data: pd.DataFrame | ServedTable, selection: Selection) -> pd.
     """The months of the window that the source covers."""
     index = served(data)
     lo, hi = index.window(*selection.window)
-    return index.months[lo:hi] if hi > lo else index.months[:0]
+    return index.months[lo:hi]
 
 
 # --- the questions --------------------------------------------------------------------------------
@@ -106,7 +106,7 @@ def monthly_series(data: pd.DataFrame | ServedTable, selection: Selection) -> pd
     """
     index = served(data)
     lo, hi = index.window(*selection.window)
-    months = index.months[lo:hi] if hi > lo else index.months[:0]
+    months = index.months[lo:hi]
     filters = tuple(sorted(selection.filters))
     names, counts = [], []
     for nationality in selection.nationalities:
@@ -201,7 +201,7 @@ def top_nationalities(
     index = served(data)
     lo, hi = index.window(*selection.window)
     names, matrix = index.by_nationality(selection.region, tuple(sorted(selection.filters)))
-    totals = matrix[:, lo:hi].sum(axis=1) if hi > lo else np.zeros(len(names), dtype="int64")
+    totals = matrix[:, lo:hi].sum(axis=1)
     ranked = pd.DataFrame({E.nationality: pd.array(names, dtype="str"), E.encounters: totals})
     ranked = ranked[ranked[E.nationality] != ALL]
     ranked = ranked[ranked[E.encounters] > 0].sort_values(

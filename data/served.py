@@ -95,7 +95,8 @@ class ServedTable:
         """Month codes [lo, hi) of a window of months, inside the source's coverage."""
         lo = (start.year - self.first.year) * 12 + start.month - self.first.month
         hi = (end.year - self.first.year) * 12 + end.month - self.first.month + 1
-        return max(lo, 0), min(hi, len(self.months))
+        lo, hi = min(max(lo, 0), len(self.months)), max(min(hi, len(self.months)), 0)
+        return lo, max(lo, hi)  # a window outside the coverage is empty, never a negative slice
 
     def _monthly_for(self, region: str, nationality: str, filters: tuple[tuple[str, str], ...]) -> np.ndarray:
         """Encounters per month of the full coverage for a region, a nationality and filters."""

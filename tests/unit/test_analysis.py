@@ -129,3 +129,9 @@ def test_summary_object(ohss_table):
     assert result["monthly"][0] == {"month": "2022-01", "encounters": 80}
     assert len(result["monthly"]) == 35
     assert pd.Series([m["encounters"] for m in result["monthly"]]).sum() == 3_600 + 37_160 + 25_000
+
+
+def test_window_before_the_data_is_empty(ohss_table):
+    """Found by the property tests: a window ending before the coverage once gave a negative slice."""
+    series = analysis.monthly_series(ohss_table, Selection(start="1995-01", end="1995-06"))
+    assert series.empty and analysis.top_nationalities(ohss_table, Selection(start="1995-01", end="1995-06")).empty

@@ -1,0 +1,100 @@
+"""Property tests (Hypothesis): analysis, URL state and page functions never fail on arbitrary selections,
+and what they return keeps its invariants."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from components import ids, page
+from components.state import ViewState, from_query, to_query
+from components.view import ViewBuilder
+from data import analysis, store
+from data.schema import ALL, Encounters as E
+
+DATASET = store.load()
+BUILDER = ViewBuilder(DATASET)
+OHSS = DATASET.served("ohss-usbp")
+NAMES = analysis.choices(OHSS, E.nationality)
+REGIONS = [*analysis.choices(OHSS, E.region), ALL]
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+months = st.builds(lambda y, m: f"{y}-{m:02d}", st.integers(1995, 2030), st.integers(1, 12))
+selections = st.builds(
+    lambda names, region, a, b, basis: analysis.Selection(tuple(names), region, min(a, b), max(a, b), basis),
+    st.lists(st.sampled_from(NAMES + ["Atlantis", ALL]), min_size=0, max_size=4, unique=True),
+    st.sampled_from(REGIONS + ["Moon"]),
+    months,
+    months,
+    st.sampled_from(analysis.BASES),
+)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@FAST
+@given(selections)
+def test_analysis_functions_hold_their_invariants(selection):
+    series = analysis.monthly_series(OHSS, selection)
+    assert (series[E.encounters] >= 0).all()
+    assert len(series) == len(selection.nationalities) * len(analysis.window_months(OHSS, selection))
+    yearly = analysis.yearly_totals(series, selection.basis)
+    assert yearly["encounters"].sum() == series[E.encounters].sum()
+    assert yearly["months"].between(1, 12).all()
+    top = analysis.peak(analysis.combined(series))
+    if top:
+        assert top["encounters"] == analysis.combined(series)[E.encounters].max()
+    years = sorted(yearly["year"].unique())
+    if len(years) >= 2:
+        ratio = analysis.rise(yearly, years[0], years[1])
+        assert ratio is None or ratio >= 0
+    share = analysis.share_of_region(OHSS, selection)
+    assert share is None or share >= 0
+    ranked = analysis.top_nationalities(OHSS, selection, n=5)
+    assert ranked[E.encounters].is_monotonic_decreasing and ALL not in set(ranked[E.nationality])
+
+
+@FAST
+@given(st.text(max_size=200))
+def test_any_query_string_gives_a_valid_view(query):
+    state, notices = from_query(query, DATASET)
+    assert state.source in DATASET.tables
+    assert set(state.nationalities) <= set(analysis.choices(DATASET.served(state.source), E.nationality))
+    assert state.start <= state.end and state.basis in analysis.BASES
+    assert all(isinstance(n, str) and "\n" not in n for n in notices)
+    assert from_query(to_query(state), DATASET)[0] == state  # a canonical URL round-trips
+
+
+@FAST
+@given(st.dictionaries(st.sampled_from(["nationality", "region", "from", "to", "basis", "source", "component",
+                                        "rise", "events", "aor"]), st.text(max_size=30), max_size=6))
+def test_any_url_parameters_render_a_page(params):
+    query = "?" + urlencode(params)
+    result = page.content(DATASET, BUILDER, query)
+    assert set(result["figures"]) == set(ids.CHARTS)
+    json.dumps([f.to_plotly_json() for f in result["figures"].values()], default=str)
+
+
+@FAST
+@given(st.fixed_dictionaries({c: json_values for c in page.CONTROLS}),
+       st.sampled_from([None, ids.URL, *page.CONTROLS]), json_values)
+def test_controls_take_any_values_a_browser_could_send(values, triggered, search):
+    result = page.controls(DATASET, search, values, triggered)
+    state, _ = from_query(result["store"], DATASET)
+    assert isinstance(state, ViewState)
+    assert result["values"][ids.SOURCE] in DATASET.tables
+
+
+@FAST
+@given(st.sampled_from(sorted(DATASET.tables)), st.lists(st.text(max_size=12), max_size=3), months, months)
+def test_any_source_and_names(source, names, a, b):
+    state = ViewState(source=source, nationalities=tuple(names), start=min(a, b), end=max(a, b))
+    state, _ = from_query(to_query(state), DATASET)
+    view = BUILDER.build(state)
+    assert isinstance(view.series, pd.DataFrame)
