@@ -49,9 +49,17 @@ INDEX = """<!DOCTYPE html>
 
 
 def create_app(
-    data_dir: Path | None = None, events_file: Path = EVENTS_FILE, dataset: store.Dataset | None = None
+    data_dir: Path | None = None,
+    events_file: Path = EVENTS_FILE,
+    dataset: store.Dataset | None = None,
+    cache_config: dict | None = None,
 ) -> Dash:
-    """One app on the dataset in ``data_dir`` (default: the shipped one), or on a dataset already loaded."""
+    """One app on the dataset in ``data_dir`` (default: the shipped one), or on a dataset already loaded.
+
+    ``cache_config``: a flask-caching configuration for a cache shared by workers and hosts, e.g.
+    ``{"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": "redis://cache:6379/0"}``; default: none, each
+    worker memoizes on its own.
+    """
     dataset = dataset or store.load(data_dir or store.DATASET_DIR)
     for source in dataset.tables:
         dataset.served(source)  # index now, not on the first reader's click
@@ -65,7 +73,12 @@ def create_app(
         external_scripts=[{"src": "/_dash-component-suites/plotly/package_data/plotly.min.js"}],
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    builder = ViewBuilder(dataset, events_file)
+    shared = None
+    if cache_config:
+        from flask_caching import Cache  # optional: pip install "border-dashboard[redis]"
+
+        shared = Cache(app.server, config={"CACHE_DEFAULT_TIMEOUT": 3600, **cache_config})
+    builder = ViewBuilder(dataset, events_file, shared=shared)
     page_for = lru_cache(maxsize=128)(lambda query: build_layout(dataset, builder, query))
 
     def layout():
@@ -124,16 +137,18 @@ def secure(app: Dash) -> None:
         return flask.jsonify(error="Internal error."), 500
 
 
-def create_server(data_dir: str | None = None):
+def create_server(data_dir: str | None = None, cache_url: str | None = None):
     """The WSGI application, for gunicorn and other WSGI servers."""
-    return create_app(Path(data_dir) if data_dir else None).server
+    cache = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": cache_url} if cache_url else None
+    return create_app(Path(data_dir) if data_dir else None, cache_config=cache).server
 
 
 def serve(args: argparse.Namespace) -> int:
     """Flask's server for one reader at a time; gunicorn with ``--workers N`` for many."""
     if args.workers:
         return serve_with_gunicorn(args)
-    app = create_app(args.data_dir)
+    cache = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": args.cache_url} if args.cache_url else None
+    app = create_app(args.data_dir, cache_config=cache)
     app.run(host=args.host, port=args.port, debug=args.debug, dev_tools_hot_reload=args.debug)
     return 0
 
@@ -151,7 +166,7 @@ def serve_with_gunicorn(args: argparse.Namespace) -> int:
             self.cfg.set("accesslog", None)
 
         def load(self):
-            return create_server(str(args.data_dir) if args.data_dir else None)
+            return create_server(str(args.data_dir) if args.data_dir else None, args.cache_url)
 
     Production().run()
     return 0
@@ -175,6 +190,8 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--workers", type=int, default=0, help="serve with gunicorn and N worker processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
+    parser.add_argument("--cache-url", default=None, metavar="redis://HOST:PORT/DB",
+                        help="a Redis cache shared by all workers and hosts (needs the [redis] extra)")
 
 
 if __name__ == "__main__":

@@ -6,13 +6,14 @@ and what is downloaded cannot disagree.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from components.state import ViewState
+from components.state import ViewState, to_query
 from data import analysis
 from data.analysis import year_label
 from data.schema import ALL, SOURCES, Encounters as E
@@ -71,13 +72,26 @@ class ViewBuilder:
     Each app instance owns one builder, so no state is shared between apps or held at module level.
     """
 
-    def __init__(self, dataset: Dataset, events_file: Path = EVENTS_FILE, cache_size: int = 256):
+    def __init__(self, dataset: Dataset, events_file: Path = EVENTS_FILE, cache_size: int = 256, shared=None):
+        """``shared``: optionally a cache every worker and host can reach (anything with ``get`` and
+        ``set``, such as flask-caching's Redis cache), consulted after this process's own."""
         self.dataset = dataset
         self.events = load_events(events_file)
+        self.shared = shared
+        self.version = hashlib.sha256(
+            "".join(sorted(record["input_sha256"] for record in dataset.provenance.values())).encode()
+        ).hexdigest()[:16]
         self.build = lru_cache(maxsize=cache_size)(self._build)
 
     def _build(self, state: ViewState) -> View:
-        return build(self.dataset, state, self.events)
+        if self.shared is None:
+            return build(self.dataset, state, self.events)
+        key = f"border-view:{self.version}:{state.source}:{to_query(state)}"
+        view = self.shared.get(key)
+        if view is None:
+            view = build(self.dataset, state, self.events)
+            self.shared.set(key, view)
+        return view
 
 
 def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:

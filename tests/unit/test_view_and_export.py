@@ -54,3 +54,29 @@ def test_formula_cells_are_neutralized(value):
 def test_image_format_is_checked():
     with pytest.raises(ValueError, match="unknown image format"):
         export.image_bytes(None, "gif")
+
+
+def test_a_shared_cache_serves_views_to_other_workers(dataset):
+    """The code path a Redis cache takes, with flask-caching's in-process cache standing in for Redis."""
+    import app as application
+
+    from components import ids
+    from components.state import to_query
+
+    app = application.create_app(cache_config={"CACHE_TYPE": "SimpleCache"})
+    render = next(e["callback"].__wrapped__ for k, e in app.callback_map.items() if f"{ids.TREND}.figure" in k)
+    with app.server.test_request_context():  # as in a request: the cache is the app's
+        assert render(to_query(ViewState()))[9].startswith("Border Patrol encountered 37,160")
+    first = ViewBuilder(dataset, shared=_simple_cache())
+    second = ViewBuilder(dataset, shared=first.shared)  # another worker, the same cache
+    view = first.build(ViewState(nationalities=("India",)))
+    assert second.shared.get(next(iter(second.shared.cache._cache))) is not None
+    again = second.build(ViewState(nationalities=("India",)))
+    assert again.series.equals(view.series) and sentence(again) == sentence(view)
+
+
+def _simple_cache():
+    import flask
+    from flask_caching import Cache
+
+    return Cache(flask.Flask("shared-cache-test"), config={"CACHE_TYPE": "SimpleCache"})
