@@ -185,8 +185,10 @@ def wait_until_up(port: int, process: subprocess.Popen, timeout: float = 60) -> 
     raise TimeoutError(f"no server on port {port}")
 
 
-def start(command: list[str], port: int) -> subprocess.Popen:
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def start(command: list[str], port: int, log: Path | None = None) -> subprocess.Popen:
+    """A server process; its output goes to ``log`` when given (gunicorn reports worker restarts there)."""
+    output = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115 - the child process holds it
+    process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
     wait_until_up(port, process)
     return process
 

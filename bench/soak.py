@@ -16,6 +16,7 @@ import http.client
 import json
 import random
 import statistics
+import tempfile
 import sys
 import threading
 import time
@@ -100,7 +101,11 @@ def main() -> None:
     app = application.create_app()
     queries = [to_query(s) for s in random_states(store.load(), 3000, seed=9)]
     port = free_port()
-    server = start(dashboard(port, workers=2), port)
+    log = Path(tempfile.mkdtemp()) / "gunicorn.log"
+    server = start(dashboard(port, workers=2), port, log=log)
+    deadline = time.time() + 30
+    while len(workers_of(server.pid)) < 2 and time.time() < deadline:  # both workers booted
+        time.sleep(0.2)
     tally = {"requests": 0, "errors": 0, "page": 0, "layout": 0, "redraw": 0, "csv": 0}
     lock = threading.Lock()
     started = time.time()
@@ -110,14 +115,16 @@ def main() -> None:
     for client in clients:
         client.start()
     samples: list[tuple[float, float]] = []
+    seen: set[int] = set()
     try:
         workers = workers_of(server.pid)
         while time.time() < stop:
-            samples.append((time.time() - started, rss_mb(workers)))
+            current = workers_of(server.pid)
+            seen |= set(current)
+            samples.append((time.time() - started, rss_mb(current)))
             time.sleep(5)
         for client in clients:
             client.join()
-        workers_after = workers_of(server.pid)
     finally:
         server.terminate()
         server.wait()
@@ -132,7 +139,10 @@ def main() -> None:
         "rps": tally["requests"] / seconds,
         "workers_rss_mb_per_minute": [round(statistics.mean(v), 1) for _, v in sorted(minutes.items())],
         "memory_growth": last / first - 1,
-        "workers_restarted": sorted(workers) != sorted(workers_after),
+        "workers": len(workers),
+        "workers_restarted": seen != set(workers),
+        "server_log_warnings": [line for line in log.read_text().splitlines()
+                                if any(w in line for w in ("WARNING", "ERROR", "CRITICAL", "Traceback"))][:10],
     }
     result["passed"] = result["errors"] == 0 and result["memory_growth"] <= 0.10 and not result["workers_restarted"]
     for key, value in result.items():

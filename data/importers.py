@@ -105,20 +105,20 @@ def load_crosswalk(path: Path = CROSSWALK_FILE) -> dict[str, str]:
     return mapping
 
 
+def reject_first(bad: pd.Series, values: pd.Series, message, *, file: str, column: str, row_offset: int) -> None:
+    """Raise for the first row where ``bad`` holds: one line naming the file, row and column."""
+    if bad.any():
+        position = int(bad.to_numpy().nonzero()[0][0])
+        raise DataImportError(file, message(values.iloc[position]), row=position + row_offset, column=column)
+
+
 def map_nationalities(spellings: pd.Series, *, file: str, column: str, row_offset: int) -> pd.Series:
     """Map spellings to display names; an unmapped one is an error that says which file to edit."""
     crosswalk = load_crosswalk()
     normal = spellings.map(_normal)
     mapped = normal.map(crosswalk)
-    unmapped = mapped.isna()
-    if unmapped.any():
-        position = int(unmapped.to_numpy().nonzero()[0][0])
-        raise DataImportError(
-            file,
-            f"unmapped nationality {spellings.iloc[position]!r}; add it to {CROSSWALK_FILE}",
-            row=position + row_offset,
-            column=column,
-        )
+    reject_first(mapped.isna(), spellings, lambda v: f"unmapped nationality {v!r}; add it to {CROSSWALK_FILE}",
+                 file=file, column=column, row_offset=row_offset)
     return mapped
 
 
@@ -127,14 +127,8 @@ def _whole_numbers(values: pd.Series, *, file: str, column: str, row_offset: int
     text = values.astype(str).str.strip().str.replace(",", "", regex=False)
     numbers = pd.to_numeric(text, errors="coerce")
     bad = numbers.isna() | (numbers % 1 != 0) | (numbers < 0)
-    if bad.any():
-        position = int(bad.to_numpy().nonzero()[0][0])
-        raise DataImportError(
-            file,
-            f"{values.iloc[position]!r} is not a whole, non-negative count",
-            row=position + row_offset,
-            column=column,
-        )
+    reject_first(bad, values, lambda v: f"{v!r} is not a whole, non-negative count",
+                 file=file, column=column, row_offset=row_offset)
     return numbers.astype("int64")
 
 
@@ -145,14 +139,8 @@ def _fiscal_years(values: pd.Series, *, file: str, column: str, row_offset: int)
     years = pd.to_numeric(digits, errors="coerce")
     low, high = FISCAL_YEAR_RANGE
     bad = years.isna() | (years < low) | (years > high)
-    if bad.any():
-        position = int(bad.to_numpy().nonzero()[0][0])
-        raise DataImportError(
-            file,
-            f"fiscal year {values.iloc[position]!r} is not a year between {low} and {high}",
-            row=position + row_offset,
-            column=column,
-        )
+    reject_first(bad, values, lambda v: f"fiscal year {v!r} is not a year between {low} and {high}",
+                 file=file, column=column, row_offset=row_offset)
     return years.astype("int64")
 
 
@@ -211,11 +199,7 @@ def _ohss_sheet(sheet: pd.DataFrame, broken_out: tuple[str, ...], *, file: str) 
     month_text = frame["Month"].astype(str).str.strip()
     fiscal_month = pd.to_numeric(month_text.str.extract(r"^(\d{1,2})\s+[A-Za-z]+$", expand=False))
     bad = fiscal_month.isna() | (fiscal_month < 1) | (fiscal_month > 12)
-    if bad.any():
-        position = int(bad.to_numpy().nonzero()[0][0])
-        raise DataImportError(
-            file, f"unknown month {frame['Month'].iloc[position]!r}", row=position + offset, column="Month"
-        )
+    reject_first(bad, frame["Month"], lambda v: f"unknown month {v!r}", file=file, column="Month", row_offset=offset)
     out = pd.DataFrame(
         {
             E.source: "ohss-usbp",
@@ -235,10 +219,8 @@ def _ohss_sheet(sheet: pd.DataFrame, broken_out: tuple[str, ...], *, file: str) 
     )
     for name in broken_out:
         values = frame[name].astype(str).str.strip()
-        empty = frame[name].isna() | (values == "")
-        if empty.any():
-            position = int(empty.to_numpy().nonzero()[0][0])
-            raise DataImportError(file, "empty value", row=position + offset, column=name)
+        reject_first(frame[name].isna() | (values == ""), values, lambda v: "empty value",
+                     file=file, column=name, row_offset=offset)
         out[OHSS_DIMENSION_COLUMNS[name]] = values
     if "Citizenship" in broken_out:
         out[E.nationality] = map_nationalities(
@@ -286,14 +268,8 @@ def read_cbp_csv(path: Path) -> ImportedSource:
     fiscal_year = _fiscal_years(frame["Fiscal Year"], file=file, column="Fiscal Year", row_offset=offset)
     abbreviation = frame["Month (abbv)"].str.strip().str.upper()
     month_number = abbreviation.map({a: i + 1 for i, a in enumerate(MONTH_ABBREVIATIONS)})
-    if month_number.isna().any():
-        position = int(month_number.isna().to_numpy().nonzero()[0][0])
-        raise DataImportError(
-            file,
-            f"unknown month {frame['Month (abbv)'].iloc[position]!r}",
-            row=position + offset,
-            column="Month (abbv)",
-        )
+    reject_first(month_number.isna(), frame["Month (abbv)"], lambda v: f"unknown month {v!r}",
+                 file=file, column="Month (abbv)", row_offset=offset)
     month_number = month_number.astype("int64")
     calendar_year = fiscal_year - (month_number >= 10).astype("int64")
     out = pd.DataFrame(
@@ -312,10 +288,7 @@ def read_cbp_csv(path: Path) -> ImportedSource:
         if column in (None, E.fiscal_year, E.month, E.encounters):
             continue
         values = frame[published].str.strip()
-        empty = values == ""
-        if empty.any():
-            position = int(empty.to_numpy().nonzero()[0][0])
-            raise DataImportError(file, "empty value", row=position + offset, column=published)
+        reject_first(values == "", values, lambda v: "empty value", file=file, column=published, row_offset=offset)
         out[column] = values
     citizenship_column = "Citizenship Grouping" if name == "cbp-swb" else "Citizenship"
     out[E.nationality] = map_nationalities(
