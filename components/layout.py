@@ -84,7 +84,8 @@ def _chart_card(chart: str, shown: dict) -> html.Figure:
     name = CHART_NAMES[chart]
     return html.Figure(
         [
-            dcc.Graph(id=chart, className="chart", figure=shown["figures"][chart], config=shown["configs"][chart]),
+            dcc.Graph(id=chart, className="chart", figure=shown["figures"][chart], config=shown["configs"][chart],
+                      responsive=True),  # follow the card's width (a figure with a height is not, by default)
             html.Figcaption(
                 [
                     html.Span(CHART_HELP[chart], className="chart-help"),
