@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from data import analysis, store, update
-from data.importers import load_crosswalk, read_source_file, _normal
+from data.importers import load_crosswalk, normalize_spelling, read_source_file
 from data.schema import DEFAULT_SOURCE, SOURCES, DataImportError, Encounters as E
 
 
@@ -88,7 +88,7 @@ def selection_from_args(args: argparse.Namespace, table) -> analysis.Selection:
     crosswalk = load_crosswalk()
     nationalities = []
     for name in args.nationality or list(analysis.DEFAULT_NATIONALITIES):
-        name = crosswalk.get(_normal(name), name)
+        name = crosswalk.get(normalize_spelling(name), name)
         nationalities.append(analysis.resolve(name, analysis.choices(table, E.nationality), "nationality"))
     region = analysis.resolve(args.region, analysis.choices(table, E.region), "region")
     filters = ()

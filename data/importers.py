@@ -93,15 +93,16 @@ def fiscal_to_calendar(fiscal_year: pd.Series, fiscal_month: pd.Series) -> pd.Se
     ).astype("datetime64[s]")
 
 
-def _normal(spelling: str) -> str:
+def normalize_spelling(spelling: str) -> str:
+    """How spellings are compared: case and runs of spaces do not matter."""
     return " ".join(str(spelling).split()).casefold()
 
 
 def load_crosswalk(path: Path = CROSSWALK_FILE) -> dict[str, str]:
     """Spelling (case- and space-insensitive) -> display name; every display name maps to itself."""
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    mapping = {_normal(name): name for name in table["nationality"]}
-    mapping.update({_normal(s): n for s, n in zip(table["spelling"], table["nationality"])})
+    mapping = {normalize_spelling(name): name for name in table["nationality"]}
+    mapping.update({normalize_spelling(s): n for s, n in zip(table["spelling"], table["nationality"])})
     return mapping
 
 
@@ -115,7 +116,7 @@ def reject_first(bad: pd.Series, values: pd.Series, message, *, file: str, colum
 def map_nationalities(spellings: pd.Series, *, file: str, column: str, row_offset: int) -> pd.Series:
     """Map spellings to display names; an unmapped one is an error that says which file to edit."""
     crosswalk = load_crosswalk()
-    normal = spellings.map(_normal)
+    normal = spellings.map(normalize_spelling)
     mapped = normal.map(crosswalk)
     reject_first(mapped.isna(), spellings, lambda v: f"unmapped nationality {v!r}; add it to {CROSSWALK_FILE}",
                  file=file, column=column, row_offset=row_offset)

@@ -52,6 +52,11 @@ PUBLISHED = {
         link=r"""href=["']([^"']*sw-land-border-encounters[^"']*\.csv)["']""",
         kind="csv",
     ),
+    "cbp-nationwide": Published(
+        page="https://www.cbp.gov/document/stats/nationwide-encounters",
+        link=r"""href=["']([^"']*nationwide-encounters[^"']*\.csv)["']""",
+        kind="csv",
+    ),
 }
 
 
@@ -147,9 +152,10 @@ def update(
     limit: int = MAX_INPUT_BYTES,
     progress: Progress | None = print_progress,
 ) -> list[str]:
-    """Download, check and import every source, then swap them in; return one line per source."""
+    """Download, check and import the sources (default: those the dataset has), then swap them in."""
     data_dir = Path(data_dir)
-    names = names or list(published)
+    present = [p.name.removesuffix(".provenance.json") for p in sorted(data_dir.glob("*.provenance.json"))]
+    names = names or [n for n in published if n in present] or list(published)
     unknown = [n for n in names if n not in published]
     if unknown:
         raise UpdateError(f"unknown source {unknown[0]!r}; known: {', '.join(published)}")

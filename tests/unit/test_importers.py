@@ -78,7 +78,7 @@ def test_cbp_fytd_years_and_months(cbp_swb):
 def test_both_china_spellings_map_to_one_name(ohss):
     crosswalk = importers.load_crosswalk()
     spellings = ["China, People's Republic", "CHINA, PEOPLES REPUBLIC OF", "china"]
-    assert {crosswalk[importers._normal(s)] for s in spellings} == {"China"}
+    assert {crosswalk[importers.normalize_spelling(s)] for s in spellings} == {"China"}
     china = ohss.table[ohss.table[E.nationality] == "China"]
     assert set(china[E.citizenship]) == {"China, People's Republic"}
 

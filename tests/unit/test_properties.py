@@ -98,3 +98,32 @@ def test_any_source_and_names(source, names, a, b):
     state, _ = from_query(to_query(state), DATASET)
     view = BUILDER.build(state)
     assert isinstance(view.series, pd.DataFrame)
+
+
+@FAST
+@given(st.text(max_size=120))
+def test_csv_download_for_any_stored_selection(query):
+    from components import export
+
+    state, _ = from_query(query, DATASET)
+    text = export.csv_text(BUILDER.build(state), DATASET.provenance[state.source])
+    body = [line for line in text.splitlines() if not line.startswith("#")]
+    assert body[0] == "nationality,measure,period,encounters,months"
+    assert not any(cell.startswith(("=", "+", "@")) for line in body[1:] for cell in line.split(","))
+
+
+@FAST
+@given(selections, st.integers(1995, 2030), st.integers(1995, 2030))
+def test_summary_for_any_selection_and_rise_years(selection, first, second):
+    result = analysis.summary(OHSS, selection, (first, second))
+    assert sum(m["encounters"] for m in result["monthly"]) == sum(y["encounters"] for y in result["yearly"])
+    assert result["rise"]["ratio"] is None or result["rise"]["ratio"] >= 0
+
+
+@FAST
+@given(st.text(max_size=40))
+def test_name_resolution_either_matches_or_says_so(name):
+    try:
+        assert analysis.resolve(name, NAMES, "nationality") in [*NAMES, ALL]
+    except analysis.UnknownNameError as error:
+        assert "unknown nationality" in str(error) and "\n" not in str(error)
