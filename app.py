@@ -13,13 +13,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import flask
-from werkzeug.exceptions import HTTPException
 from dash import Dash
+from werkzeug.exceptions import HTTPException
 
 from components import callbacks
 from components.layout import build_layout
 from components.view import EVENTS_FILE, ViewBuilder
-from data import cli as data_cli, store
+from data import cli as data_cli
+from data import store
 
 ASSETS = Path(__file__).resolve().parent / "components" / "assets"
 # Dash's page, plus early fetches of the chunks its dropdowns and graphs would otherwise ask for only
@@ -28,14 +29,17 @@ PRELOADS = "".join(
     f'<link rel="preload" as="script" href="/_dash-component-suites/dash/dcc/{chunk}.js">'
     for chunk in ("async-dropdown", "async-graph")
 )
-INDEX = """<!DOCTYPE html>
+INDEX = (
+    """<!DOCTYPE html>
 <html lang="en">
     <head>
         {%metas%}
         <title>{%title%}</title>
         {%favicon%}
         {%css%}
-        """ + PRELOADS + """
+        """
+    + PRELOADS
+    + """
     </head>
     <body>
         {%app_entry%}
@@ -46,6 +50,7 @@ INDEX = """<!DOCTYPE html>
         </footer>
     </body>
 </html>"""
+)
 
 
 def create_app(
@@ -104,18 +109,20 @@ def secure(app: Dash) -> None:
     The content security policy is as strict as Dash allows: scripts only from this server plus the hash
     of Dash's one inline script; styles inline too, since Plotly and Dash's components set them.
     """
-    policy = "; ".join([
-        "default-src 'self'",
-        "script-src 'self' " + " ".join(app.csp_hashes()),
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    policy = "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self' " + " ".join(app.csp_hashes()),
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
     @app.server.after_request
     def add_security_headers(response: flask.Response) -> flask.Response:
@@ -190,8 +197,12 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--workers", type=int, default=0, help="serve with gunicorn and N worker processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
-    parser.add_argument("--cache-url", default=None, metavar="redis://HOST:PORT/DB",
-                        help="a Redis cache shared by all workers and hosts (needs the [redis] extra)")
+    parser.add_argument(
+        "--cache-url",
+        default=None,
+        metavar="redis://HOST:PORT/DB",
+        help="a Redis cache shared by all workers and hosts (needs the [redis] extra)",
+    )
 
 
 if __name__ == "__main__":

@@ -39,7 +39,8 @@ from components.charts import build_charts  # noqa: E402
 from components.state import ViewState, to_query  # noqa: E402
 from components.view import ViewBuilder  # noqa: E402
 from data import analysis, store  # noqa: E402
-from data.schema import ALL, Encounters as E  # noqa: E402
+from data.schema import ALL  # noqa: E402
+from data.schema import Encounters as E  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 TARGETS = {  # key: (comparison, bound) as the issue sets them
@@ -73,13 +74,15 @@ def random_states(dataset: store.Dataset, count: int, seed: int) -> list[ViewSta
     states = set()
     while len(states) < count:
         first = rng.randint(2001, 2024)
-        states.add(ViewState(
-            nationalities=tuple(rng.sample(names, rng.choice((1, 1, 2, 3)))),
-            region=rng.choice(regions),
-            start=f"{first}-{rng.randint(1, 12):02d}",
-            end=f"{rng.randint(first, 2024)}-12",
-            basis=rng.choice(("calendar", "fiscal")),
-        ))
+        states.add(
+            ViewState(
+                nationalities=tuple(rng.sample(names, rng.choice((1, 1, 2, 3)))),
+                region=rng.choice(regions),
+                start=f"{first}-{rng.randint(1, 12):02d}",
+                end=f"{rng.randint(first, 2024)}-12",
+                basis=rng.choice(("calendar", "fiscal")),
+            )
+        )
     return sorted(states, key=to_query)
 
 
@@ -156,8 +159,9 @@ def measure_png_export(repeats: int) -> dict:
 
 
 def measure_scale(runs: int) -> dict:
-    out = subprocess.run([sys.executable, str(BENCH / "scale.py"), str(runs)], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run(
+        [sys.executable, str(BENCH / "scale.py"), str(runs)], capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -203,8 +207,12 @@ def measure_cold_start(repeats: int) -> dict:
     for _ in range(repeats):
         port = free_port()
         started = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "app.py", "serve", "--port", str(port)], cwd=ROOT,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [sys.executable, "app.py", "serve", "--port", str(port)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_until_up(port, process)
         times.append(time.perf_counter() - started)
         process.terminate()
@@ -216,13 +224,15 @@ def render_request(app, query: str) -> str:
     """The body Dash's renderer POSTs to /_dash-update-component for the render callback."""
     key, entry = next((k, e) for k, e in app.callback_map.items() if f"{ids.TREND}.figure" in k)
     outputs = [{"id": part.split(".")[0], "property": part.split(".")[1]} for part in key.strip(".").split("...")]
-    return json.dumps({
-        "output": key,
-        "outputs": outputs,
-        "inputs": [{"id": ids.SELECTION, "property": "data", "value": query}],
-        "changedPropIds": [f"{ids.SELECTION}.data"],
-        "state": [],
-    })
+    return json.dumps(
+        {
+            "output": key,
+            "outputs": outputs,
+            "inputs": [{"id": ids.SELECTION, "property": "data", "value": query}],
+            "changedPropIds": [f"{ids.SELECTION}.data"],
+            "state": [],
+        }
+    )
 
 
 def measure_http(port: int, app, states: list[ViewState]) -> dict:
@@ -252,9 +262,21 @@ def measure_load(app, states: list[ViewState], seconds: int) -> dict:
             for state in states:
                 bodies.write(render_request(app, to_query(state)) + "\n")
         out = subprocess.run(
-            ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "-s", str(BENCH / "load.lua"),
-             f"http://127.0.0.1:{port}", "--", bodies.name],
-            capture_output=True, text=True, check=True,
+            [
+                "wrk",
+                "-t2",
+                "-c8",
+                f"-d{seconds}s",
+                "--latency",
+                "-s",
+                str(BENCH / "load.lua"),
+                f"http://127.0.0.1:{port}",
+                "--",
+                bodies.name,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
     finally:
         server.terminate()
@@ -282,9 +304,18 @@ def browser():
 
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1400,1000"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,1000",
+    ):
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tempfile.mkdtemp()}")
     return webdriver.Chrome(options=options)
@@ -351,9 +382,10 @@ def measure_browser(port: int, floor_port: int, changes: int, loads: int) -> dic
             time.sleep(0.3)
         link = base + "?nationality=India&nationality=China&region=All&from=2021-01&to=2024-06&basis=fiscal"
         link_times, floor_times = [], []
-        for url, bucket, wanted, text in ((link, link_times, charts, True),
-                                          (f"http://127.0.0.1:{floor_port}/", floor_times,
-                                           ["floor-0", "floor-1", "floor-2"], False)):
+        for url, bucket, wanted, text in (
+            (link, link_times, charts, True),
+            (f"http://127.0.0.1:{floor_port}/", floor_times, ["floor-0", "floor-1", "floor-2"], False),
+        ):
             for i in range(loads + 1):  # the first load warms the browser's and the server's caches
                 driver.get(url)
                 elapsed = driver.execute_async_script(DRAWN, wanted, text)
@@ -411,13 +443,19 @@ def main() -> None:
     results |= measure_load(app, random_states(dataset, 2000, seed=5), seconds=15 if quick else 60)
 
     checks = {
-        **{key: (results[key] <= bound if op == "<=" else results[key] >= bound) for key, (op, bound) in TARGETS.items()},
+        **{
+            key: (results[key] <= bound if op == "<=" else results[key] >= bound)
+            for key, (op, bound) in TARGETS.items()
+        },
         "callback_vs_naive": results["callback_vs_naive"] <= 1 / 3,
         "link_view_vs_floor": results["link_view_vs_floor"] <= 1.6,
     }
     results["all_targets_met"] = all(checks.values())
-    bounds = {**{k: f"{op} {b:,}" for k, (op, b) in TARGETS.items()}, "callback_vs_naive": "<= 0.333",
-              "link_view_vs_floor": "<= 1.6"}
+    bounds = {
+        **{k: f"{op} {b:,}" for k, (op, b) in TARGETS.items()},
+        "callback_vs_naive": "<= 0.333",
+        "link_view_vs_floor": "<= 1.6",
+    }
     print(f"\n{'measure':<26}{'value':>14}  target")
     for key, value in results.items():
         if isinstance(value, float):

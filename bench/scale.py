@@ -22,7 +22,8 @@ import app as application  # noqa: E402
 from components import ids  # noqa: E402
 from components.state import ViewState, to_query  # noqa: E402
 from data import store  # noqa: E402
-from data.schema import ALL, NOT_APPLICABLE, Encounters as E  # noqa: E402
+from data.schema import ALL, NOT_APPLICABLE  # noqa: E402
+from data.schema import Encounters as E
 
 REGIONS = ("Southwest Land Border", "Northern Land Border", "Other")
 DEMOGRAPHICS = ("Accompanied Minors", "FMUA", "Single Adults", "UAC")
@@ -107,13 +108,17 @@ def main() -> None:
         t0 = time.perf_counter()
         render(to_query(state))
         times.append((time.perf_counter() - t0) * 1000)
-    print(json.dumps({
-        "rows_100x": len(table),
-        "shipped_rows": shipped_rows,
-        "callback_p50_ms_100x": statistics.median(times),
-        "rss_mb_100x": rss_mb(),
-        "build_s_100x": build_s,
-    }))
+    print(
+        json.dumps(
+            {
+                "rows_100x": len(table),
+                "shipped_rows": shipped_rows,
+                "callback_p50_ms_100x": statistics.median(times),
+                "rss_mb_100x": rss_mb(),
+                "build_s_100x": build_s,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

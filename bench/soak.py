@@ -16,8 +16,8 @@ import http.client
 import json
 import random
 import statistics
-import tempfile
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -26,11 +26,12 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
+from run import dashboard, free_port, random_states, render_request, start  # noqa: E402
+
 import app as application  # noqa: E402
 from components import ids  # noqa: E402
 from components.state import to_query  # noqa: E402
 from data import store  # noqa: E402
-from run import dashboard, free_port, random_states, render_request, start  # noqa: E402
 
 
 def workers_of(master: int) -> list[int]:
@@ -54,13 +55,15 @@ def rss_mb(pids: list[int]) -> float:
 
 
 def csv_request(app, query: str) -> str:
-    return json.dumps({
-        "output": f"{ids.DOWNLOAD_CSV}.data",
-        "outputs": {"id": ids.DOWNLOAD_CSV, "property": "data"},
-        "inputs": [{"id": ids.DOWNLOAD_CSV_BUTTON, "property": "n_clicks", "value": 1}],
-        "state": [{"id": ids.SELECTION, "property": "data", "value": query}],
-        "changedPropIds": [f"{ids.DOWNLOAD_CSV_BUTTON}.n_clicks"],
-    })
+    return json.dumps(
+        {
+            "output": f"{ids.DOWNLOAD_CSV}.data",
+            "outputs": {"id": ids.DOWNLOAD_CSV, "property": "data"},
+            "inputs": [{"id": ids.DOWNLOAD_CSV_BUTTON, "property": "n_clicks", "value": 1}],
+            "state": [{"id": ids.SELECTION, "property": "data", "value": query}],
+            "changedPropIds": [f"{ids.DOWNLOAD_CSV_BUTTON}.n_clicks"],
+        }
+    )
 
 
 def traffic(port: int, app, queries: list[str], stop: float, tally: dict, lock: threading.Lock, seed: int):
@@ -110,8 +113,10 @@ def main() -> None:
     lock = threading.Lock()
     started = time.time()
     stop = started + seconds
-    clients = [threading.Thread(target=traffic, args=(port, app, queries, stop, tally, lock, i), daemon=True)
-               for i in range(args.clients)]
+    clients = [
+        threading.Thread(target=traffic, args=(port, app, queries, stop, tally, lock, i), daemon=True)
+        for i in range(args.clients)
+    ]
     for client in clients:
         client.start()
     samples: list[tuple[float, float]] = []
@@ -141,8 +146,11 @@ def main() -> None:
         "memory_growth": last / first - 1,
         "workers": len(workers),
         "workers_restarted": seen != set(workers),
-        "server_log_warnings": [line for line in log.read_text().splitlines()
-                                if any(w in line for w in ("WARNING", "ERROR", "CRITICAL", "Traceback"))][:10],
+        "server_log_warnings": [
+            line
+            for line in log.read_text().splitlines()
+            if any(w in line for w in ("WARNING", "ERROR", "CRITICAL", "Traceback"))
+        ][:10],
     }
     result["passed"] = result["errors"] == 0 and result["memory_growth"] <= 0.10 and not result["workers_restarted"]
     for key, value in result.items():

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from dash import ALL as ALL_MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL as ALL_MATCH
+from dash import Dash, Input, Output, State, ctx, dcc, no_update
 from dash.exceptions import PreventUpdate
 
 from components import charts, export, ids
@@ -13,6 +14,7 @@ from components.page import CONTROLS, FILTERS, OPTIONS, content, controls
 from components.state import from_query
 from components.view import ViewBuilder
 from data.store import Dataset
+
 
 def csv_download(dataset: Dataset, builder: ViewBuilder, query: str | None) -> dict:
     state, _ = from_query(query, dataset)
@@ -52,7 +54,9 @@ def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
         if result["store"] == shown and ctx.triggered_id in (None, ids.URL):
             raise PreventUpdate  # the page already shows what the URL asks for (drawn with the layout)
         return (
-            result["search"], result["store"], result["notice"],
+            result["search"],
+            result["store"],
+            result["notice"],
             *[result["values"][c] for c in CONTROLS],
             *[result["options"][c] for c in OPTIONS],
             *[result["styles"][c] for c in filter_ids],
@@ -72,7 +76,9 @@ def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
         return (
             *[result["figures"][c] for c in ids.CHARTS],
             *[result["configs"][c] for c in ids.CHARTS],
-            result["headline"], result["sentence"], result["provenance"],
+            result["headline"],
+            result["sentence"],
+            result["provenance"],
         )
 
     @app.callback(

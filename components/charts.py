@@ -32,8 +32,12 @@ def build_charts(view: View) -> dict[str, go.Figure]:
             view.series, title=titles[ids.TREND], source_line=line, events=view.events, peak=view.peak
         )
         charts[ids.RISE] = figures.rise_figure(
-            view.yearly, basis=state.basis, title=titles[ids.RISE], source_line=line,
-            rise_years=view.rise_years, ratios=view.rise,
+            view.yearly,
+            basis=state.basis,
+            title=titles[ids.RISE],
+            source_line=line,
+            rise_years=view.rise_years,
+            ratios=view.rise,
         )
         charts[ids.PEAK] = figures.peak_figure(
             view.monthly, basis=state.basis, title=titles[ids.PEAK], source_line=line, peak=view.peak
@@ -51,7 +55,9 @@ def build_charts(view: View) -> dict[str, go.Figure]:
 
 def _month(text: str) -> str:
     year, month = text.split("-")
-    return f"{['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][int(month) - 1]} {year}"
+    return (
+        f"{['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][int(month) - 1]} {year}"
+    )
 
 
 def file_stem(view: View, chart: str) -> str:

@@ -17,7 +17,8 @@ import plotly.graph_objects as go
 
 from components.view import View
 from data import analysis
-from data.schema import ALL_NATIONALITIES, Encounters as E
+from data.schema import ALL_NATIONALITIES
+from data.schema import Encounters as E
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE = 1000, 520, 2

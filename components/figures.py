@@ -52,7 +52,10 @@ def _figure(
         "title": {
             "text": _wrap(title, 80),
             "subtitle": {"text": subtitle, "font": {"size": 14, "color": ACCENT}},
-            "x": 0, "xref": "paper", "xanchor": "left", "font": {"size": 16},
+            "x": 0,
+            "xref": "paper",
+            "xanchor": "left",
+            "font": {"size": 16},
         },
         "font": FONT,
         "height": height,
@@ -65,8 +68,16 @@ def _figure(
     annotations = [
         *layout.pop("annotations", []),
         {
-            "text": _wrap(source_line), "xref": "paper", "yref": "paper", "x": 0, "y": 0, "yshift": -52,
-            "xanchor": "left", "yanchor": "top", "showarrow": False, "align": "left",
+            "text": _wrap(source_line),
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0,
+            "y": 0,
+            "yshift": -52,
+            "xanchor": "left",
+            "yanchor": "top",
+            "showarrow": False,
+            "align": "left",
             "font": {"size": 11, "color": "#52606d"},
         },
     ]
@@ -89,8 +100,17 @@ def empty_figure(message: str, *, title: str = "", source_line: str = "") -> go.
     layout = {
         "xaxis": {"visible": False},
         "yaxis": {"visible": False},
-        "annotations": [{"text": message, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
-                         "showarrow": False, "font": {"size": 15}}],
+        "annotations": [
+            {
+                "text": message,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.5,
+                "y": 0.5,
+                "showarrow": False,
+                "font": {"size": 15},
+            }
+        ],
     }
     return _figure([], layout, title=title, source_line=source_line)
 
@@ -106,34 +126,63 @@ def trend_figure(
     """Monthly encounters, one line a nationality, with dated events as marked vertical lines."""
     data = []
     for index, (nationality, rows) in enumerate(series.groupby(E.nationality, sort=False)):
-        data.append({
-            "type": "scatter", "x": _months(rows[E.month]), "y": _ints(rows[E.encounters]), "name": nationality,
-            "mode": "lines+markers", "marker": {"size": 5},
-            "line": {"color": PALETTE[index % len(PALETTE)], "width": 2.5},
-            "hovertemplate": f"{nationality}<br>%{{x|%B %Y}}: %{{y:,}}<extra></extra>",
-        })
+        data.append(
+            {
+                "type": "scatter",
+                "x": _months(rows[E.month]),
+                "y": _ints(rows[E.encounters]),
+                "name": nationality,
+                "mode": "lines+markers",
+                "marker": {"size": 5},
+                "line": {"color": PALETTE[index % len(PALETTE)], "width": 2.5},
+                "hovertemplate": f"{nationality}<br>%{{x|%B %Y}}: %{{y:,}}<extra></extra>",
+            }
+        )
     top = float(series[E.encounters].max()) if len(series) else 0.0
     shapes, annotations = [], []
     if events is not None and len(events):
         dates = [f"{d:%Y-%m-%d}" for d in events["date"]]
         shapes = [
-            {"type": "line", "x0": d, "x1": d, "xref": "x", "y0": 0, "y1": 1, "yref": "paper",
-             "line": {"color": "#7b8794", "width": 1, "dash": "dot"}}
+            {
+                "type": "line",
+                "x0": d,
+                "x1": d,
+                "xref": "x",
+                "y0": 0,
+                "y1": 1,
+                "yref": "paper",
+                "line": {"color": "#7b8794", "width": 1, "dash": "dot"},
+            }
             for d in dates
         ]
-        data.append({
-            "type": "scatter", "x": dates, "y": [top * 1.08] * len(dates), "mode": "markers+text",
-            "text": [str(i + 1) for i in range(len(dates))], "textposition": "top center",
-            "marker": {"symbol": "diamond", "size": 10, "color": "#52606d"}, "name": "Events",
-            "customdata": [[e, s] for e, s in zip(events["event"], events["source"])],
-            "hovertemplate": "%{x|%d %B %Y}<br>%{customdata[0]}<br><i>Source: %{customdata[1]}</i><extra></extra>",
-        })
+        data.append(
+            {
+                "type": "scatter",
+                "x": dates,
+                "y": [top * 1.08] * len(dates),
+                "mode": "markers+text",
+                "text": [str(i + 1) for i in range(len(dates))],
+                "textposition": "top center",
+                "marker": {"symbol": "diamond", "size": 10, "color": "#52606d"},
+                "name": "Events",
+                "customdata": [[e, s] for e, s in zip(events["event"], events["source"])],
+                "hovertemplate": "%{x|%d %B %Y}<br>%{customdata[0]}<br><i>Source: %{customdata[1]}</i><extra></extra>",
+            }
+        )
     if peak and series[E.nationality].nunique() == 1:
-        annotations.append({
-            "x": f"{peak['month']:%Y-%m-%d}", "y": peak["encounters"],
-            "text": f"Peak {peak['encounters']:,}<br>{peak['month']:%b %Y}", "showarrow": True, "arrowhead": 2,
-            "ax": -50, "ay": -30, "font": {"size": 12}, "bgcolor": "rgba(255,255,255,0.8)",
-        })
+        annotations.append(
+            {
+                "x": f"{peak['month']:%Y-%m-%d}",
+                "y": peak["encounters"],
+                "text": f"Peak {peak['encounters']:,}<br>{peak['month']:%b %Y}",
+                "showarrow": True,
+                "arrowhead": 2,
+                "ax": -50,
+                "ay": -30,
+                "font": {"size": 12},
+                "bgcolor": "rgba(255,255,255,0.8)",
+            }
+        )
     layout = {
         "shapes": shapes,
         "annotations": annotations,
@@ -160,32 +209,48 @@ def rise_figure(
     }
     data = []
     for index, (nationality, rows) in enumerate(yearly.groupby(E.nationality, sort=False)):
-        data.append({
-            "type": "bar", "x": [labels[int(y)] for y in rows["year"]], "y": _ints(rows["encounters"]),
-            "name": nationality, "marker": {"color": PALETTE[index % len(PALETTE)]},
-            "text": [f"{v:,}" for v in rows["encounters"]], "textposition": "outside", "cliponaxis": False,
-            "customdata": _ints(rows["months"]),
-            "hovertemplate": f"{nationality}<br>%{{x}}: %{{y:,}} (%{{customdata}} months)<extra></extra>",
-        })
+        data.append(
+            {
+                "type": "bar",
+                "x": [labels[int(y)] for y in rows["year"]],
+                "y": _ints(rows["encounters"]),
+                "name": nationality,
+                "marker": {"color": PALETTE[index % len(PALETTE)]},
+                "text": [f"{v:,}" for v in rows["encounters"]],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "customdata": _ints(rows["months"]),
+                "hovertemplate": f"{nationality}<br>%{{x}}: %{{y:,}} (%{{customdata}} months)<extra></extra>",
+            }
+        )
     subtitle, annotations = "", []
     if rise_years:
         first, second = rise_years
         words = [f"{name} {_times(ratio)}" for name, ratio in ratios.items()]
         subtitle = f"Rise {year_label(first, basis)} to {year_label(second, basis)}: " + " · ".join(words)
         if len(ratios) == 1 and second in labels:
-            annotations.append({  # a category axis takes the category's index as its position
-                "x": list(labels).index(second),
-                "y": int(yearly.loc[yearly["year"] == second, "encounters"].max()), "yshift": 22,
-                "text": f"<b>{_times(next(iter(ratios.values())))}</b>", "showarrow": False,
-                "yanchor": "bottom", "font": {"size": 20, "color": ACCENT},
-            })
+            annotations.append(
+                {  # a category axis takes the category's index as its position
+                    "x": list(labels).index(second),
+                    "y": int(yearly.loc[yearly["year"] == second, "encounters"].max()),
+                    "yshift": 22,
+                    "text": f"<b>{_times(next(iter(ratios.values())))}</b>",
+                    "showarrow": False,
+                    "yanchor": "bottom",
+                    "font": {"size": 20, "color": ACCENT},
+                }
+            )
     layout = {
         "barmode": "group",
         "showlegend": yearly[E.nationality].nunique() > 1,
         "annotations": annotations,
         "yaxis": {"title": {"text": "Encounters per year"}, "tickformat": ",", "rangemode": "tozero"},
-        "xaxis": {"title": {"text": "Calendar year" if basis == "calendar" else "Fiscal year (Oct-Sep)"},
-                  "type": "category", "categoryorder": "array", "categoryarray": list(labels.values())},
+        "xaxis": {
+            "title": {"text": "Calendar year" if basis == "calendar" else "Fiscal year (Oct-Sep)"},
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": list(labels.values()),
+        },
     }
     return _figure(data, layout, title=title, source_line=source_line, subtitle=subtitle)
 
@@ -214,25 +279,45 @@ def peak_figure(
     grid[rows, columns] = monthly[E.encounters].to_numpy()
     labels = [year_label(y, basis) for y in year_values]
     z = [[None if np.isnan(v) else int(v) for v in row] for row in grid]
-    data = [{
-        "type": "heatmap", "z": z, "x": names, "y": labels, "colorscale": HEATMAP_SCALE,
-        "colorbar": {"title": {"text": "Encounters"}, "tickformat": ","},
-        "text": [["" if v is None else f"{v:,}" for v in row] for row in z], "texttemplate": "%{text}",
-        "hovertemplate": "%{x} of %{y}: %{z:,}<extra></extra>", "xgap": 2, "ygap": 2,
-    }]
+    data = [
+        {
+            "type": "heatmap",
+            "z": z,
+            "x": names,
+            "y": labels,
+            "colorscale": HEATMAP_SCALE,
+            "colorbar": {"title": {"text": "Encounters"}, "tickformat": ","},
+            "text": [["" if v is None else f"{v:,}" for v in row] for row in z],
+            "texttemplate": "%{text}",
+            "hovertemplate": "%{x} of %{y}: %{z:,}<extra></extra>",
+            "xgap": 2,
+            "ygap": 2,
+        }
+    ]
     shapes, subtitle = [], ""
     if peak:
         month = peak["month"]
         x = order.index(month.month)
         y = year_values.index(month.year + (month.month >= 10 if basis == "fiscal" else 0))
-        shapes.append({"type": "rect", "x0": x - 0.5, "x1": x + 0.5, "y0": y - 0.5, "y1": y + 0.5,
-                       "line": {"color": ACCENT, "width": 3}})
+        shapes.append(
+            {
+                "type": "rect",
+                "x0": x - 0.5,
+                "x1": x + 0.5,
+                "y0": y - 0.5,
+                "y1": y + 0.5,
+                "line": {"color": ACCENT, "width": 3},
+            }
+        )
         subtitle = f"Peak month (boxed): {peak['encounters']:,} in {month:%B %Y}"
     layout = {
         "shapes": shapes,
         "xaxis": {"title": {"text": "Month"}, "showline": False, "type": "category"},
-        "yaxis": {"title": {"text": "Calendar year" if basis == "calendar" else "Fiscal year"},
-                  "autorange": "reversed", "type": "category"},
+        "yaxis": {
+            "title": {"text": "Calendar year" if basis == "calendar" else "Fiscal year"},
+            "autorange": "reversed",
+            "type": "category",
+        },
     }
     return _figure(data, layout, title=title, source_line=source_line, subtitle=subtitle)
 
@@ -241,12 +326,19 @@ def top_figure(top: pd.DataFrame, *, highlight: tuple[str, ...], title: str, sou
     """The nationalities with most encounters in the window, ranked; the selected ones in colour."""
     rows = top.iloc[::-1]
     labels = [f"{rank}. {name}" for rank, name in zip(rows["rank"], rows[E.nationality])]
-    data = [{
-        "type": "bar", "x": _ints(rows[E.encounters]), "y": labels, "orientation": "h",
-        "marker": {"color": [PALETTE[0] if n in highlight else MUTED for n in rows[E.nationality]]},
-        "text": [f"{v:,}" for v in rows[E.encounters]], "textposition": "outside", "cliponaxis": False,
-        "hovertemplate": "%{y}: %{x:,}<extra></extra>",
-    }]
+    data = [
+        {
+            "type": "bar",
+            "x": _ints(rows[E.encounters]),
+            "y": labels,
+            "orientation": "h",
+            "marker": {"color": [PALETTE[0] if n in highlight else MUTED for n in rows[E.nationality]]},
+            "text": [f"{v:,}" for v in rows[E.encounters]],
+            "textposition": "outside",
+            "cliponaxis": False,
+            "hovertemplate": "%{y}: %{x:,}<extra></extra>",
+        }
+    ]
     layout = {
         "xaxis": {"title": {"text": "Encounters in the window"}, "tickformat": ",", "rangemode": "tozero"},
         "yaxis": {"title": {"text": ""}, "type": "category", "tickmode": "linear", "automargin": True},

@@ -29,8 +29,12 @@ def _field(label: str, control, control_id: str, wrapper_id: str | None = None) 
 
 
 def _dropdown(control_id: str, initial: dict, **props) -> dcc.Dropdown:
-    return dcc.Dropdown(id=control_id, value=initial["values"][control_id],
-                        options=initial["options"].get(control_id, props.pop("options", None)), **props)
+    return dcc.Dropdown(
+        id=control_id,
+        value=initial["values"][control_id],
+        options=initial["options"].get(control_id, props.pop("options", None)),
+        **props,
+    )
 
 
 def _controls(dataset: Dataset, initial: dict) -> html.Div:
@@ -38,10 +42,14 @@ def _controls(dataset: Dataset, initial: dict) -> html.Div:
     months = month_options(dataset)
     return html.Div(
         [
-            _field("Source", _dropdown(ids.SOURCE, initial, options=sources, clearable=False, searchable=False),
-                   ids.SOURCE),
-            _field("Nationality", _dropdown(ids.NATIONALITY, initial, multi=True, searchable=True,
-                                            placeholder="Type a nationality..."), ids.NATIONALITY),
+            _field(
+                "Source", _dropdown(ids.SOURCE, initial, options=sources, clearable=False, searchable=False), ids.SOURCE
+            ),
+            _field(
+                "Nationality",
+                _dropdown(ids.NATIONALITY, initial, multi=True, searchable=True, placeholder="Type a nationality..."),
+                ids.NATIONALITY,
+            ),
             _field("Region", _dropdown(ids.REGION, initial, clearable=False), ids.REGION),
             _field("From month", _dropdown(ids.START, initial, options=months, clearable=False), ids.START),
             _field("To month", _dropdown(ids.END, initial, options=months, clearable=False), ids.END),
@@ -49,8 +57,10 @@ def _controls(dataset: Dataset, initial: dict) -> html.Div:
                 "Years",
                 dcc.RadioItems(
                     id=ids.BASIS,
-                    options=[{"label": "Calendar (Jan-Dec)", "value": "calendar"},
-                             {"label": "Fiscal (Oct-Sep)", "value": "fiscal"}],
+                    options=[
+                        {"label": "Calendar (Jan-Dec)", "value": "calendar"},
+                        {"label": "Fiscal (Oct-Sep)", "value": "fiscal"},
+                    ],
                     value=initial["values"][ids.BASIS],
                     inline=True,
                 ),
@@ -65,15 +75,25 @@ def _controls(dataset: Dataset, initial: dict) -> html.Div:
             ),
             *[
                 html.Div(
-                    [html.Label(label, htmlFor=control_id, className="field-label"),
-                     _dropdown(control_id, initial, clearable=False)],
-                    className="field", id=ids.FILTER_WRAPPER.format(control_id), style=initial["styles"][control_id],
+                    [
+                        html.Label(label, htmlFor=control_id, className="field-label"),
+                        _dropdown(control_id, initial, clearable=False),
+                    ],
+                    className="field",
+                    id=ids.FILTER_WRAPPER.format(control_id),
+                    style=initial["styles"][control_id],
                 )
-                for control_id, label in ((ids.COMPONENT, "Component"), (ids.DEMOGRAPHIC, "Demographic"),
-                                          (ids.AREA, "Area of responsibility"))
+                for control_id, label in (
+                    (ids.COMPONENT, "Component"),
+                    (ids.DEMOGRAPHIC, "Demographic"),
+                    (ids.AREA, "Area of responsibility"),
+                )
             ],
-            dcc.Checklist(id=ids.EVENTS, options=[{"label": " Show dated events", "value": "on"}],
-                          value=initial["values"][ids.EVENTS]),
+            dcc.Checklist(
+                id=ids.EVENTS,
+                options=[{"label": " Show dated events", "value": "on"}],
+                value=initial["values"][ids.EVENTS],
+            ),
         ],
         className="controls",
         role="search",
@@ -84,16 +104,25 @@ def _chart_card(chart: str, shown: dict) -> html.Figure:
     name = CHART_NAMES[chart]
     return html.Figure(
         [
-            dcc.Graph(id=chart, className="chart", figure=shown["figures"][chart], config=shown["configs"][chart],
-                      responsive=True),  # follow the card's width (a figure with a height is not, by default)
+            dcc.Graph(
+                id=chart,
+                className="chart",
+                figure=shown["figures"][chart],
+                config=shown["configs"][chart],
+                responsive=True,
+            ),  # follow the card's width (a figure with a height is not, by default)
             html.Figcaption(
                 [
                     html.Span(CHART_HELP[chart], className="chart-help"),
                     html.Span(
                         ["Download: "]
                         + [
-                            html.Button(fmt.upper(), id={"type": ids.EXPORT_BUTTON, "chart": chart, "format": fmt},
-                                        className="export", title=f"Download the {name} chart as {fmt.upper()}")
+                            html.Button(
+                                fmt.upper(),
+                                id={"type": ids.EXPORT_BUTTON, "chart": chart, "format": fmt},
+                                className="export",
+                                title=f"Download the {name} chart as {fmt.upper()}",
+                            )
                             for fmt in EXPORT_FORMATS
                         ],
                         className="exports",
@@ -118,9 +147,11 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
             html.Header(
                 [
                     html.H1("U.S. border encounters"),
-                    html.P("Monthly encounters by nationality from the official DHS and CBP files. "
-                           "Pick nationalities, a region and a span of months; every number is computed "
-                           "from the data and cites its source."),
+                    html.P(
+                        "Monthly encounters by nationality from the official DHS and CBP files. "
+                        "Pick nationalities, a region and a span of months; every number is computed "
+                        "from the data and cites its source."
+                    ),
                 ]
             ),
             html.Div(initial["notice"], id=ids.NOTICE, className="notice", role="status", **{"aria-live": "polite"}),

@@ -13,13 +13,26 @@ from components import charts, ids
 from components.state import ViewState, from_query, month_range, to_query
 from components.view import ViewBuilder, headline, sentence
 from data import analysis
-from data.schema import ALL, ALL_REGIONS, Encounters as E
+from data.schema import ALL, ALL_REGIONS
+from data.schema import Encounters as E
 from data.served import ServedTable
 from data.store import Dataset
 
 FILTERS = {ids.COMPONENT: E.component, ids.DEMOGRAPHIC: E.demographic, ids.AREA: E.area_of_responsibility}
-CONTROLS = (ids.SOURCE, ids.NATIONALITY, ids.REGION, ids.START, ids.END, ids.BASIS, ids.RISE_FROM, ids.RISE_TO,
-            ids.EVENTS, ids.COMPONENT, ids.DEMOGRAPHIC, ids.AREA)
+CONTROLS = (
+    ids.SOURCE,
+    ids.NATIONALITY,
+    ids.REGION,
+    ids.START,
+    ids.END,
+    ids.BASIS,
+    ids.RISE_FROM,
+    ids.RISE_TO,
+    ids.EVENTS,
+    ids.COMPONENT,
+    ids.DEMOGRAPHIC,
+    ids.AREA,
+)
 OPTIONS = (ids.NATIONALITY, ids.REGION, ids.RISE_FROM, ids.RISE_TO, *FILTERS)  # months are fixed
 HIDDEN, SHOWN = {"display": "none"}, {}
 
@@ -63,8 +76,11 @@ def controls(dataset: Dataset, search: str | None, values: dict, triggered: str 
     state, notices = from_query(search if from_url else controls_query(values), dataset)
     table = dataset.served(state.source)
     years = sorted(set(analysis.year_of(analysis.window_months(table, state.selection), state.basis)))
-    rise = state.rise if state.rise and set(state.rise) <= set(years) else (
-        (years[0], years[1]) if len(years) >= 2 else (None, None))
+    rise = (
+        state.rise
+        if state.rise and set(state.rise) <= set(years)
+        else ((years[0], years[1]) if len(years) >= 2 else (None, None))
+    )
     chosen = dict(state.filters)
     filter_values, filter_options, filter_styles = {}, {}, {}
     for control_id, column in FILTERS.items():
@@ -116,21 +132,30 @@ def content(dataset: Dataset, builder: ViewBuilder, query: str | None) -> dict:
     record = dataset.provenance[state.source]
     provenance = [
         html.H2("Where the numbers come from"),
-        html.P([
-            f"{record['publisher']}, ",
-            html.A(record["title"], href=record["page"]),
-            f", {record['release']}: file {record['input_file']} "
-            f"(sha256 {record['input_sha256'][:12]}...), {record['first_month']} to {record['last_month']}. ",
-            record["rounding"],
-        ]),
-        html.P("Totals of all nationalities come from the publisher's own totals, never from adding "
-               "rounded parts. Year basis: " + view.basis_label + "."),
+        html.P(
+            [
+                f"{record['publisher']}, ",
+                html.A(record["title"], href=record["page"]),
+                f", {record['release']}: file {record['input_file']} "
+                f"(sha256 {record['input_sha256'][:12]}...), {record['first_month']} to {record['last_month']}. ",
+                record["rounding"],
+            ]
+        ),
+        html.P(
+            "Totals of all nationalities come from the publisher's own totals, never from adding "
+            "rounded parts. Year basis: " + view.basis_label + "."
+        ),
     ]
     if len(view.events):
         provenance.append(html.H3("Dated events"))
-        provenance.append(html.Ol([
-            html.Li(f"{row.date:%d %B %Y}: {row.event} (source: {row.source})") for row in view.events.itertuples()
-        ]))
+        provenance.append(
+            html.Ol(
+                [
+                    html.Li(f"{row.date:%d %B %Y}: {row.event} (source: {row.source})")
+                    for row in view.events.itertuples()
+                ]
+            )
+        )
     return {
         "figures": figures,
         "configs": configs,
@@ -176,5 +201,3 @@ def region_options(dataset: Dataset, table: ServedTable) -> list[dict]:
         {"label": r if r in present else f"{r} (not in this source)", "value": r, "disabled": r not in present}
         for r in all_values(dataset, E.region)
     ]
-
-

@@ -11,7 +11,8 @@ from urllib.parse import parse_qs, urlencode
 
 from data import analysis
 from data.analysis import Selection
-from data.schema import ALL, DEFAULT_SOURCE, SOURCES, Encounters as E
+from data.schema import ALL, DEFAULT_SOURCE, SOURCES
+from data.schema import Encounters as E
 from data.store import Dataset
 
 # Query parameter -> dimension, for the filters that only some sources have.

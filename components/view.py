@@ -16,7 +16,8 @@ import pandas as pd
 from components.state import ViewState, to_query
 from data import analysis
 from data.analysis import year_label
-from data.schema import ALL, SOURCES, Encounters as E
+from data.schema import ALL
+from data.schema import Encounters as E
 from data.store import Dataset
 
 EVENTS_FILE = Path(analysis.__file__).with_name("events.csv")
@@ -112,19 +113,21 @@ def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
         if len(state.nationalities) > 1:
             rise["Selected"] = analysis.rise(yearly, *rise_years)
     start, end = selection.window
-    events = all_events[
-        (all_events["date"] >= start)
-        & (all_events["date"] < end + pd.offsets.MonthBegin(1))
-        & (all_events["nationality"].isin(["", *state.nationalities]))
-    ] if state.events else all_events.iloc[0:0]
+    events = (
+        all_events[
+            (all_events["date"] >= start)
+            & (all_events["date"] < end + pd.offsets.MonthBegin(1))
+            & (all_events["nationality"].isin(["", *state.nationalities]))
+        ]
+        if state.events
+        else all_events.iloc[0:0]
+    )
     first, last = analysis.coverage(table)
     empty_message = None
     if not state.nationalities:
         empty_message = "Pick at least one nationality to see its encounters."
     elif series.empty:
-        empty_message = (
-            f"No data in {state.start} to {state.end}: this source covers {first:%B %Y} to {last:%B %Y}."
-        )
+        empty_message = f"No data in {state.start} to {state.end}: this source covers {first:%B %Y} to {last:%B %Y}."
     elif monthly[E.encounters].sum() == 0:
         empty_message = (
             f"No encounters of {', '.join(state.nationalities)} are recorded for this selection "
@@ -161,9 +164,7 @@ def headline(view: View) -> list[tuple[str, str]]:
         partial = f" ({months[second]} months)" if months[second] < 12 else ""
         items.append((f"{year_label(second, basis)} total{partial}", f"{totals[second]:,}"))
         ratio = analysis.rise(view.yearly, first, second)
-        items.append(
-            (f"Rise {year_label(first, basis)} to {year_label(second, basis)}", _ratio_text(ratio))
-        )
+        items.append((f"Rise {year_label(first, basis)} to {year_label(second, basis)}", _ratio_text(ratio)))
     if view.peak:
         items.append((f"Peak month ({view.peak['month']:%b %Y})", f"{view.peak['encounters']:,}"))
         items.append(

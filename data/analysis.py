@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from data.schema import ALL, ALL_NATIONALITIES, ALL_REGIONS, FILTER_DIMENSIONS, Encounters as E
+from data.schema import ALL, ALL_NATIONALITIES, ALL_REGIONS
+from data.schema import Encounters as E
 from data.served import ServedTable
 
 DEFAULT_NATIONALITIES = ("China",)
@@ -140,7 +141,9 @@ def yearly_totals(series: pd.DataFrame, basis: str) -> pd.DataFrame:
     present = months > 0
     return pd.DataFrame(
         {
-            E.nationality: pd.array(np.repeat(np.asarray(nationalities, dtype=object), len(years))[present], dtype="str"),
+            E.nationality: pd.array(
+                np.repeat(np.asarray(nationalities, dtype=object), len(years))[present], dtype="str"
+            ),
             "year": np.tile(years, len(nationalities))[present].astype("int64"),
             "encounters": totals[present].astype("int64"),
             "months": months[present].astype("int64"),
@@ -246,8 +249,10 @@ def summary(table: pd.DataFrame, selection: Selection, rise_years: tuple[int, in
     """The story's numbers for a selection, as plain JSON-ready values."""
     series = monthly_series(table, selection)
     monthly = combined(series)
-    yearly = yearly_totals(series, selection.basis).groupby("year", as_index=False, sort=True).agg(
-        encounters=("encounters", "sum"), months=("months", "max")
+    yearly = (
+        yearly_totals(series, selection.basis)
+        .groupby("year", as_index=False, sort=True)
+        .agg(encounters=("encounters", "sum"), months=("months", "max"))
     )
     rise_years = rise_years or default_rise_years(yearly)
     top = peak(monthly)
@@ -265,8 +270,7 @@ def summary(table: pd.DataFrame, selection: Selection, rise_years: tuple[int, in
             for month, count in zip(monthly[E.month], monthly[E.encounters])
         ],
         "yearly": [
-            {"year": int(r.year), "encounters": int(r.encounters), "months": int(r.months)}
-            for r in yearly.itertuples()
+            {"year": int(r.year), "encounters": int(r.encounters), "months": int(r.months)} for r in yearly.itertuples()
         ],
         "rise": None
         if rise_years is None

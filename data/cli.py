@@ -10,7 +10,8 @@ from pathlib import Path
 
 from data import analysis, store, update
 from data.importers import load_crosswalk, normalize_spelling, read_source_file
-from data.schema import DEFAULT_SOURCE, SOURCES, DataImportError, Encounters as E
+from data.schema import DEFAULT_SOURCE, SOURCES, DataImportError
+from data.schema import Encounters as E
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -20,12 +21,22 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     importer.set_defaults(handler=run_import)
 
     updater = commands.add_parser("update", help="download the latest official files and swap them in")
-    updater.add_argument("--source", action="append", choices=list(update.PUBLISHED), dest="sources",
-                         help="only this source (repeatable; default: all)")
+    updater.add_argument(
+        "--source",
+        action="append",
+        choices=list(update.PUBLISHED),
+        dest="sources",
+        help="only this source (repeatable; default: all)",
+    )
     updater.add_argument("--rollback", action="store_true", help="put the previous dataset back")
     updater.add_argument("--timeout", type=float, default=update.TIMEOUT_SECONDS, help="seconds per request")
-    updater.add_argument("--page", action="append", default=[], metavar="NAME=URL",
-                         help="read a source's page from another address (a mirror)")
+    updater.add_argument(
+        "--page",
+        action="append",
+        default=[],
+        metavar="NAME=URL",
+        help="read a source's page from another address (a mirror)",
+    )
     updater.add_argument("--data-dir", type=Path, default=store.DATASET_DIR)
     updater.set_defaults(handler=run_update)
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from data.schema import ALL, NOT_APPLICABLE, SOURCES, DataImportError, Encounters as E
+from data.schema import ALL, NOT_APPLICABLE, SOURCES, DataImportError
+from data.schema import Encounters as E
 
 CROSSWALK_FILE = Path(__file__).with_name("nationalities.csv")
 MAX_INPUT_BYTES = 50 * 1024 * 1024
@@ -88,9 +89,7 @@ def fiscal_to_calendar(fiscal_year: pd.Series, fiscal_month: pd.Series) -> pd.Se
     """FY N month 1 is October of N-1; month 12 is September of N."""
     calendar_month = (fiscal_month + 8) % 12 + 1
     calendar_year = fiscal_year - (calendar_month >= 10).astype(int)
-    return pd.to_datetime(
-        {"year": calendar_year, "month": calendar_month, "day": 1}
-    ).astype("datetime64[s]")
+    return pd.to_datetime({"year": calendar_year, "month": calendar_month, "day": 1}).astype("datetime64[s]")
 
 
 def normalize_spelling(spelling: str) -> str:
@@ -118,8 +117,14 @@ def map_nationalities(spellings: pd.Series, *, file: str, column: str, row_offse
     crosswalk = load_crosswalk()
     normal = spellings.map(normalize_spelling)
     mapped = normal.map(crosswalk)
-    reject_first(mapped.isna(), spellings, lambda v: f"unmapped nationality {v!r}; add it to {CROSSWALK_FILE}",
-                 file=file, column=column, row_offset=row_offset)
+    reject_first(
+        mapped.isna(),
+        spellings,
+        lambda v: f"unmapped nationality {v!r}; add it to {CROSSWALK_FILE}",
+        file=file,
+        column=column,
+        row_offset=row_offset,
+    )
     return mapped
 
 
@@ -128,8 +133,14 @@ def _whole_numbers(values: pd.Series, *, file: str, column: str, row_offset: int
     text = values.astype(str).str.strip().str.replace(",", "", regex=False)
     numbers = pd.to_numeric(text, errors="coerce")
     bad = numbers.isna() | (numbers % 1 != 0) | (numbers < 0)
-    reject_first(bad, values, lambda v: f"{v!r} is not a whole, non-negative count",
-                 file=file, column=column, row_offset=row_offset)
+    reject_first(
+        bad,
+        values,
+        lambda v: f"{v!r} is not a whole, non-negative count",
+        file=file,
+        column=column,
+        row_offset=row_offset,
+    )
     return numbers.astype("int64")
 
 
@@ -140,8 +151,14 @@ def _fiscal_years(values: pd.Series, *, file: str, column: str, row_offset: int)
     years = pd.to_numeric(digits, errors="coerce")
     low, high = FISCAL_YEAR_RANGE
     bad = years.isna() | (years < low) | (years > high)
-    reject_first(bad, values, lambda v: f"fiscal year {v!r} is not a year between {low} and {high}",
-                 file=file, column=column, row_offset=row_offset)
+    reject_first(
+        bad,
+        values,
+        lambda v: f"fiscal year {v!r} is not a year between {low} and {high}",
+        file=file,
+        column=column,
+        row_offset=row_offset,
+    )
     return years.astype("int64")
 
 
@@ -220,13 +237,17 @@ def _ohss_sheet(sheet: pd.DataFrame, broken_out: tuple[str, ...], *, file: str) 
     )
     for name in broken_out:
         values = frame[name].astype(str).str.strip()
-        reject_first(frame[name].isna() | (values == ""), values, lambda v: "empty value",
-                     file=file, column=name, row_offset=offset)
+        reject_first(
+            frame[name].isna() | (values == ""),
+            values,
+            lambda v: "empty value",
+            file=file,
+            column=name,
+            row_offset=offset,
+        )
         out[OHSS_DIMENSION_COLUMNS[name]] = values
     if "Citizenship" in broken_out:
-        out[E.nationality] = map_nationalities(
-            out[E.citizenship], file=file, column="Citizenship", row_offset=offset
-        )
+        out[E.nationality] = map_nationalities(out[E.citizenship], file=file, column="Citizenship", row_offset=offset)
     return out
 
 
@@ -269,16 +290,20 @@ def read_cbp_csv(path: Path) -> ImportedSource:
     fiscal_year = _fiscal_years(frame["Fiscal Year"], file=file, column="Fiscal Year", row_offset=offset)
     abbreviation = frame["Month (abbv)"].str.strip().str.upper()
     month_number = abbreviation.map({a: i + 1 for i, a in enumerate(MONTH_ABBREVIATIONS)})
-    reject_first(month_number.isna(), frame["Month (abbv)"], lambda v: f"unknown month {v!r}",
-                 file=file, column="Month (abbv)", row_offset=offset)
+    reject_first(
+        month_number.isna(),
+        frame["Month (abbv)"],
+        lambda v: f"unknown month {v!r}",
+        file=file,
+        column="Month (abbv)",
+        row_offset=offset,
+    )
     month_number = month_number.astype("int64")
     calendar_year = fiscal_year - (month_number >= 10).astype("int64")
     out = pd.DataFrame(
         {
             E.source: name,
-            E.month: pd.to_datetime({"year": calendar_year, "month": month_number, "day": 1}).astype(
-                "datetime64[s]"
-            ),
+            E.month: pd.to_datetime({"year": calendar_year, "month": month_number, "day": 1}).astype("datetime64[s]"),
             E.fiscal_year: fiscal_year,
             E.region: "Southwest Land Border",
             E.area_of_responsibility: NOT_APPLICABLE,
@@ -292,12 +317,8 @@ def read_cbp_csv(path: Path) -> ImportedSource:
         reject_first(values == "", values, lambda v: "empty value", file=file, column=published, row_offset=offset)
         out[column] = values
     citizenship_column = "Citizenship Grouping" if name == "cbp-swb" else "Citizenship"
-    out[E.nationality] = map_nationalities(
-        out[E.citizenship], file=file, column=citizenship_column, row_offset=offset
-    )
-    out[E.encounters] = _whole_numbers(
-        frame["Encounter Count"], file=file, column="Encounter Count", row_offset=offset
-    )
+    out[E.nationality] = map_nationalities(out[E.citizenship], file=file, column=citizenship_column, row_offset=offset)
+    out[E.encounters] = _whole_numbers(frame["Encounter Count"], file=file, column="Encounter Count", row_offset=offset)
     table = E.validate(out, file=file)
     return ImportedSource(name, _canonical(table), path, hashlib.sha256(raw).hexdigest(), len(frame))
 

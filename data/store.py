@@ -17,7 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from data.importers import ImportedSource
-from data.schema import SOURCES, Encounters as E
+from data.schema import SOURCES
+from data.schema import Encounters as E
 from data.served import ServedTable
 
 DATASET_DIR = Path(__file__).with_name("dataset")

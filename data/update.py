@@ -75,8 +75,9 @@ def print_progress(label: str, done: int, total: int | None) -> None:
             print(file=sys.stderr)
 
 
-def fetch(url: str, *, timeout: float = TIMEOUT_SECONDS, limit: int = MAX_INPUT_BYTES,
-          progress: Progress | None = None) -> tuple[bytes, str]:
+def fetch(
+    url: str, *, timeout: float = TIMEOUT_SECONDS, limit: int = MAX_INPUT_BYTES, progress: Progress | None = None
+) -> tuple[bytes, str]:
     """The body and content type of a URL, or an UpdateError saying in one line what went wrong."""
     if urlsplit(url).scheme not in ("http", "https"):
         raise UpdateError(f"{url}: only http and https addresses are fetched")
@@ -132,8 +133,9 @@ def check_content(url: str, body: bytes, content_type: str, kind: str) -> None:
         raise UpdateError(f"{url}: got an HTML page, not a CSV file")
 
 
-def download(name: str, published: Published, folder: Path, *, timeout: float, limit: int,
-             progress: Progress | None) -> Path:
+def download(
+    name: str, published: Published, folder: Path, *, timeout: float, limit: int, progress: Progress | None
+) -> Path:
     page, _ = fetch(published.page, timeout=timeout, limit=limit)
     url = find_link(published.page, page.decode("utf-8", "replace"), published.link)
     body, content_type = fetch(url, timeout=timeout, limit=limit, progress=progress)
@@ -160,8 +162,9 @@ def update(
     if unknown:
         raise UpdateError(f"unknown source {unknown[0]!r}; known: {', '.join(published)}")
     with tempfile.TemporaryDirectory(prefix="border-update-") as folder:
-        files = [download(n, published[n], Path(folder), timeout=timeout, limit=limit, progress=progress)
-                 for n in names]
+        files = [
+            download(n, published[n], Path(folder), timeout=timeout, limit=limit, progress=progress) for n in names
+        ]
         try:
             imported = [read_source_file(path) for path in files]
         except DataImportError as error:

@@ -28,5 +28,7 @@ def _image_browser_first():
 @pytest.fixture(autouse=True)
 def _chromium():
     if not CHROMIUM or not shutil.which("chromedriver"):
-        pytest.fail("browser tests need Debian's chromium and chromium-driver: apt-get install chromium chromium-driver")
+        pytest.fail(
+            "browser tests need Debian's chromium and chromium-driver: apt-get install chromium chromium-driver"
+        )
     os.environ.setdefault("DASH_TEST_CHROMEPATH", CHROMIUM)

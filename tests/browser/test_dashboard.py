@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import shutil
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -43,8 +41,10 @@ def wait(dash_duo, condition, message: str):
 def chart_data(dash_duo, chart: str) -> list[dict]:
     return dash_duo.driver.execute_script(
         f"const g = document.querySelector('#{chart} .js-plotly-plot');"
-        "const list = a => (a == null ? null : Array.from(a, v => (v && v.length !== undefined && typeof v !== 'string') ? Array.from(v) : v));"
-        "return g && g._fullData ? g._fullData.map(t => ({name: t.name, x: list(t.x), y: list(t.y), z: list(t.z)})) : null;"
+        "const row = v => (v && v.length !== undefined && typeof v !== 'string') ? Array.from(v) : v;"
+        "const list = a => (a == null ? null : Array.from(a, row));"
+        "return g && g._fullData"
+        "  ? g._fullData.map(t => ({name: t.name, x: list(t.x), y: list(t.y), z: list(t.z)})) : null;"
     )
 
 
@@ -123,8 +123,11 @@ def test_b002_another_nationality_and_window_change_charts_and_numbers(dash, tab
     pick(dash, ids.END, "Dec 2021 (2021-12)")
     wait(dash, lambda: query(dash).get("to") == ["2021-12"], "URL did not follow the window")
     story = expected(tables, nationalities=("India",), start="2019-01", end="2021-12")
-    wait(dash, lambda: (chart_data(dash, ids.RISE) or [{}])[0].get("y") == [y["encounters"] for y in story["yearly"]],
-         "rise chart not redrawn")
+    wait(
+        dash,
+        lambda: (chart_data(dash, ids.RISE) or [{}])[0].get("y") == [y["encounters"] for y in story["yearly"]],
+        "rise chart not redrawn",
+    )
     numbers = headline(dash)
     assert numbers["2020 total"] == f"{story['yearly'][1]['encounters']:,}"
     assert numbers["Rise 2019 to 2020"] == f"x{story['rise']['ratio']:.1f}"
@@ -145,7 +148,9 @@ def test_b003_a_link_restores_the_view(dash_duo, tables):
     wait_for_charts(dash_duo)
     selection = dict(nationalities=("Ecuador", "China"), region=ALL, start="2021-01", end="2023-12", basis="fiscal")
     story = expected(tables, **selection)
-    yearly = analysis.yearly_totals(analysis.monthly_series(tables["ohss-usbp"], analysis.Selection(**selection)), "fiscal")
+    yearly = analysis.yearly_totals(
+        analysis.monthly_series(tables["ohss-usbp"], analysis.Selection(**selection)), "fiscal"
+    )
     wanted = yearly[yearly["nationality"] == "Ecuador"]["encounters"].tolist()
     wait(dash_duo, lambda: (chart_data(dash_duo, ids.RISE) or [{}])[0].get("y") == wanted, "rise not restored")
     numbers = headline(dash_duo)
@@ -160,7 +165,10 @@ def test_b004_invalid_link_falls_back_with_a_notice(dash_duo):
     dash_duo.start_server(application.create_app())
     dash_duo.driver.get(dash_duo.server_url + "/?nationality=Atlantis&from=2024-99&basis=lunar")
     wait_for_charts(dash_duo)
-    notice = lambda: dash_duo.driver.execute_script(f"return document.getElementById('{ids.NOTICE}').innerText")
+
+    def notice():
+        return dash_duo.driver.execute_script(f"return document.getElementById('{ids.NOTICE}').innerText")
+
     wait(dash_duo, lambda: "Atlantis" in notice(), "no notice")
     assert "YYYY-MM" in notice() and "calendar or fiscal" in notice()
     assert headline(dash_duo)["2023 total"] == "37,160"
@@ -180,8 +188,9 @@ def test_b005_downloads(dash, tables):
         By.XPATH, "ancestor::figure//button[text()='PNG']"
     )
     button.click()
-    png = wait(dash, lambda: next((p for p in download_dir.glob("*.png") if p.stat().st_size > 0), None),
-               "no PNG downloaded")
+    png = wait(
+        dash, lambda: next((p for p in download_dir.glob("*.png") if p.stat().st_size > 0), None), "no PNG downloaded"
+    )
     assert png.name == "border-encounters-trend-china-southwest-land-border-2022-01-to-2024-12.png"
     content = png.read_bytes()
     assert content[:8] == b"\x89PNG\r\n\x1a\n"

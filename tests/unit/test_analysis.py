@@ -7,7 +7,8 @@ import pytest
 
 from data import analysis
 from data.analysis import Selection
-from data.schema import ALL, Encounters as E
+from data.schema import ALL
+from data.schema import Encounters as E
 
 
 @pytest.fixture(scope="module")
@@ -102,8 +103,12 @@ def test_a_nationality_the_source_does_not_break_out_is_zero(dataset):
 
 @pytest.mark.parametrize(
     ("typed", "what", "expected"),
-    [("china", "nationality", "China"), ("southwest", "region", "Southwest Land Border"),
-     ("border patrol", "component", "U.S. Border Patrol"), ("all", "region", ALL)],
+    [
+        ("china", "nationality", "China"),
+        ("southwest", "region", "Southwest Land Border"),
+        ("border patrol", "component", "U.S. Border Patrol"),
+        ("all", "region", ALL),
+    ],
 )
 def test_names_resolve_case_insensitively(dataset, typed, what, expected):
     column = {"nationality": E.nationality, "region": E.region, "component": E.component}[what]

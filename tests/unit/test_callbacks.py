@@ -13,9 +13,9 @@ from urllib.parse import parse_qs
 import pandas as pd
 import pytest
 from dash import no_update
-from dash.exceptions import PreventUpdate
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
+from dash.exceptions import PreventUpdate
 
 import app as application
 from components import ids, page
@@ -42,9 +42,20 @@ def _triggered(prop_id: str | None):
 
 
 def _values(**overrides):
-    defaults = {ids.SOURCE: "ohss-usbp", ids.NATIONALITY: ["China"], ids.REGION: "Southwest Land Border",
-                ids.START: "2022-01", ids.END: "2024-12", ids.BASIS: "calendar", ids.RISE_FROM: 2022,
-                ids.RISE_TO: 2023, ids.EVENTS: ["on"], ids.COMPONENT: ALL, ids.DEMOGRAPHIC: ALL, ids.AREA: ALL}
+    defaults = {
+        ids.SOURCE: "ohss-usbp",
+        ids.NATIONALITY: ["China"],
+        ids.REGION: "Southwest Land Border",
+        ids.START: "2022-01",
+        ids.END: "2024-12",
+        ids.BASIS: "calendar",
+        ids.RISE_FROM: 2022,
+        ids.RISE_TO: 2023,
+        ids.EVENTS: ["on"],
+        ids.COMPONENT: ALL,
+        ids.DEMOGRAPHIC: ALL,
+        ids.AREA: ALL,
+    }
     defaults.update(overrides)
     return [defaults[c] for c in page.CONTROLS]
 
@@ -52,8 +63,11 @@ def _values(**overrides):
 def test_sync_from_a_shared_link_sets_the_controls(app):
     _triggered(None)
     sync = _callback(app, f"{ids.URL}.search")
-    out = sync("?nationality=India&nationality=China&region=All&from=2023-01&to=2023-12&basis=fiscal", *_values(),
-               to_query(ViewState()))
+    out = sync(
+        "?nationality=India&nationality=China&region=All&from=2023-01&to=2023-12&basis=fiscal",
+        *_values(),
+        to_query(ViewState()),
+    )
     search, store, notice, *rest = out
     values = dict(zip(page.CONTROLS, rest[: len(page.CONTROLS)]))
     assert search is no_update  # the URL already says it; no new history entry
@@ -66,15 +80,16 @@ def test_sync_from_a_shared_link_sets_the_controls(app):
 def test_sync_from_a_control_writes_the_url(app):
     _triggered(f"{ids.NATIONALITY}.value")
     sync = _callback(app, f"{ids.URL}.search")
-    search, store, *_ = sync("", *_values(**{ids.NATIONALITY: ["Ecuador"], ids.START: "2023-06"}), to_query(ViewState()))
+    search, store, *_ = sync(
+        "", *_values(**{ids.NATIONALITY: ["Ecuador"], ids.START: "2023-06"}), to_query(ViewState())
+    )
     assert search == store
     assert parse_qs(search.lstrip("?"))["nationality"] == ["Ecuador"]
     assert parse_qs(search.lstrip("?"))["from"] == ["2023-06"]
 
 
 def test_sync_switching_source_drops_what_it_lacks_and_shows_its_filters(dataset):
-    result = page.controls(dataset, "", dict(zip(page.CONTROLS, _values(**{ids.SOURCE: "cbp-swb"}))),
-                            ids.SOURCE)
+    result = page.controls(dataset, "", dict(zip(page.CONTROLS, _values(**{ids.SOURCE: "cbp-swb"}))), ids.SOURCE)
     assert result["values"][ids.NATIONALITY] == []  # China is not broken out by the CBP file
     assert "China" in result["notice"][0].children
     assert result["styles"][ids.COMPONENT] == {} and result["styles"][ids.AREA] == {"display": "none"}

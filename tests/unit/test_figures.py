@@ -26,7 +26,9 @@ def _annotations(figure) -> str:
 
 
 def test_trend_draws_the_monthly_series_with_events_and_peak(story):
-    figure = figures.trend_figure(story.series, title="t", source_line="Source: x", events=story.events, peak=story.peak)
+    figure = figures.trend_figure(
+        story.series, title="t", source_line="Source: x", events=story.events, peak=story.peak
+    )
     china = figure.data[0]
     assert china.name == "China" and len(china.x) == 35 and list(china.y[:3]) == [80, 40, 70]
     events = figure.data[1]
@@ -117,21 +119,26 @@ def test_empty_figure_hides_axes():
 
 
 def test_trend_on_a_minimal_frame():
-    frame = pd.DataFrame({E.nationality: ["X", "X"], E.month: pd.to_datetime(["2020-01-01", "2020-02-01"]),
-                          E.encounters: [1, 2]})
+    frame = pd.DataFrame(
+        {E.nationality: ["X", "X"], E.month: pd.to_datetime(["2020-01-01", "2020-02-01"]), E.encounters: [1, 2]}
+    )
     figure = figures.trend_figure(frame, title="t", source_line="s")
     assert list(figure.data[0].y) == [1, 2]
 
 
 @pytest.mark.parametrize(
     "state",
-    [ViewState(), ViewState(nationalities=("China", "India"), basis="fiscal", events=False),
-     ViewState(nationalities=()), ViewState(source="cbp-swb", nationalities=("Mexico", "Other"))],
+    [
+        ViewState(),
+        ViewState(nationalities=("China", "India"), basis="fiscal", events=False),
+        ViewState(nationalities=()),
+        ViewState(source="cbp-swb", nationalities=("Mexico", "Other")),
+    ],
     ids=["story", "fiscal-two", "empty", "cbp"],
 )
 def test_every_figure_passes_plotly_validation(builder, state):
     """Figures are built without per-property validation for speed; here Plotly checks every property."""
     import plotly.graph_objects as go
 
-    for chart, figure in charts.build_charts(builder.build(state)).items():
+    for figure in charts.build_charts(builder.build(state)).values():
         go.Figure(figure.to_dict())  # raises ValueError on any invalid property

@@ -33,8 +33,12 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server():
     port = _free_port()
-    process = subprocess.Popen([sys.executable, "app.py", "serve", "--port", str(port)], cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "app.py", "serve", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -69,16 +73,35 @@ def _callback_bodies(rng: random.Random):
     """Dash update requests with the right outline and wrong contents."""
     app = application.create_app()
     keys = list(app.callback_map)
-    junk = [None, 1, -1, 1e308, "", "x" * 10_000, [], {}, ["China"] * 5_000, {"a": [1, {"b": None}]}, True,
-            "?nationality=" + "&nationality=".join(["China"] * 2_000), "\x00\ud800", "../../etc/passwd"]
+    junk = [
+        None,
+        1,
+        -1,
+        1e308,
+        "",
+        "x" * 10_000,
+        [],
+        {},
+        ["China"] * 5_000,
+        {"a": [1, {"b": None}]},
+        True,
+        "?nationality=" + "&nationality=".join(["China"] * 2_000),
+        "\x00\ud800",
+        "../../etc/passwd",
+    ]
     for _ in range(REQUESTS_PER_KIND):
         key = rng.choice(keys)
         entry = app.callback_map[key]
         inputs = [{"id": i["id"], "property": i["property"], "value": rng.choice(junk)} for i in entry["inputs"]]
         state = [{"id": s["id"], "property": s["property"], "value": rng.choice(junk)} for s in entry["state"]]
         outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in key.strip(".").split("...")]
-        yield {"output": key, "outputs": outputs if len(outputs) > 1 else outputs[0], "inputs": inputs,
-               "state": state, "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"] if inputs else []}
+        yield {
+            "output": key,
+            "outputs": outputs if len(outputs) > 1 else outputs[0],
+            "inputs": inputs,
+            "state": state,
+            "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"] if inputs else [],
+        }
 
 
 def _malformed(rng: random.Random):
@@ -86,22 +109,47 @@ def _malformed(rng: random.Random):
     yield b""
     yield b"[]"
     yield b"null"
-    yield json.dumps({"output": "nope.children", "outputs": {"id": "nope", "property": "children"},
-                      "inputs": [], "changedPropIds": []}).encode()
+    yield json.dumps(
+        {
+            "output": "nope.children",
+            "outputs": {"id": "nope", "property": "children"},
+            "inputs": [],
+            "changedPropIds": [],
+        }
+    ).encode()
     yield json.dumps({"output": 5, "inputs": "x"}).encode()
-    yield json.dumps({"output": f"{ids.DOWNLOAD_IMAGE}.data", "outputs": {"id": ids.DOWNLOAD_IMAGE, "property": "data"},
-                      "inputs": [{"id": {"type": ids.EXPORT_BUTTON, "chart": "../x", "format": "exe"},
-                                  "property": "n_clicks", "value": [1]}],
-                      "state": [{"id": ids.SELECTION, "property": "data", "value": "?"}],
-                      "changedPropIds": ['{"chart":"../x","format":"exe","type":"export-button"}.n_clicks']}).encode()
+    yield json.dumps(
+        {
+            "output": f"{ids.DOWNLOAD_IMAGE}.data",
+            "outputs": {"id": ids.DOWNLOAD_IMAGE, "property": "data"},
+            "inputs": [
+                {
+                    "id": {"type": ids.EXPORT_BUTTON, "chart": "../x", "format": "exe"},
+                    "property": "n_clicks",
+                    "value": [1],
+                }
+            ],
+            "state": [{"id": ids.SELECTION, "property": "data", "value": "?"}],
+            "changedPropIds": ['{"chart":"../x","format":"exe","type":"export-button"}.n_clicks'],
+        }
+    ).encode()
     for _ in range(REQUESTS_PER_KIND):
         size = rng.randint(1, 300)
         yield bytes(rng.randrange(256) for _ in range(size))
 
 
-ODD_QUERIES = ["?nationality=%00", "?nationality=" + quote("<script>alert(1)</script>"), "?from=9999-99&to=-1",
-               "?" + "&".join(f"nationality=N{i}" for i in range(500)), "?region=" + "A" * 5000, "?%ff%fe=%ff",
-               "?basis=fiscal&basis=calendar&basis=", "?source=../../data", "?rise=1:2:3", "?events=%0a%0d"]
+ODD_QUERIES = [
+    "?nationality=%00",
+    "?nationality=" + quote("<script>alert(1)</script>"),
+    "?from=9999-99&to=-1",
+    "?" + "&".join(f"nationality=N{i}" for i in range(500)),
+    "?region=" + "A" * 5000,
+    "?%ff%fe=%ff",
+    "?basis=fiscal&basis=calendar&basis=",
+    "?source=../../data",
+    "?rise=1:2:3",
+    "?events=%0a%0d",
+]
 
 
 def _assert_handled(status, body, what):
@@ -138,8 +186,9 @@ def test_safe_defaults(server):
     assert "unsafe-eval" not in policy
     assert headers["X-Content-Type-Options"] == "nosniff" and headers["X-Frame-Options"] == "DENY"
     assert json.loads(_get(server, "/_reload-hash")[1])["reloadHash"] in (None, "")  # no hot reload
-    status, body, _ = _post(server, {"output": "x.y", "outputs": {"id": "x", "property": "y"}, "inputs": [],
-                                     "changedPropIds": []})
+    status, body, _ = _post(
+        server, {"output": "x.y", "outputs": {"id": "x", "property": "y"}, "inputs": [], "changedPropIds": []}
+    )
     assert status == 400 and b"Traceback" not in body  # a callback error carries no traceback
     assert b"dev-tools" not in _get(server, "/_dash-layout")[1]
 

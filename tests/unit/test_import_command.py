@@ -94,7 +94,10 @@ def test_summary_json(capsys):
     assert app.main(["summary", "--nationality", "china", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["selection"] == {
-        "nationalities": ["China"], "region": "Southwest Land Border", "from": "2022-01", "to": "2024-12",
+        "nationalities": ["China"],
+        "region": "Southwest Land Border",
+        "from": "2022-01",
+        "to": "2024-12",
         "basis": "calendar",
     }
     assert result["source"]["name"] == "ohss-usbp"
@@ -104,9 +107,28 @@ def test_summary_json(capsys):
 
 
 def test_summary_with_every_option(capsys, tmp_path):
-    args = ["summary", "--nationality", "CHINA, PEOPLES REPUBLIC OF", "--nationality", "india",
-            "--region", "all", "--component", "border patrol", "--from", "2023-01", "--to", "2024-06",
-            "--basis", "fiscal", "--rise", "2023:2024", "--source", "ohss-usbp", "--json"]
+    args = [
+        "summary",
+        "--nationality",
+        "CHINA, PEOPLES REPUBLIC OF",
+        "--nationality",
+        "india",
+        "--region",
+        "all",
+        "--component",
+        "border patrol",
+        "--from",
+        "2023-01",
+        "--to",
+        "2024-06",
+        "--basis",
+        "fiscal",
+        "--rise",
+        "2023:2024",
+        "--source",
+        "ohss-usbp",
+        "--json",
+    ]
     assert app.main(args) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["selection"]["nationalities"] == ["China", "India"]
@@ -123,9 +145,13 @@ def test_summary_readable_table(capsys):
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["--nationality", "chna"], "did you mean.*China"), (["--region", "moon"], "unknown region"),
-     (["--from", "2024-13"], "YYYY-MM"), (["--rise", "2023"], "YEAR:YEAR"),
-     (["--source", "cbp-nationwide"], "not in")],
+    [
+        (["--nationality", "chna"], "did you mean.*China"),
+        (["--region", "moon"], "unknown region"),
+        (["--from", "2024-13"], "YYYY-MM"),
+        (["--rise", "2023"], "YEAR:YEAR"),
+        (["--source", "cbp-nationwide"], "not in"),
+    ],
 )
 def test_summary_bad_arguments_exit_non_zero(args, message, capsys):
     assert app.main(["summary", *args]) == 2

@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from data import importers
-from data.schema import ALL, Encounters as E
+from data.schema import ALL
+from data.schema import Encounters as E
 from tests.conftest import NATIONWIDE_SAMPLE, OHSS_FILE
 
 # Row counts of the monthly sheets, as the README beside the official files lists them.
@@ -32,9 +33,7 @@ def _sheet_of(table: pd.DataFrame) -> pd.Series:
     )
     names = {"": "Count", "C": "Citizenship", "S": "Sector", "F": "Family Status"}
     regional = {"": "Region", "C": "Rgn and Citp", "S": "Rgn and Sector", "F": "Rgn and Fam Status"}
-    return pd.Series(
-        ["Monthly " + (regional if r else names)[k] for r, k in zip(region, kind)], index=table.index
-    )
+    return pd.Series(["Monthly " + (regional if r else names)[k] for r, k in zip(region, kind)], index=table.index)
 
 
 def test_ohss_row_counts_match_the_published_sheets(ohss):
@@ -51,8 +50,18 @@ def test_cbp_southwest_file_has_all_its_rows(cbp_swb):
 @pytest.mark.parametrize(
     ("fiscal_month", "calendar"),
     [
-        (1, "2023-10"), (2, "2023-11"), (3, "2023-12"), (4, "2024-01"), (5, "2024-02"), (6, "2024-03"),
-        (7, "2024-04"), (8, "2024-05"), (9, "2024-06"), (10, "2024-07"), (11, "2024-08"), (12, "2024-09"),
+        (1, "2023-10"),
+        (2, "2023-11"),
+        (3, "2023-12"),
+        (4, "2024-01"),
+        (5, "2024-02"),
+        (6, "2024-03"),
+        (7, "2024-04"),
+        (8, "2024-05"),
+        (9, "2024-06"),
+        (10, "2024-07"),
+        (11, "2024-08"),
+        (12, "2024-09"),
     ],
 )
 def test_fiscal_to_calendar_for_every_month_of_fy2024(fiscal_month, calendar):

@@ -7,13 +7,15 @@ import json
 from urllib.parse import urlencode
 
 import pandas as pd
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from components import ids, page
 from components.state import ViewState, from_query, to_query
 from components.view import ViewBuilder
 from data import analysis, store
-from data.schema import ALL, Encounters as E
+from data.schema import ALL
+from data.schema import Encounters as E
 
 DATASET = store.load()
 BUILDER = ViewBuilder(DATASET)
@@ -72,8 +74,15 @@ def test_any_query_string_gives_a_valid_view(query):
 
 
 @FAST
-@given(st.dictionaries(st.sampled_from(["nationality", "region", "from", "to", "basis", "source", "component",
-                                        "rise", "events", "aor"]), st.text(max_size=30), max_size=6))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            ["nationality", "region", "from", "to", "basis", "source", "component", "rise", "events", "aor"]
+        ),
+        st.text(max_size=30),
+        max_size=6,
+    )
+)
 def test_any_url_parameters_render_a_page(params):
     query = "?" + urlencode(params)
     result = page.content(DATASET, BUILDER, query)
@@ -82,8 +91,11 @@ def test_any_url_parameters_render_a_page(params):
 
 
 @FAST
-@given(st.fixed_dictionaries({c: json_values for c in page.CONTROLS}),
-       st.sampled_from([None, ids.URL, *page.CONTROLS]), json_values)
+@given(
+    st.fixed_dictionaries({c: json_values for c in page.CONTROLS}),
+    st.sampled_from([None, ids.URL, *page.CONTROLS]),
+    json_values,
+)
 def test_controls_take_any_values_a_browser_could_send(values, triggered, search):
     result = page.controls(DATASET, search, values, triggered)
     state, _ = from_query(result["store"], DATASET)

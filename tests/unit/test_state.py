@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from components.state import ViewState, from_query, to_query
-from data.schema import ALL, Encounters as E
+from data.schema import ALL
+from data.schema import Encounters as E
 
 
 def test_default_view_from_a_bare_url(dataset):
@@ -17,8 +18,13 @@ def test_default_view_from_a_bare_url(dataset):
 
 def test_round_trip(dataset):
     state = ViewState(
-        nationalities=("India", "China"), region=ALL, start="2019-03", end="2021-07", basis="fiscal",
-        rise=(2020, 2021), events=False,
+        nationalities=("India", "China"),
+        region=ALL,
+        start="2019-03",
+        end="2021-07",
+        basis="fiscal",
+        rise=(2020, 2021),
+        events=False,
     )
     query = to_query(state)
     assert "nationality=India&nationality=China" in query and "region=All" in query

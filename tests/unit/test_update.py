@@ -55,10 +55,13 @@ def publisher():
     thread.start()
     base = f"http://127.0.0.1:{server.server_port}"
     Publisher.routes = {}
-    yield base, {
-        "ohss-usbp": replace(update.PUBLISHED["ohss-usbp"], page=f"{base}/ohss"),
-        "cbp-swb": replace(update.PUBLISHED["cbp-swb"], page=f"{base}/cbp"),
-    }
+    yield (
+        base,
+        {
+            "ohss-usbp": replace(update.PUBLISHED["ohss-usbp"], page=f"{base}/ohss"),
+            "cbp-swb": replace(update.PUBLISHED["cbp-swb"], page=f"{base}/cbp"),
+        },
+    )
     Publisher.routes = {}
     server.shutdown()
     server.server_close()

@@ -59,7 +59,6 @@ def test_image_format_is_checked():
 def test_a_shared_cache_serves_views_to_other_workers(dataset):
     """The code path a Redis cache takes, with flask-caching's in-process cache standing in for Redis."""
     import app as application
-
     from components import ids
     from components.state import to_query
 
