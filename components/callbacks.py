@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from dash import ALL as ALL_MATCH
-from dash import Dash, Input, Output, State, ctx, dcc, no_update
+from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from components import charts, export, ids
@@ -92,6 +92,7 @@ def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
 
     @app.callback(
         Output(ids.DOWNLOAD_IMAGE, "data"),
+        Output(ids.NOTICE, "children", allow_duplicate=True),
         Input({"type": ids.EXPORT_BUTTON, "chart": ALL_MATCH, "format": ALL_MATCH}, "n_clicks"),
         State(ids.SELECTION, "data"),
         prevent_initial_call=True,
@@ -99,7 +100,10 @@ def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
     def download_image(clicks, query):
         button = ctx.triggered_id
         if not button or not any(clicks or []):
-            return no_update
+            return no_update, no_update
         if button.get("chart") not in ids.CHARTS or button.get("format") not in export.IMAGE_FORMATS:
-            return no_update
-        return image_download(dataset, builder, query, button["chart"], button["format"])
+            return no_update, no_update
+        try:
+            return image_download(dataset, builder, query, button["chart"], button["format"]), no_update
+        except export.ImageExportError as error:  # say so on the page rather than fail silently
+            return no_update, [html.P(str(error))]

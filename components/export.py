@@ -73,6 +73,10 @@ def csv_text(view: View, provenance: dict) -> str:
     return "\n".join(header) + "\n" + body.getvalue()
 
 
+class ImageExportError(RuntimeError):
+    """The server could not render an image (most often: no Chromium on the machine)."""
+
+
 def start_image_server() -> None:
     """Keep one headless Chromium for Kaleido in this process (about 2 s to start, ~0.1 s an image after).
 
@@ -106,8 +110,14 @@ def image_bytes(figure: go.Figure, fmt: str) -> bytes:
     """Render through Kaleido (the machine's Chromium): title and source line are part of the figure."""
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"unknown image format {fmt!r}")
-    start_image_server()
-    with warnings.catch_warnings():
-        # Plotly warns that per-call Kaleido options are unused when a server runs; we pass none.
-        warnings.filterwarnings("ignore", message="The kopts argument is ignored", category=UserWarning)
-        return figure.to_image(format=fmt, width=IMAGE_WIDTH, height=IMAGE_HEIGHT, scale=IMAGE_SCALE)
+    try:
+        start_image_server()
+        with warnings.catch_warnings():
+            # Plotly warns that per-call Kaleido options are unused when a server runs; we pass none.
+            warnings.filterwarnings("ignore", message="The kopts argument is ignored", category=UserWarning)
+            return figure.to_image(format=fmt, width=IMAGE_WIDTH, height=IMAGE_HEIGHT, scale=IMAGE_SCALE)
+    except Exception as error:  # Kaleido and choreographer raise their own types
+        raise ImageExportError(
+            f"The {fmt.upper()} could not be made on the server ({type(error).__name__}); it needs Chromium "
+            "(apt-get install chromium). The chart's own camera button still saves a PNG."
+        ) from error

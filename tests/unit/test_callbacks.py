@@ -161,7 +161,8 @@ def test_csv_download_has_exactly_the_rows_shown(app):
 def test_image_download_renders_on_the_server(app, fmt, magic):
     _triggered(f'{{"chart":"{ids.RISE}","format":"{fmt}","type":"{ids.EXPORT_BUTTON}"}}.n_clicks')
     download = _callback(app, f"{ids.DOWNLOAD_IMAGE}.data")
-    sent = download([None, 1, None], to_query(ViewState()))
+    sent, notice = download([None, 1, None], to_query(ViewState()))
+    assert notice is no_update
     content = base64.b64decode(sent["content"])
     assert content.lstrip()[: len(magic)] == magic
     assert sent["filename"] == f"border-encounters-rise-china-southwest-land-border-2022-01-to-2024-12.{fmt}"
@@ -172,7 +173,20 @@ def test_image_download_renders_on_the_server(app, fmt, magic):
 
 def test_image_download_without_a_click_does_nothing(app):
     _triggered(None)
-    assert _callback(app, f"{ids.DOWNLOAD_IMAGE}.data")([None, None], "") is no_update
+    assert _callback(app, f"{ids.DOWNLOAD_IMAGE}.data")([None, None], "") == (no_update, no_update)
+
+
+def test_image_export_failure_is_said_on_the_page(app, monkeypatch):
+    from components import export
+
+    def no_browser():
+        raise FileNotFoundError("chromium")
+
+    monkeypatch.setattr(export, "start_image_server", no_browser)
+    _triggered(f'{{"chart":"{ids.TREND}","format":"pdf","type":"{ids.EXPORT_BUTTON}"}}.n_clicks')
+    sent, notice = _callback(app, f"{ids.DOWNLOAD_IMAGE}.data")([1], to_query(ViewState()))
+    assert sent is no_update
+    assert "needs Chromium" in notice[0].children and "camera button" in notice[0].children
 
 
 def test_every_app_has_its_own_callbacks():
