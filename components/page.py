@@ -75,12 +75,8 @@ def controls(dataset: Dataset, search: str | None, values: dict, triggered: str 
     from_url = triggered in (None, ids.URL)
     state, notices = from_query(search if from_url else controls_query(values), dataset)
     table = dataset.served(state.source)
-    years = sorted(set(analysis.year_of(analysis.window_months(table, state.selection), state.basis)))
-    rise = (
-        state.rise
-        if state.rise and set(state.rise) <= set(years)
-        else ((years[0], years[1]) if len(years) >= 2 else (None, None))
-    )
+    years = analysis.year_of(analysis.window_months(table, state.selection), state.basis)
+    rise = analysis.choose_rise_years(years, state.rise) or (None, None)
     chosen = dict(state.filters)
     filter_values, filter_options, filter_styles = {}, {}, {}
     for control_id, column in FILTERS.items():

@@ -38,7 +38,6 @@ class View:
     top: pd.DataFrame
     events: pd.DataFrame
     source_line: str
-    coverage: tuple[pd.Timestamp, pd.Timestamp]
     empty_message: str | None
 
     @property
@@ -104,8 +103,7 @@ def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
     yearly = analysis.yearly_totals(series, state.basis)
     region_series = analysis.region_total(table, selection)
     region_yearly = analysis.yearly_totals(region_series, state.basis)[["year", "encounters", "months"]]
-    years = sorted(yearly["year"].unique())
-    rise_years = state.rise if state.rise and set(state.rise) <= set(years) else analysis.default_rise_years(yearly)
+    rise_years = analysis.choose_rise_years(yearly["year"], state.rise)
     rise = {}
     if rise_years:
         for nationality, rows in yearly.groupby(E.nationality, sort=False):
@@ -142,11 +140,10 @@ def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
         rise_years=rise_years,
         rise=rise,
         peak=analysis.peak(monthly),
-        share=analysis.share_of_region(table, selection) if state.nationalities else None,
+        share=analysis.share_of(series, region_series) if state.nationalities else None,
         top=analysis.top_nationalities(table, selection, n=10, include=state.nationalities),
         events=events.reset_index(drop=True),
         source_line=dataset.source_line(state.source),
-        coverage=(first, last),
         empty_message=empty_message,
     )
 

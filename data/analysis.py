@@ -159,10 +159,12 @@ def rise(yearly: pd.DataFrame, from_year: int, to_year: int) -> float | None:
     return float(totals[to_year] / totals[from_year])
 
 
-def default_rise_years(yearly: pd.DataFrame) -> tuple[int, int] | None:
-    """The first two years of the window."""
-    years = sorted(yearly["year"].unique())
-    return (int(years[0]), int(years[1])) if len(years) >= 2 else None
+def choose_rise_years(years, wanted: tuple[int, int] | None = None) -> tuple[int, int] | None:
+    """The two years to compare: the reader's when both are in the window, else the window's first two."""
+    years = sorted({int(y) for y in years})
+    if wanted and set(wanted) <= set(years):
+        return wanted
+    return (years[0], years[1]) if len(years) >= 2 else None
 
 
 def peak(monthly: pd.DataFrame) -> dict | None:
@@ -185,13 +187,16 @@ def region_total(data: pd.DataFrame | ServedTable, selection: Selection) -> pd.D
     return monthly_series(data, selection.with_(nationalities=(ALL,)))
 
 
+def share_of(part: pd.DataFrame, whole: pd.DataFrame) -> float | None:
+    """The share of one monthly series's total in another's (None where the whole is zero)."""
+    total = int(whole[E.encounters].sum())
+    return None if total == 0 else int(part[E.encounters].sum()) / total
+
+
 def share_of_region(data: pd.DataFrame | ServedTable, selection: Selection) -> float | None:
     """The selection's share of every encounter in the region over the window."""
     index = served(data)
-    total = int(region_total(index, selection)[E.encounters].sum())
-    if total == 0:
-        return None
-    return int(monthly_series(index, selection)[E.encounters].sum()) / total
+    return share_of(monthly_series(index, selection), region_total(index, selection))
 
 
 def top_nationalities(
@@ -254,7 +259,7 @@ def summary(table: pd.DataFrame, selection: Selection, rise_years: tuple[int, in
         .groupby("year", as_index=False, sort=True)
         .agg(encounters=("encounters", "sum"), months=("months", "max"))
     )
-    rise_years = rise_years or default_rise_years(yearly)
+    rise_years = rise_years or choose_rise_years(yearly["year"])  # explicit years are kept as asked
     top = peak(monthly)
     return {
         "selection": {

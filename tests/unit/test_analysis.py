@@ -140,3 +140,9 @@ def test_window_before_the_data_is_empty(ohss_table):
     """Found by the property tests: a window ending before the coverage once gave a negative slice."""
     series = analysis.monthly_series(ohss_table, Selection(start="1995-01", end="1995-06"))
     assert series.empty and analysis.top_nationalities(ohss_table, Selection(start="1995-01", end="1995-06")).empty
+
+
+def test_rise_years_are_the_readers_when_in_the_window_else_the_first_two():
+    assert analysis.choose_rise_years([2022, 2023, 2024], (2023, 2024)) == (2023, 2024)
+    assert analysis.choose_rise_years([2022, 2023, 2024], (2019, 2020)) == (2022, 2023)
+    assert analysis.choose_rise_years([2024]) is None
