@@ -24,6 +24,18 @@ ACCENT = "#D55E00"
 HEATMAP_SCALE = "Cividis"
 FONT = dict(family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif", size=13, color="#1f2933")
 GRID = "#eef2f5"
+# A small template of our own instead of Plotly's default one, which is 6.5 kB of settings for trace
+# types these charts never use, sent with every figure and applied by the browser on every draw.
+_AXIS = {"automargin": True, "ticks": "", "title": {"standoff": 15}, "zerolinewidth": 2}
+TEMPLATE = {
+    "layout": {
+        "colorway": list(PALETTE),
+        "hovermode": "closest",
+        "hoverlabel": {"align": "left"},
+        "xaxis": _AXIS,
+        "yaxis": _AXIS,
+    }
+}
 
 
 def _wrap(text: str, width: int = 95) -> str:
@@ -46,8 +58,14 @@ def _figure(
     source_line: str,
     subtitle: str = "",
     height: int = 440,
+    left: int = 60,
+    right: int = 20,
 ) -> go.Figure:
-    """Shared look: title (and subtitle), source line under the plot, readable fonts, room for all."""
+    """Shared look: title (and subtitle), source line under the plot, readable fonts, room for all.
+
+    ``left`` and ``right``: margins wide enough for the labels (see ``_room``). Plotly would widen a
+    margin that is too narrow itself, but only by drawing the chart a second time.
+    """
     base = {
         "title": {
             "text": _wrap(title, 80),
@@ -57,9 +75,10 @@ def _figure(
             "xanchor": "left",
             "font": {"size": 16},
         },
+        "template": TEMPLATE,
         "font": FONT,
         "height": height,
-        "margin": {"l": 60, "r": 20, "t": 95, "b": 95},
+        "margin": {"l": left, "r": right, "t": 95, "b": 95},
         "plot_bgcolor": "white",
         "paper_bgcolor": "white",
         "hoverlabel": {"font": {"size": 13}},
@@ -81,10 +100,24 @@ def _figure(
             "font": {"size": 11, "color": "#52606d"},
         },
     ]
-    xaxis = {"showline": True, "linecolor": "#9aa5b1", "gridcolor": GRID, **layout.pop("xaxis", {})}
-    yaxis = {"gridcolor": GRID, "zerolinecolor": "#9aa5b1", **layout.pop("yaxis", {})}
+    # "allow": the margins leave room for the labels, so Plotly need not measure each one again to hide it.
+    axis = {"gridcolor": GRID, "zerolinecolor": "#9aa5b1", "ticklabeloverflow": "allow"}
+    xaxis = {**axis, "showline": True, "linecolor": "#9aa5b1", **layout.pop("xaxis", {})}
+    yaxis = {**axis, **layout.pop("yaxis", {})}
     figure = {"data": data, "layout": {**base, **layout, "annotations": annotations, "xaxis": xaxis, "yaxis": yaxis}}
     return go.Figure(figure, _validate=False)
+
+
+def _room(longest_label: str, *, title: bool = True) -> int:
+    """Pixels beside an axis for its tick labels (13 px: digits about 7.5 px wide, letters up to 9) and title."""
+    width = 7.5 if longest_label.replace(",", "").isdigit() else 9
+    return round(width * len(longest_label)) + (45 if title else 15)
+
+
+def _count_room(values) -> int:
+    """Room for a count axis: its largest tick label is about the largest value, with headroom."""
+    top = max((int(v) for v in values), default=0)
+    return _room(f"{round(top * 1.15):,}")
 
 
 def _ints(values) -> list[int]:
@@ -187,9 +220,21 @@ def trend_figure(
         "shapes": shapes,
         "annotations": annotations,
         "yaxis": {"title": {"text": "Encounters per month"}, "tickformat": ",", "rangemode": "tozero"},
-        "xaxis": {"title": {"text": "Month"}, "type": "date", "tickformat": "%b %Y", "hoverformat": "%B %Y"},
+        "xaxis": {
+            "title": {"text": "Month"},
+            "type": "date",
+            "tickformat": "%b %Y",
+            "hoverformat": "%B %Y",
+            "ticklabeloverflow": "hide past div",  # a label at the right edge is dropped, not cut
+        },
     }
-    return _figure(data, layout, title=title, source_line=source_line)
+    return _figure(
+        data,
+        layout,
+        title=title,
+        source_line=source_line,
+        left=_count_room(series[E.encounters]),
+    )
 
 
 def rise_figure(
@@ -252,7 +297,9 @@ def rise_figure(
             "categoryarray": list(labels.values()),
         },
     }
-    return _figure(data, layout, title=title, source_line=source_line, subtitle=subtitle)
+    return _figure(
+        data, layout, title=title, source_line=source_line, subtitle=subtitle, left=_count_room(yearly["encounters"])
+    )
 
 
 def _times(ratio: float | None) -> str:
@@ -286,7 +333,7 @@ def peak_figure(
             "x": names,
             "y": labels,
             "colorscale": HEATMAP_SCALE,
-            "colorbar": {"title": {"text": "Encounters"}, "tickformat": ","},
+            "showscale": False,  # every cell carries its number; a colour bar would only repeat them
             "text": [["" if v is None else f"{v:,}" for v in row] for row in z],
             "texttemplate": "%{text}",
             "hovertemplate": "%{x} of %{y}: %{z:,}<extra></extra>",
@@ -319,7 +366,14 @@ def peak_figure(
             "type": "category",
         },
     }
-    return _figure(data, layout, title=title, source_line=source_line, subtitle=subtitle)
+    return _figure(
+        data,
+        layout,
+        title=title,
+        source_line=source_line,
+        subtitle=subtitle,
+        left=_room(max(labels, key=len, default="")),
+    )
 
 
 def top_figure(top: pd.DataFrame, *, highlight: tuple[str, ...], title: str, source_line: str) -> go.Figure:
@@ -341,8 +395,14 @@ def top_figure(top: pd.DataFrame, *, highlight: tuple[str, ...], title: str, sou
     ]
     layout = {
         "xaxis": {"title": {"text": "Encounters in the window"}, "tickformat": ",", "rangemode": "tozero"},
-        "yaxis": {"title": {"text": ""}, "type": "category", "tickmode": "linear", "automargin": True},
+        "yaxis": {"title": {"text": ""}, "type": "category", "tickmode": "linear", "ticklabelstandoff": 4},
     }
-    figure = _figure(data, layout, title=title, source_line=source_line, height=max(360, 200 + 26 * len(rows)))
-    figure.layout.margin.r = 90  # room for the value labels outside the longest bar
-    return figure
+    return _figure(
+        data,
+        layout,
+        title=title,
+        source_line=source_line,
+        height=max(360, 200 + 26 * len(rows)),
+        left=_room(max(labels, key=len, default=""), title=False),
+        right=90,  # room for the value labels outside the longest bar
+    )

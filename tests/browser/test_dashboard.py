@@ -107,6 +107,13 @@ def test_b001_default_view_tells_the_story(dash, tables):
     assert trend[0]["name"] == "China" and trend[0]["y"] == [m["encounters"] for m in story["monthly"]]
     assert [t["y"] for t in chart_data(dash, ids.RISE)][0] == [y["encounters"] for y in story["yearly"]]
     assert "Office of Homeland Security Statistics" in dash.find_element(f"#{ids.SOURCE_LINE}").text
+    # The figures leave room for their labels: Plotly drew each chart once, without widening a margin.
+    widened = dash.driver.execute_script(
+        "return [...document.querySelectorAll('.js-plotly-plot')].filter(g =>"
+        " ['l', 'r', 't', 'b'].some(k => Math.round(g._fullLayout._size[k]) !== g.layout.margin[k]))"
+        ".map(g => g.parentElement.id);"
+    )
+    assert widened == []
     SCREENSHOT.parent.mkdir(exist_ok=True)
     dash.driver.set_window_size(1400, 2300)
     wait_for_charts(dash)

@@ -142,3 +142,19 @@ def test_every_figure_passes_plotly_validation(builder, state):
 
     for figure in charts.build_charts(builder.build(state)).values():
         go.Figure(figure.to_dict())  # raises ValueError on any invalid property
+
+
+def test_figures_carry_a_small_template_of_their_own_and_room_for_their_labels(story):
+    """Plotly's default template (6.5 kB a figure) is not sent; margins fit the longest tick label."""
+    top = figures.top_figure(
+        pd.DataFrame({"rank": [1, 2], E.nationality: ["Dominican Republic", "China"], E.encounters: [90_000, 5]}),
+        highlight=("China",),
+        title="t",
+        source_line="s",
+    )
+    assert len(top.to_json()) < 3_000
+    assert top.layout.template.data.to_plotly_json() == {}  # no per-trace-type settings
+    assert top.layout.margin.l >= 9 * len("1. Dominican Republic")
+    trend = figures.trend_figure(story.series, title="t", source_line="s")
+    assert trend.layout.margin.l >= figures._room("5,950")  # the largest month, and the axis reaches past it
+    assert figures._count_room([5_950]) < figures._count_room([250_000])
