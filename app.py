@@ -87,14 +87,14 @@ def create_app(
     page_for = lru_cache(maxsize=128)(lambda query: build_layout(dataset, builder, query))
 
     def layout():
-        """The page for the link being opened, drawn on the server: no callback before the first view.
+        """The page for the link being opened, drawn on the server: no request at all before the first view.
 
         Dash fetches the layout by a separate request whose referrer is the page's own address, query
-        string included. Without one (or outside a request) this is the default view, and the URL
-        callback then brings the page to the link's view.
+        string included. Without one (or outside a request) this is the default view, with no address
+        in it: the browser then reports the address, and the URL callback brings the page to the link.
         """
         referrer = flask.request.referrer if flask.has_request_context() else None
-        return page_for(urlsplit(referrer).query if referrer else "")
+        return page_for(urlsplit(referrer).query if referrer else None)
 
     app.index_string = INDEX
     app.layout = layout

@@ -43,6 +43,7 @@ def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
         Input(ids.URL, "search"),
         *[Input(c, "value") for c in CONTROLS],
         State(ids.SELECTION, "data"),
+        prevent_initial_call=True,  # the layout comes drawn for its URL
     )
     def sync_url_and_controls(search, *values_and_shown):
         *values, shown = values_and_shown

@@ -135,12 +135,17 @@ def _chart_card(chart: str, shown: dict) -> html.Figure:
 
 
 def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = None) -> html.Div:
-    """The whole page for the view a URL's query string asks for, drawn without waiting for a callback."""
+    """The whole page for the view a URL's query string asks for, drawn without waiting for a callback.
+
+    ``query`` None: the page's address is not known; the URL callback brings the page to it once the
+    browser reports it. Otherwise the address bar is given its own query, so the browser reports no change.
+    """
     initial = controls(dataset, query, {}, None)
     shown = content(dataset, builder, initial["store"])
+    location = {} if query is None else {"search": f"?{query}" if query else ""}
     return html.Div(
         [
-            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Location(id=ids.URL, refresh=False, **location),
             dcc.Store(id=ids.SELECTION, data=initial["store"]),
             dcc.Download(id=ids.DOWNLOAD_CSV),
             dcc.Download(id=ids.DOWNLOAD_IMAGE),

@@ -222,3 +222,21 @@ def test_the_layout_is_drawn_for_the_link_being_opened(app):
     with app.server.test_request_context("/_dash-layout"):
         assert "nationality=China" in app.layout().children[1].data
     assert flask.has_request_context() is False
+
+
+def test_a_page_drawn_for_its_address_makes_no_request_when_it_opens(app):
+    """The address bar's query is in the layout, so the browser reports no change and no callback runs;
+    without a known address (no referrer) the browser reports it and the URL callback draws the link."""
+    link = "?nationality=India&from=2019-01&to=2021-12"
+    with app.server.test_request_context("/_dash-layout", headers={"Referer": "http://127.0.0.1/" + link}):
+        location = app.layout().children[0]
+    assert location.id == ids.URL and location.search == link
+    with app.server.test_request_context("/_dash-layout", headers={"Referer": "http://127.0.0.1/"}):
+        assert app.layout().children[0].search == ""
+    with app.server.test_request_context("/_dash-layout"):
+        assert getattr(app.layout().children[0], "search", None) is None
+    callback = next(c for c in app._callback_list if c["output"].startswith(f"..{ids.URL}.search"))
+    assert callback["prevent_initial_call"] is True
+    _triggered(f"{ids.URL}.search")  # what the browser sends when it reports the address
+    result = _callback(app, f"{ids.URL}.search")(link, *_values(), to_query(ViewState()))
+    assert "nationality=India" in result[1] and result[3 + page.CONTROLS.index(ids.NATIONALITY)] == ["India"]
