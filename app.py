@@ -22,6 +22,8 @@ from components.view import EVENTS_FILE, ViewBuilder
 from data import cli as data_cli
 from data import store
 
+# Besides the stylesheet, assets/vendor holds plotly.js's cartesian bundle: served with the page's other
+# scripts, so a shared link's charts need not wait for Dash to fetch the full plotly.js (see its README).
 ASSETS = Path(__file__).resolve().parent / "components" / "assets"
 # Dash's page, plus early fetches of the chunks its dropdowns and graphs would otherwise ask for only
 # once the layout has arrived: a shared link is drawn one round trip sooner.
@@ -73,9 +75,6 @@ def create_app(
         title="U.S. border encounters",
         assets_folder=str(ASSETS),
         update_title=None,
-        # Plotly.js fetched with the page's other scripts, not after the first chart asks for it: a
-        # shared link is drawn sooner (dcc.Graph uses window.Plotly when it is there).
-        external_scripts=[{"src": "/_dash-component-suites/plotly/package_data/plotly.min.js"}],
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     shared = None
