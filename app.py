@@ -95,6 +95,9 @@ def create_app(
         referrer = flask.request.referrer if flask.has_request_context() else None
         return page_for(urlsplit(referrer).query if referrer else None)
 
+    # Every asset URL in the page carries its file's mtime (?m=...), so a browser may keep it for good
+    # rather than ask again on each page view.
+    app.server.config["SEND_FILE_MAX_AGE_DEFAULT"] = 365 * 24 * 3600
     app.index_string = INDEX
     app.layout = layout
     callbacks.register(app, dataset, builder)

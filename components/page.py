@@ -120,6 +120,7 @@ def content(dataset: Dataset, builder: ViewBuilder, query: str | None) -> dict:
     configs = {
         chart: {
             "displaylogo": False,
+            "modeBarButtonsToRemove": ["select2d", "lasso2d"],  # selecting points has no use here
             "responsive": True,
             "toImageButtonOptions": {"format": "png", "filename": charts.file_stem(view, chart), "scale": 2},
         }
