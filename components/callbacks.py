@@ -6,11 +6,11 @@
 from __future__ import annotations
 
 from dash import ALL as ALL_MATCH
-from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from components import charts, export, ids
-from components.page import CONTROLS, FILTERS, OPTIONS, content, controls
+from components.page import CONTROLS, DROPDOWNS, FILTERS, OPTIONS, content, controls
 from components.state import from_query
 from components.view import ViewBuilder
 from data.store import Dataset
@@ -38,7 +38,7 @@ def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
         Output(ids.SELECTION, "data"),
         Output(ids.NOTICE, "children"),
         *[Output(c, "value") for c in CONTROLS],
-        *[Output(c, "options") for c in OPTIONS],
+        *[Output(c, "options", allow_duplicate=True) for c in OPTIONS],  # first set by fill_dropdowns
         *[Output(ids.FILTER_WRAPPER.format(c), "style") for c in filter_ids],
         Input(ids.URL, "search"),
         *[Input(c, "value") for c in CONTROLS],
@@ -62,6 +62,13 @@ def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
             *[result["options"][c] for c in OPTIONS],
             *[result["styles"][c] for c in filter_ids],
         )
+
+    # In the browser, once the page has painted: each dropdown gets its full list (layout: _controls).
+    app.clientside_callback(
+        ClientsideFunction(namespace="border", function_name="fill_dropdowns"),
+        *[Output(c, "options") for c in DROPDOWNS],
+        Input(ids.DROPDOWN_LISTS, "data"),
+    )
 
     @app.callback(
         *[Output(chart, "figure") for chart in ids.CHARTS],

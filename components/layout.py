@@ -6,9 +6,8 @@ from dash import dcc, html
 
 from components import export, ids
 from components.charts import CHART_NAMES
-from components.page import content, controls, month_options
+from components.page import DROPDOWNS, chosen_options, content, controls, dropdown_lists
 from components.view import ViewBuilder
-from data.schema import SOURCES
 from data.store import Dataset
 
 EXPORT_FORMATS = export.IMAGE_FORMATS
@@ -28,31 +27,25 @@ def _field(label: str, control, control_id: str, wrapper_id: str | None = None) 
     )
 
 
-def _dropdown(control_id: str, initial: dict, **props) -> dcc.Dropdown:
-    return dcc.Dropdown(
-        id=control_id,
-        value=initial["values"][control_id],
-        options=initial["options"].get(control_id, props.pop("options", None)),
-        **props,
-    )
+def _controls(initial: dict, lists: dict[str, list[dict]]) -> html.Div:
+    def dropdown(control_id: str, **props) -> dcc.Dropdown:
+        """Drawn with its chosen options only: a Dash dropdown indexes every option it is given for its
+        search box, which for 300 months takes longer than a chart. The full lists follow after the first
+        paint (``callbacks``: fill_dropdowns)."""
+        value = initial["values"][control_id]
+        return dcc.Dropdown(id=control_id, value=value, options=chosen_options(lists[control_id], value), **props)
 
-
-def _controls(dataset: Dataset, initial: dict) -> html.Div:
-    sources = [{"label": SOURCES[s].label, "value": s} for s in dataset.sources]
-    months = month_options(dataset)
     return html.Div(
         [
-            _field(
-                "Source", _dropdown(ids.SOURCE, initial, options=sources, clearable=False, searchable=False), ids.SOURCE
-            ),
+            _field("Source", dropdown(ids.SOURCE, clearable=False, searchable=False), ids.SOURCE),
             _field(
                 "Nationality",
-                _dropdown(ids.NATIONALITY, initial, multi=True, searchable=True, placeholder="Type a nationality..."),
+                dropdown(ids.NATIONALITY, multi=True, searchable=True, placeholder="Type a nationality..."),
                 ids.NATIONALITY,
             ),
-            _field("Region", _dropdown(ids.REGION, initial, clearable=False), ids.REGION),
-            _field("From month", _dropdown(ids.START, initial, options=months, clearable=False), ids.START),
-            _field("To month", _dropdown(ids.END, initial, options=months, clearable=False), ids.END),
+            _field("Region", dropdown(ids.REGION, clearable=False), ids.REGION),
+            _field("From month", dropdown(ids.START, clearable=False), ids.START),
+            _field("To month", dropdown(ids.END, clearable=False), ids.END),
             _field(
                 "Years",
                 dcc.RadioItems(
@@ -68,8 +61,8 @@ def _controls(dataset: Dataset, initial: dict) -> html.Div:
             ),
             html.Div(
                 [
-                    _field("Compare year", _dropdown(ids.RISE_FROM, initial, clearable=False), ids.RISE_FROM),
-                    _field("with year", _dropdown(ids.RISE_TO, initial, clearable=False), ids.RISE_TO),
+                    _field("Compare year", dropdown(ids.RISE_FROM, clearable=False), ids.RISE_FROM),
+                    _field("with year", dropdown(ids.RISE_TO, clearable=False), ids.RISE_TO),
                 ],
                 className="field-pair",
             ),
@@ -77,7 +70,7 @@ def _controls(dataset: Dataset, initial: dict) -> html.Div:
                 html.Div(
                     [
                         html.Label(label, htmlFor=control_id, className="field-label"),
-                        _dropdown(control_id, initial, clearable=False),
+                        dropdown(control_id, clearable=False),
                     ],
                     className="field",
                     id=ids.FILTER_WRAPPER.format(control_id),
@@ -141,12 +134,14 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
     browser reports it. Otherwise the address bar is given its own query, so the browser reports no change.
     """
     initial = controls(dataset, query, {}, None)
+    lists = dropdown_lists(dataset, initial)
     shown = content(dataset, builder, initial["store"])
     location = {} if query is None else {"search": f"?{query}" if query else ""}
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False, **location),
             dcc.Store(id=ids.SELECTION, data=initial["store"]),
+            dcc.Store(id=ids.DROPDOWN_LISTS, data=[lists[c] for c in DROPDOWNS]),
             dcc.Download(id=ids.DOWNLOAD_CSV),
             dcc.Download(id=ids.DOWNLOAD_IMAGE),
             html.Header(
@@ -162,7 +157,7 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
             html.Div(initial["notice"], id=ids.NOTICE, className="notice", role="status", **{"aria-live": "polite"}),
             html.Div(
                 [
-                    _controls(dataset, initial),
+                    _controls(initial, lists),
                     html.Main(
                         [
                             html.P(shown["sentence"], id=ids.SENTENCE, className="sentence"),

@@ -13,7 +13,7 @@ from components import charts, ids
 from components.state import ViewState, from_query, month_range, to_query
 from components.view import ViewBuilder, headline, sentence
 from data import analysis
-from data.schema import ALL, ALL_REGIONS
+from data.schema import ALL, ALL_REGIONS, SOURCES
 from data.schema import Encounters as E
 from data.served import ServedTable
 from data.store import Dataset
@@ -34,6 +34,7 @@ CONTROLS = (
     ids.AREA,
 )
 OPTIONS = (ids.NATIONALITY, ids.REGION, ids.RISE_FROM, ids.RISE_TO, *FILTERS)  # months are fixed
+DROPDOWNS = (ids.SOURCE, ids.NATIONALITY, ids.REGION, ids.START, ids.END, ids.RISE_FROM, ids.RISE_TO, *FILTERS)
 HIDDEN, SHOWN = {"display": "none"}, {}
 
 
@@ -169,6 +170,19 @@ def all_values(dataset: Dataset, column: str) -> list[str]:
     the new options; so options stay the same set and those the source lacks are only disabled.)
     """
     return sorted({v for table in (dataset.served(s) for s in dataset.tables) for v in analysis.choices(table, column)})
+
+
+def dropdown_lists(dataset: Dataset, initial: dict) -> dict[str, list[dict]]:
+    """Every dropdown's options for the page ``controls`` describes."""
+    sources = [{"label": SOURCES[s].label, "value": s} for s in dataset.sources]
+    months = month_options(dataset)
+    return {ids.SOURCE: sources, ids.START: months, ids.END: months, **initial["options"]}
+
+
+def chosen_options(options: list[dict], value) -> list[dict]:
+    """The options a dropdown shows as chosen: all it needs to be drawn (Dash drops a value it lacks)."""
+    values = value if isinstance(value, list) else [value]
+    return [o for o in options if o["value"] in values]
 
 
 def month_options(dataset: Dataset) -> list[dict]:

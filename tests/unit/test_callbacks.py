@@ -215,12 +215,12 @@ def test_the_layout_is_drawn_for_the_link_being_opened(app):
         "/_dash-layout", headers={"Referer": "http://127.0.0.1/?nationality=India&from=2019-01&to=2021-12"}
     ):
         page_layout = app.layout()
-    store = page_layout.children[1]
+    store = page_layout[ids.SELECTION]
     assert store.id == ids.SELECTION and "nationality=India" in store.data and "from=2019-01" in store.data
     sentence = str(page_layout)
     assert "nationals of India" in sentence
     with app.server.test_request_context("/_dash-layout"):
-        assert "nationality=China" in app.layout().children[1].data
+        assert "nationality=China" in app.layout()[ids.SELECTION].data
     assert flask.has_request_context() is False
 
 
@@ -229,14 +229,35 @@ def test_a_page_drawn_for_its_address_makes_no_request_when_it_opens(app):
     without a known address (no referrer) the browser reports it and the URL callback draws the link."""
     link = "?nationality=India&from=2019-01&to=2021-12"
     with app.server.test_request_context("/_dash-layout", headers={"Referer": "http://127.0.0.1/" + link}):
-        location = app.layout().children[0]
+        location = app.layout()[ids.URL]
     assert location.id == ids.URL and location.search == link
     with app.server.test_request_context("/_dash-layout", headers={"Referer": "http://127.0.0.1/"}):
-        assert app.layout().children[0].search == ""
+        assert app.layout()[ids.URL].search == ""
     with app.server.test_request_context("/_dash-layout"):
-        assert getattr(app.layout().children[0], "search", None) is None
+        assert getattr(app.layout()[ids.URL], "search", None) is None
     callback = next(c for c in app._callback_list if c["output"].startswith(f"..{ids.URL}.search"))
     assert callback["prevent_initial_call"] is True
     _triggered(f"{ids.URL}.search")  # what the browser sends when it reports the address
     result = _callback(app, f"{ids.URL}.search")(link, *_values(), to_query(ViewState()))
     assert "nationality=India" in result[1] and result[3 + page.CONTROLS.index(ids.NATIONALITY)] == ["India"]
+
+
+def test_dropdowns_open_with_their_chosen_options_and_get_their_lists_in_the_browser(app):
+    """Dash's dropdown indexes all the options it is given before the page can draw; the layout gives
+    each only its chosen ones and a store the full lists, which a clientside callback fills in."""
+    with app.server.test_request_context("/_dash-layout", headers={"Referer": "http://h/?nationality=India"}):
+        page_layout = app.layout()
+    lists = dict(zip(page.DROPDOWNS, page_layout[ids.DROPDOWN_LISTS].data))
+    assert len(lists[ids.START]) > 300 and len(lists[ids.NATIONALITY]) > 100
+    for control in page.DROPDOWNS:
+        dropdown = page_layout[control]
+        chosen = dropdown.value if isinstance(dropdown.value, list) else [dropdown.value]
+        assert [o["value"] for o in dropdown.options] == [o["value"] for o in lists[control] if o["value"] in chosen]
+    assert page_layout[ids.NATIONALITY].options == [{"label": "India", "value": "India", "disabled": False}]
+    fill = next(c for c in app._callback_list if c.get("clientside_function"))
+    assert fill["clientside_function"] == {"namespace": "border", "function_name": "fill_dropdowns"}
+    assert fill["output"] == ".." + "...".join(f"{c}.options" for c in page.DROPDOWNS) + ".."
+    assert fill["prevent_initial_call"] is False  # it runs as the page opens
+    assert fill["inputs"] == [{"id": ids.DROPDOWN_LISTS, "property": "data"}]
+    script = (application.ASSETS / "dropdowns.js").read_text()
+    assert "fill_dropdowns" in script and "resolve(lists)" in script

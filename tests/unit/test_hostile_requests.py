@@ -204,5 +204,5 @@ def test_layout_for_an_odd_link_is_the_default_with_notices():
     app = application.create_app()
     with app.server.test_request_context("/_dash-layout", headers={"Referer": "http://h/?from=banana&nationality=%00"}):
         page = app.layout()
-    assert page.children[1].data == to_query(ViewState())
-    assert "YYYY-MM" in str(page.children[5].children)
+    assert page[ids.SELECTION].data == to_query(ViewState())
+    assert "YYYY-MM" in str(page[ids.NOTICE].children)
