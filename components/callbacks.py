@@ -10,7 +10,7 @@ from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html,
 from dash.exceptions import PreventUpdate
 
 from components import charts, export, ids
-from components.page import CONTROLS, DROPDOWNS, FILTERS, OPTIONS, content, controls
+from components.page import CONTROLS, DROPDOWNS, FILTERS, OPTIONS, content, controls, same_lists
 from components.state import from_query
 from components.view import ViewBuilder
 from data.store import Dataset
@@ -54,16 +54,17 @@ def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
         result = controls(dataset, search, values, ctx.triggered_id)
         if result["store"] == shown and ctx.triggered_id in (None, ids.URL):
             raise PreventUpdate  # the page already shows what the URL asks for (drawn with the layout)
+        keep_lists = same_lists(dataset, shown, result["store"])
         return (
             result["search"],
             result["store"],
             result["notice"],
             *[result["values"][c] for c in CONTROLS],
-            *[result["options"][c] for c in OPTIONS],
+            *[no_update if keep_lists else result["options"][c] for c in OPTIONS],
             *[result["styles"][c] for c in filter_ids],
         )
 
-    # In the browser, once the page has painted: each dropdown gets its full list (layout: _controls).
+    # In the browser, once the charts are drawn: each dropdown gets its full list (layout: _controls).
     app.clientside_callback(
         ClientsideFunction(namespace="border", function_name="fill_dropdowns"),
         *[Output(c, "options") for c in DROPDOWNS],

@@ -6,7 +6,7 @@ from dash import dcc, html
 
 from components import export, ids
 from components.charts import CHART_NAMES
-from components.page import DROPDOWNS, chosen_options, content, controls, dropdown_lists
+from components.page import DROPDOWNS, OPTIONS, chosen_options, content, controls, dropdown_lists
 from components.view import ViewBuilder
 from data.store import Dataset
 
@@ -27,13 +27,15 @@ def _field(label: str, control, control_id: str, wrapper_id: str | None = None) 
     )
 
 
-def _controls(initial: dict, lists: dict[str, list[dict]]) -> html.Div:
+def _controls(initial: dict, lists: dict[str, list[dict]], defer: bool) -> html.Div:
     def dropdown(control_id: str, **props) -> dcc.Dropdown:
-        """Drawn with its chosen options only: a Dash dropdown indexes every option it is given for its
-        search box, which for 300 months takes longer than a chart. The full lists follow after the first
-        paint (``callbacks``: fill_dropdowns)."""
-        value = initial["values"][control_id]
-        return dcc.Dropdown(id=control_id, value=value, options=chosen_options(lists[control_id], value), **props)
+        """With ``defer``, drawn with its chosen options only: a Dash dropdown indexes every option it is
+        given for its search box, which for 300 months takes longer than a chart. The full lists follow
+        once the charts are drawn (``callbacks``: fill_dropdowns)."""
+        value, options = initial["values"][control_id], lists[control_id]
+        return dcc.Dropdown(
+            id=control_id, value=value, options=chosen_options(options, value) if defer else options, **props
+        )
 
     return html.Div(
         [
@@ -137,11 +139,19 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
     lists = dropdown_lists(dataset, initial)
     shown = content(dataset, builder, initial["store"])
     location = {} if query is None else {"search": f"?{query}" if query else ""}
+    # The full dropdown lists come after the charts, unless the URL callback may bring others on load.
+    deferred = None
+    if query is not None:
+        deferred = {
+            "search": location["search"],  # the address the lists are for
+            "lists": [lists[c] for c in DROPDOWNS],
+            "follow_url": [c in OPTIONS for c in DROPDOWNS],  # lists the URL callback sets as well
+        }
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False, **location),
             dcc.Store(id=ids.SELECTION, data=initial["store"]),
-            dcc.Store(id=ids.DROPDOWN_LISTS, data=[lists[c] for c in DROPDOWNS]),
+            dcc.Store(id=ids.DROPDOWN_LISTS, data=deferred),
             dcc.Download(id=ids.DOWNLOAD_CSV),
             dcc.Download(id=ids.DOWNLOAD_IMAGE),
             html.Header(
@@ -157,7 +167,7 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
             html.Div(initial["notice"], id=ids.NOTICE, className="notice", role="status", **{"aria-live": "polite"}),
             html.Div(
                 [
-                    _controls(initial, lists),
+                    _controls(initial, lists, defer=deferred is not None),
                     html.Main(
                         [
                             html.P(shown["sentence"], id=ids.SENTENCE, className="sentence"),

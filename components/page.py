@@ -179,6 +179,17 @@ def dropdown_lists(dataset: Dataset, initial: dict) -> dict[str, list[dict]]:
     return {ids.SOURCE: sources, ids.START: months, ids.END: months, **initial["options"]}
 
 
+def same_lists(dataset: Dataset, before: str | None, after: str) -> bool:
+    """Whether two selections' dropdowns offer the same lists: those follow the source and year basis only.
+
+    Sending a dropdown the list it already has costs the browser a new search index for nothing.
+    """
+    if not before:
+        return False
+    (old, _), (new, _) = from_query(before, dataset), from_query(after, dataset)
+    return (old.source, old.basis) == (new.source, new.basis)
+
+
 def chosen_options(options: list[dict], value) -> list[dict]:
     """The options a dropdown shows as chosen: all it needs to be drawn (Dash drops a value it lacks)."""
     values = value if isinstance(value, list) else [value]

@@ -1,20 +1,32 @@
 // The page's dropdowns are drawn with their chosen options only, so that the first view is not held up
 // while Dash's dropdown indexes hundreds of options for its search box. This fills in their full lists
-// (in the order of components.page.DROPDOWNS) once every chart on the page is drawn, or after two
-// seconds, whichever comes first.
+// (stored by components/layout.py, in the order of components.page.DROPDOWNS) once every chart on the
+// page is drawn, or after two seconds, whichever comes first.
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
     border: {
-        fill_dropdowns: function (lists) {
+        fill_dropdowns: function (stored) {
+            var no_update = window.dash_clientside.no_update;
+            if (!stored) {
+                throw window.dash_clientside.PreventUpdate;  // the page came with its full lists
+            }
+            function chartsDrawn() {
+                var charts = document.querySelectorAll(".dash-graph");
+                var drawn = document.querySelectorAll(".dash-graph .js-plotly-plot .main-svg");
+                return charts.length > 0 && drawn.length >= charts.length;
+            }
+            function lists() {
+                // If the reader has already moved to another address, the URL callback has sent the
+                // lists that follow it; only the fixed ones (source, months) are left to fill.
+                var moved = window.location.search !== stored.search;
+                return stored.lists.map(function (list, i) {
+                    return moved && stored.follow_url[i] ? no_update : list;
+                });
+            }
             return new Promise(function (resolve) {
                 var started = Date.now();
-                function chartsDrawn() {
-                    var charts = document.querySelectorAll(".dash-graph");
-                    var drawn = document.querySelectorAll(".dash-graph .js-plotly-plot .main-svg");
-                    return charts.length > 0 && drawn.length >= charts.length;
-                }
                 (function wait() {
                     if (chartsDrawn() || Date.now() - started > 2000) {
-                        setTimeout(function () { resolve(lists); }, 0);
+                        setTimeout(function () { resolve(lists()); }, 0);
                     } else {
                         setTimeout(wait, 10);
                     }

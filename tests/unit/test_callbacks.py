@@ -247,7 +247,10 @@ def test_dropdowns_open_with_their_chosen_options_and_get_their_lists_in_the_bro
     each only its chosen ones and a store the full lists, which a clientside callback fills in."""
     with app.server.test_request_context("/_dash-layout", headers={"Referer": "http://h/?nationality=India"}):
         page_layout = app.layout()
-    lists = dict(zip(page.DROPDOWNS, page_layout[ids.DROPDOWN_LISTS].data))
+    stored = page_layout[ids.DROPDOWN_LISTS].data
+    assert stored["search"] == "?nationality=India"  # the address the lists are for
+    assert stored["follow_url"] == [c in page.OPTIONS for c in page.DROPDOWNS]
+    lists = dict(zip(page.DROPDOWNS, stored["lists"]))
     assert len(lists[ids.START]) > 300 and len(lists[ids.NATIONALITY]) > 100
     for control in page.DROPDOWNS:
         dropdown = page_layout[control]
@@ -260,4 +263,22 @@ def test_dropdowns_open_with_their_chosen_options_and_get_their_lists_in_the_bro
     assert fill["prevent_initial_call"] is False  # it runs as the page opens
     assert fill["inputs"] == [{"id": ids.DROPDOWN_LISTS, "property": "data"}]
     script = (application.ASSETS / "dropdowns.js").read_text()
-    assert "fill_dropdowns" in script and "resolve(lists)" in script
+    assert "fill_dropdowns" in script and "resolve(lists())" in script
+    # Without a known address the URL callback may send other lists on load: the page has them all.
+    with app.server.test_request_context("/_dash-layout"):
+        unknown = app.layout()
+    assert unknown[ids.DROPDOWN_LISTS].data is None and len(unknown[ids.START].options) > 300
+
+
+def test_sync_sends_dropdown_lists_only_when_they_change(app):
+    """The lists follow the source and the year basis; a new nationality or window keeps them."""
+    sync = _callback(app, f"{ids.URL}.search")
+    shown = to_query(ViewState())
+    _triggered(f"{ids.NATIONALITY}.value")
+    same = sync(f"?{shown}", *_values(**{ids.NATIONALITY: ["India"]}), shown)
+    lists = same[3 + len(page.CONTROLS) : 3 + len(page.CONTROLS) + len(page.OPTIONS)]
+    assert all(x is no_update for x in lists)
+    _triggered(f"{ids.BASIS}.value")
+    other = sync(f"?{shown}", *_values(**{ids.BASIS: "fiscal"}), shown)
+    years = other[3 + len(page.CONTROLS) + page.OPTIONS.index(ids.RISE_FROM)]
+    assert years[0]["label"].startswith("FY")
