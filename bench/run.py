@@ -1,6 +1,6 @@
 """Benchmark of the dashboard, side by side with the naive way, on this machine, in one run.
 
-    python bench/run.py            # the full run (about 5 minutes)
+    python bench/run.py            # the full run (2 to 3 minutes)
     python bench/run.py --quick    # shorter loads and fewer repeats (under 2 minutes)
 
 Prints a table, then as its last line one JSON object with every measure. Medians are of repeated
