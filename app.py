@@ -22,8 +22,9 @@ from components.view import EVENTS_FILE, ViewBuilder
 from data import cli as data_cli
 from data import store
 
-# Besides the stylesheet, assets/vendor holds plotly.js's cartesian bundle: served with the page's other
-# scripts, so a shared link's charts need not wait for Dash to fetch the full plotly.js (see its README).
+# assets/: the stylesheet, dropdowns.js (the dropdowns' full lists, filled in after the charts) and
+# vendor/, plotly.js's cartesian bundle, served with the page's other scripts so that a shared link's
+# charts need not wait for Dash to fetch the full plotly.js (see its README).
 ASSETS = Path(__file__).resolve().parent / "components" / "assets"
 # Dash's page, plus early fetches of the chunks its dropdowns and graphs would otherwise ask for only
 # once the layout has arrived: a shared link is drawn one round trip sooner.

@@ -54,7 +54,7 @@ def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
         result = controls(dataset, search, values, ctx.triggered_id)
         if result["store"] == shown and ctx.triggered_id in (None, ids.URL):
             raise PreventUpdate  # the page already shows what the URL asks for (drawn with the layout)
-        keep_lists = same_lists(dataset, shown, result["store"])
+        keep_lists = same_lists(dataset, shown, result["state"])
         return (
             result["search"],
             result["store"],

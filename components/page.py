@@ -110,6 +110,7 @@ def controls(dataset: Dataset, search: str | None, values: dict, triggered: str 
             **filter_options,
         },
         "styles": filter_styles,
+        "state": state,
     }
 
 
@@ -179,15 +180,13 @@ def dropdown_lists(dataset: Dataset, initial: dict) -> dict[str, list[dict]]:
     return {ids.SOURCE: sources, ids.START: months, ids.END: months, **initial["options"]}
 
 
-def same_lists(dataset: Dataset, before: str | None, after: str) -> bool:
-    """Whether two selections' dropdowns offer the same lists: those follow the source and year basis only.
-
-    Sending a dropdown the list it already has costs the browser a new search index for nothing.
-    """
+def same_lists(dataset: Dataset, before: str | None, after: ViewState) -> bool:
+    """Whether the dropdowns of the selection ``before`` offer the lists ``after`` needs: those follow the
+    source and year basis only. Sending a dropdown the list it has costs the browser a new search index."""
     if not before:
         return False
-    (old, _), (new, _) = from_query(before, dataset), from_query(after, dataset)
-    return (old.source, old.basis) == (new.source, new.basis)
+    old, _ = from_query(before, dataset)
+    return (old.source, old.basis) == (after.source, after.basis)
 
 
 def chosen_options(options: list[dict], value) -> list[dict]:

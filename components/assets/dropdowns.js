@@ -10,9 +10,11 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                 throw window.dash_clientside.PreventUpdate;  // the page came with its full lists
             }
             function chartsDrawn() {
-                var charts = document.querySelectorAll(".dash-graph");
-                var drawn = document.querySelectorAll(".dash-graph .js-plotly-plot .main-svg");
-                return charts.length > 0 && drawn.length >= charts.length;
+                // Plotly gives each chart several .main-svg layers: ask each chart, not count them.
+                var charts = Array.prototype.slice.call(document.querySelectorAll(".dash-graph"));
+                return charts.length > 0 && charts.every(function (chart) {
+                    return chart.querySelector(".js-plotly-plot .main-svg") !== null;
+                });
             }
             function lists() {
                 // If the reader has already moved to another address, the URL callback has sent the
