@@ -33,14 +33,14 @@ import pandas as pd  # noqa: E402
 import plotly.express as px  # noqa: E402
 from dash._utils import to_json  # noqa: E402
 
-import app as application  # noqa: E402
-from components import export, ids  # noqa: E402
-from components.charts import build_charts  # noqa: E402
-from components.state import ViewState, to_query  # noqa: E402
-from components.view import ViewBuilder  # noqa: E402
-from data import analysis, store  # noqa: E402
-from data.schema import ALL  # noqa: E402
-from data.schema import Encounters as E  # noqa: E402
+from border_dashboard.components import app as application  # noqa: E402
+from border_dashboard.components import export, ids  # noqa: E402
+from border_dashboard.components.charts import build_charts  # noqa: E402
+from border_dashboard.components.state import ViewState, to_query  # noqa: E402
+from border_dashboard.components.view import ViewBuilder  # noqa: E402
+from border_dashboard.data import analysis, store  # noqa: E402
+from border_dashboard.data.schema import ALL  # noqa: E402
+from border_dashboard.data.schema import Encounters as E  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 TARGETS = {  # key: (comparison, bound) as the issue sets them
@@ -136,7 +136,7 @@ def naive_figures(frame: pd.DataFrame, state: ViewState) -> str:
 
 
 def measure_naive(states: list[ViewState]) -> dict:
-    table = pd.read_csv(store.DATASET_DIR / "ohss-usbp.csv.gz", keep_default_na=False)
+    table = pd.read_csv(store.SHIPPED_DATASET / "ohss-usbp.csv.gz", keep_default_na=False)
     table[E.month] = pd.to_datetime(table[E.month], format="%Y-%m")
     times = []
     for state in states:

@@ -18,12 +18,12 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import app as application  # noqa: E402
-from components import ids  # noqa: E402
-from components.state import ViewState, to_query  # noqa: E402
-from data import store  # noqa: E402
-from data.schema import ALL, NOT_APPLICABLE  # noqa: E402
-from data.schema import Encounters as E
+from border_dashboard.components import app as application  # noqa: E402
+from border_dashboard.components import ids  # noqa: E402
+from border_dashboard.components.state import ViewState, to_query  # noqa: E402
+from border_dashboard.data import store  # noqa: E402
+from border_dashboard.data.schema import ALL, NOT_APPLICABLE  # noqa: E402
+from border_dashboard.data.schema import Encounters as E
 
 REGIONS = ("Southwest Land Border", "Northern Land Border", "Other")
 DEMOGRAPHICS = ("Accompanied Minors", "FMUA", "Single Adults", "UAC")

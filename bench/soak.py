@@ -28,10 +28,10 @@ sys.path.insert(0, str(BENCH))
 
 from run import dashboard, free_port, random_states, render_request, start  # noqa: E402
 
-import app as application  # noqa: E402
-from components import ids  # noqa: E402
-from components.state import to_query  # noqa: E402
-from data import store  # noqa: E402
+from border_dashboard.components import app as application  # noqa: E402
+from border_dashboard.components import ids  # noqa: E402
+from border_dashboard.components.state import to_query  # noqa: E402
+from border_dashboard.data import store  # noqa: E402
 
 
 def workers_of(master: int) -> list[int]:

@@ -9,11 +9,11 @@ from dash import ALL as ALL_MATCH
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from components import charts, export, ids
-from components.page import CONTROLS, DROPDOWNS, FILTERS, OPTIONS, content, controls, same_lists
-from components.state import from_query
-from components.view import ViewBuilder
-from data.store import Dataset
+from border_dashboard.components import charts, export, ids
+from border_dashboard.components.page import CONTROLS, DROPDOWNS, FILTERS, OPTIONS, content, controls, same_lists
+from border_dashboard.components.state import from_query
+from border_dashboard.components.view import ViewBuilder
+from border_dashboard.data.store import Dataset
 
 
 def csv_download(dataset: Dataset, builder: ViewBuilder, query: str | None) -> dict:

@@ -6,8 +6,8 @@ import re
 
 import plotly.graph_objects as go
 
-from components import figures, ids
-from components.view import View
+from border_dashboard.components import figures, ids
+from border_dashboard.components.view import View
 
 CHART_NAMES = {ids.TREND: "trend", ids.RISE: "rise", ids.PEAK: "peak", ids.TOP: "top-nationalities"}
 

@@ -15,10 +15,10 @@ import kaleido
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.view import View
-from data import analysis
-from data.schema import ALL_NATIONALITIES
-from data.schema import Encounters as E
+from border_dashboard.components.view import View
+from border_dashboard.data import analysis
+from border_dashboard.data.schema import ALL_NATIONALITIES
+from border_dashboard.data.schema import Encounters as E
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE = 1000, 520, 2

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from components import export, ids
-from components.charts import CHART_NAMES
-from components.page import DROPDOWNS, OPTIONS, chosen_options, content, controls, dropdown_lists
-from components.view import ViewBuilder
-from data.store import Dataset
+from border_dashboard.components import export, ids
+from border_dashboard.components.charts import CHART_NAMES
+from border_dashboard.components.page import DROPDOWNS, OPTIONS, chosen_options, content, controls, dropdown_lists
+from border_dashboard.components.view import ViewBuilder
+from border_dashboard.data.store import Dataset
 
 EXPORT_FORMATS = export.IMAGE_FORMATS
 CHART_HELP = {

@@ -9,14 +9,14 @@ from __future__ import annotations
 import pandas as pd
 from dash import html, no_update
 
-from components import charts, ids
-from components.state import ViewState, from_query, month_range, to_query
-from components.view import ViewBuilder, headline, sentence
-from data import analysis
-from data.schema import ALL, ALL_REGIONS, SOURCES
-from data.schema import Encounters as E
-from data.served import ServedTable
-from data.store import Dataset
+from border_dashboard.components import charts, ids
+from border_dashboard.components.state import ViewState, from_query, month_range, to_query
+from border_dashboard.components.view import ViewBuilder, headline, sentence
+from border_dashboard.data import analysis
+from border_dashboard.data.schema import ALL, ALL_REGIONS, SOURCES
+from border_dashboard.data.schema import Encounters as E
+from border_dashboard.data.served import ServedTable
+from border_dashboard.data.store import Dataset
 
 FILTERS = {ids.COMPONENT: E.component, ids.DEMOGRAPHIC: E.demographic, ids.AREA: E.area_of_responsibility}
 CONTROLS = (

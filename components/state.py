@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
-from data import analysis
-from data.analysis import Selection
-from data.schema import ALL, DEFAULT_SOURCE, SOURCES
-from data.schema import Encounters as E
-from data.store import Dataset
+from border_dashboard.data import analysis
+from border_dashboard.data.analysis import Selection
+from border_dashboard.data.schema import ALL, DEFAULT_SOURCE, SOURCES
+from border_dashboard.data.schema import Encounters as E
+from border_dashboard.data.store import Dataset
 
 # Query parameter -> dimension, for the filters that only some sources have.
 FILTER_PARAMETERS = {"component": E.component, "demographic": E.demographic, "aor": E.area_of_responsibility}

@@ -9,18 +9,19 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
-from components.state import ViewState, to_query
-from data import analysis
-from data.analysis import year_label
-from data.schema import ALL
-from data.schema import Encounters as E
-from data.store import Dataset
+from border_dashboard.components.state import ViewState, to_query
+from border_dashboard.data import analysis
+from border_dashboard.data.analysis import year_label
+from border_dashboard.data.schema import ALL
+from border_dashboard.data.schema import Encounters as E
+from border_dashboard.data.store import Dataset
 
-EVENTS_FILE = Path(analysis.__file__).with_name("events.csv")
+EVENTS_FILE = Path(str(resources.files("border_dashboard.data") / "events.csv"))
 PEOPLE = {"ohss-usbp": "Border Patrol", "cbp-swb": "CBP", "cbp-nationwide": "CBP"}
 
 

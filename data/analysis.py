@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from data.schema import ALL, ALL_NATIONALITIES, ALL_REGIONS
-from data.schema import Encounters as E
-from data.served import ServedTable
+from border_dashboard.data.schema import ALL, ALL_NATIONALITIES, ALL_REGIONS
+from border_dashboard.data.schema import Encounters as E
+from border_dashboard.data.served import ServedTable
 
 DEFAULT_NATIONALITIES = ("China",)
 DEFAULT_REGION = "Southwest Land Border"

@@ -8,16 +8,16 @@ import json
 import sys
 from pathlib import Path
 
-from data import analysis, store, update
-from data.importers import load_crosswalk, normalize_spelling, read_source_file
-from data.schema import DEFAULT_SOURCE, SOURCES, DataImportError
-from data.schema import Encounters as E
+from border_dashboard.data import analysis, store, update
+from border_dashboard.data.importers import load_crosswalk, normalize_spelling, read_source_file
+from border_dashboard.data.schema import DEFAULT_SOURCE, SOURCES, DataImportError
+from border_dashboard.data.schema import Encounters as E
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
     importer = commands.add_parser("import", help="rebuild the dataset from official files")
     importer.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    importer.add_argument("--data-dir", type=Path, default=store.DATASET_DIR)
+    importer.add_argument("--data-dir", type=Path, default=store.SHIPPED_DATASET)
     importer.set_defaults(handler=run_import)
 
     updater = commands.add_parser("update", help="download the latest official files and swap them in")
@@ -37,7 +37,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         metavar="NAME=URL",
         help="read a source's page from another address (a mirror)",
     )
-    updater.add_argument("--data-dir", type=Path, default=store.DATASET_DIR)
+    updater.add_argument("--data-dir", type=Path, default=store.SHIPPED_DATASET)
     updater.set_defaults(handler=run_update)
 
     summary = commands.add_parser("summary", help="the story's numbers for a selection")
@@ -49,7 +49,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     summary.add_argument("--basis", choices=analysis.BASES, default="calendar")
     summary.add_argument("--rise", metavar="YEAR:YEAR")
     summary.add_argument("--source", default=DEFAULT_SOURCE, choices=list(SOURCES))
-    summary.add_argument("--data-dir", type=Path, default=store.DATASET_DIR)
+    summary.add_argument("--data-dir", type=Path, default=store.SHIPPED_DATASET)
     summary.add_argument("--json", action="store_true", help="print one JSON object")
     summary.set_defaults(handler=run_summary)
 

@@ -11,14 +11,15 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
-from data.schema import ALL, NOT_APPLICABLE, SOURCES, DataImportError
-from data.schema import Encounters as E
+from border_dashboard.data.schema import ALL, NOT_APPLICABLE, SOURCES, DataImportError
+from border_dashboard.data.schema import Encounters as E
 
-CROSSWALK_FILE = Path(__file__).with_name("nationalities.csv")
+CROSSWALK_FILE = Path(str(resources.files(__package__) / "nationalities.csv"))
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 FISCAL_YEAR_RANGE = (1990, 2100)
 MONTH_ABBREVIATIONS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")

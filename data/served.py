@@ -10,8 +10,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from data.schema import ALL, FILTER_DIMENSIONS
-from data.schema import Encounters as E
+from border_dashboard.data.schema import ALL, FILTER_DIMENSIONS
+from border_dashboard.data.schema import Encounters as E
 
 NO_ROWS = np.empty(0, dtype=np.int64)
 

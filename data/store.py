@@ -12,16 +12,17 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
-from data.importers import ImportedSource
-from data.schema import SOURCES
-from data.schema import Encounters as E
-from data.served import ServedTable
+from border_dashboard.data.importers import ImportedSource
+from border_dashboard.data.schema import SOURCES
+from border_dashboard.data.schema import Encounters as E
+from border_dashboard.data.served import ServedTable
 
-DATASET_DIR = Path(__file__).with_name("dataset")
+SHIPPED_DATASET = Path(str(resources.files(__package__) / "dataset"))  # read-only: inside the package
 
 # Release labels of the official files we know by content; any other file is labelled by its data range.
 KNOWN_RELEASES = {
@@ -94,7 +95,7 @@ def _write_gzipped_csv(table: pd.DataFrame, path: str) -> None:
         packed.write(text)
 
 
-def save(imported: list[ImportedSource], data_dir: Path = DATASET_DIR) -> list[Path]:
+def save(imported: list[ImportedSource], data_dir: Path = SHIPPED_DATASET) -> list[Path]:
     """Write each source's table and provenance; everything is validated before the first write."""
     data_dir = Path(data_dir)
     written = []
@@ -110,7 +111,7 @@ def save(imported: list[ImportedSource], data_dir: Path = DATASET_DIR) -> list[P
     return written
 
 
-def load(data_dir: Path = DATASET_DIR) -> Dataset:
+def load(data_dir: Path = SHIPPED_DATASET) -> Dataset:
     """Read every source present in a dataset directory."""
     data_dir = Path(data_dir)
     tables, provenance = {}, {}

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from data import store
-from data.importers import MAX_INPUT_BYTES, read_source_file
-from data.schema import DataImportError
+from border_dashboard.data import store
+from border_dashboard.data.importers import MAX_INPUT_BYTES, read_source_file
+from border_dashboard.data.schema import DataImportError
 
 TIMEOUT_SECONDS = 30.0
 CHUNK = 256 * 1024
@@ -146,7 +146,7 @@ def download(
 
 
 def update(
-    data_dir: Path = store.DATASET_DIR,
+    data_dir: Path = store.SHIPPED_DATASET,
     names: list[str] | None = None,
     *,
     published: dict[str, Published] = PUBLISHED,
@@ -193,7 +193,7 @@ def keep_previous(data_dir: Path, names: list[str]) -> None:
             os.replace(temporary, previous / path.name)
 
 
-def rollback(data_dir: Path = store.DATASET_DIR) -> list[str]:
+def rollback(data_dir: Path = store.SHIPPED_DATASET) -> list[str]:
     """Put the previous dataset back; the one it replaces becomes the previous one (so it can be redone)."""
     data_dir = Path(data_dir)
     previous = data_dir / PREVIOUS

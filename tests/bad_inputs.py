@@ -42,7 +42,7 @@ def _without_column(column: str, rename: str | None = None) -> bytes:
 @cache
 def small_workbook_sheets() -> dict[str, pd.DataFrame]:
     """The first 40 rows of each monthly sheet of the real workbook: a valid, small workbook."""
-    from data.importers import OHSS_SHEETS
+    from border_dashboard.data.importers import OHSS_SHEETS
 
     sheets = pd.read_excel(OHSS_FILE, sheet_name=list(OHSS_SHEETS), engine="calamine")
     return {name: frame.head(40) for name, frame in sheets.items()}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from data import importers, store
+from border_dashboard.data import importers, store
 
 ROOT = Path(__file__).resolve().parents[1]
 OFFICIAL = Path(os.environ.get("BORDER_OFFICIAL_DIR", ROOT.parent / "shared" / "data" / "official"))
@@ -43,7 +43,7 @@ def dataset():
 def data_dir(tmp_path):
     """A writable copy of the shipped dataset."""
     target = tmp_path / "dataset"
-    shutil.copytree(store.DATASET_DIR, target)
+    shutil.copytree(store.SHIPPED_DATASET, target)
     return target
 
 

@@ -20,7 +20,7 @@ def pytest_collection_modifyitems(items):
 def _image_browser_first():
     """Start Kaleido's browser before any test app: dash_duo stops every thread started after its app
     server, which would include Kaleido's, mid-run."""
-    from components import export
+    from border_dashboard.components import export
 
     export.start_image_server()
 

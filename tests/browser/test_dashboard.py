@@ -12,10 +12,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-import app as application
-from components import ids
-from data import analysis, store
-from data.schema import ALL
+from border_dashboard.components import app as application
+from border_dashboard.components import ids
+from border_dashboard.data import analysis, store
+from border_dashboard.data.schema import ALL
 
 SCREENSHOT = Path(__file__).with_name("screenshot.png")
 TIMEOUT = 20

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from data import analysis
-from data.analysis import Selection
-from data.schema import ALL
-from data.schema import Encounters as E
+from border_dashboard.data import analysis
+from border_dashboard.data.analysis import Selection
+from border_dashboard.data.schema import ALL
+from border_dashboard.data.schema import Encounters as E
 
 
 @pytest.fixture(scope="module")

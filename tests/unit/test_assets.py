@@ -7,7 +7,7 @@ from pathlib import Path
 
 import plotly
 
-import app as application
+from border_dashboard.components import app as application
 
 VENDOR = Path(application.ASSETS) / "vendor"
 BUNDLE = VENDOR / "plotly-cartesian.min.js"

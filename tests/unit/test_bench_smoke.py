@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from data import store
+from border_dashboard.data import store
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "run.py"
 

@@ -17,11 +17,11 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict
 from dash.exceptions import PreventUpdate
 
-import app as application
-from components import ids, page
-from components.state import ViewState, to_query
-from data import analysis
-from data.schema import ALL
+from border_dashboard.components import app as application
+from border_dashboard.components import ids, page
+from border_dashboard.components.state import ViewState, to_query
+from border_dashboard.data import analysis
+from border_dashboard.data.schema import ALL
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +177,7 @@ def test_image_download_without_a_click_does_nothing(app):
 
 
 def test_image_export_failure_is_said_on_the_page(app, monkeypatch):
-    from components import export
+    from border_dashboard.components import export
 
     def no_browser():
         raise FileNotFoundError("chromium")

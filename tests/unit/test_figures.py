@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from components import charts, figures, ids
-from components.state import ViewState
-from components.view import ViewBuilder
-from data.schema import Encounters as E
+from border_dashboard.components import charts, figures, ids
+from border_dashboard.components.state import ViewState
+from border_dashboard.components.view import ViewBuilder
+from border_dashboard.data.schema import Encounters as E
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ carries a traceback, and the server keeps answering. Also the safe defaults of `
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import json
 import random
@@ -16,9 +17,10 @@ from urllib.parse import quote
 
 import pytest
 
-import app as application
-from components import ids
-from components.state import ViewState, to_query
+from border_dashboard.components import app as application
+from border_dashboard.components import cli
+from border_dashboard.components import ids
+from border_dashboard.components.state import ViewState, to_query
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUESTS_PER_KIND = 150
@@ -194,8 +196,8 @@ def test_safe_defaults(server):
 
 
 def test_bound_to_loopback_by_default():
-    args = application.main.__globals__["argparse"].ArgumentParser()
-    application.add_serve_arguments(args)
+    args = argparse.ArgumentParser()
+    cli.add_serve_arguments(args)
     parsed = args.parse_args([])
     assert parsed.host == "127.0.0.1" and parsed.debug is False
 

@@ -7,18 +7,18 @@ import re
 
 import pytest
 
-import app
-from data import importers, store
+from border_dashboard.components import cli
+from border_dashboard.data import importers, store
 from tests.bad_inputs import CASES, VALID
 from tests.conftest import CBP_SWB_FILE, OHSS_FILE, snapshot
 
 
 def test_import_rebuilds_the_shipped_dataset_byte_for_byte(tmp_path, capsys):
-    assert app.main(["import", str(OHSS_FILE), str(CBP_SWB_FILE), "--data-dir", str(tmp_path)]) == 0
+    assert cli.main(["import", str(OHSS_FILE), str(CBP_SWB_FILE), "--data-dir", str(tmp_path)]) == 0
     assert "ohss-usbp: 40,899 rows, 1999-10 to 2024-11" in capsys.readouterr().out
-    assert snapshot(tmp_path) == snapshot(store.DATASET_DIR)
-    assert app.main(["import", str(OHSS_FILE), str(CBP_SWB_FILE), "--data-dir", str(tmp_path)]) == 0
-    assert snapshot(tmp_path) == snapshot(store.DATASET_DIR)
+    assert snapshot(tmp_path) == snapshot(store.SHIPPED_DATASET)
+    assert cli.main(["import", str(OHSS_FILE), str(CBP_SWB_FILE), "--data-dir", str(tmp_path)]) == 0
+    assert snapshot(tmp_path) == snapshot(store.SHIPPED_DATASET)
 
 
 def test_provenance_records_the_input(dataset):
@@ -37,7 +37,7 @@ def test_bad_and_unusual_files(name, build, expected, tmp_path, data_dir, capsys
     path = tmp_path / f"{name}{suffix}"
     path.write_bytes(content)
     before = snapshot(data_dir)
-    code = app.main(["import", str(path), "--data-dir", str(data_dir)])
+    code = cli.main(["import", str(path), "--data-dir", str(data_dir)])
     err = capsys.readouterr().err
     if expected is VALID:
         assert code == 0, err
@@ -65,7 +65,7 @@ def test_file_over_the_size_limit(tmp_path, data_dir, capsys):
     with huge.open("wb") as handle:
         handle.truncate(importers.MAX_INPUT_BYTES + 1)  # sparse: costs no disk
     before = snapshot(data_dir)
-    assert app.main(["import", str(huge), "--data-dir", str(data_dir)]) == 1
+    assert cli.main(["import", str(huge), "--data-dir", str(data_dir)]) == 1
     assert "over the 52,428,800-byte limit" in capsys.readouterr().err
     assert snapshot(data_dir) == before
 
@@ -74,7 +74,7 @@ def test_one_bad_file_among_good_ones_writes_nothing(tmp_path, data_dir, capsys)
     bad = tmp_path / "bad.csv"
     bad.write_text("Fiscal Year\n")
     before = snapshot(data_dir)
-    assert app.main(["import", str(OHSS_FILE), str(bad), "--data-dir", str(data_dir)]) == 1
+    assert cli.main(["import", str(OHSS_FILE), str(bad), "--data-dir", str(data_dir)]) == 1
     assert snapshot(data_dir) == before
 
 
@@ -91,7 +91,7 @@ def test_interrupted_write_leaves_the_old_file(data_dir, monkeypatch, ohss):
 
 
 def test_summary_json(capsys):
-    assert app.main(["summary", "--nationality", "china", "--json"]) == 0
+    assert cli.main(["summary", "--nationality", "china", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["selection"] == {
         "nationalities": ["China"],
@@ -129,7 +129,7 @@ def test_summary_with_every_option(capsys, tmp_path):
         "ohss-usbp",
         "--json",
     ]
-    assert app.main(args) == 0
+    assert cli.main(args) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["selection"]["nationalities"] == ["China", "India"]
     assert result["selection"]["region"] == "All regions"
@@ -138,7 +138,7 @@ def test_summary_with_every_option(capsys, tmp_path):
 
 
 def test_summary_readable_table(capsys):
-    assert app.main(["summary", "--nationality", "china"]) == 0
+    assert cli.main(["summary", "--nationality", "china"]) == 0
     out = capsys.readouterr().out
     assert "2023" in out and "37,160" in out and "x10.3" in out
 
@@ -154,5 +154,5 @@ def test_summary_readable_table(capsys):
     ],
 )
 def test_summary_bad_arguments_exit_non_zero(args, message, capsys):
-    assert app.main(["summary", *args]) == 2
+    assert cli.main(["summary", *args]) == 2
     assert re.search(message, capsys.readouterr().err)

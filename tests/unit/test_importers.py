@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from data import importers
-from data.schema import ALL
-from data.schema import Encounters as E
+from border_dashboard.data import importers
+from border_dashboard.data.schema import ALL
+from border_dashboard.data.schema import Encounters as E
 from tests.conftest import NATIONWIDE_SAMPLE, OHSS_FILE
 
 # Row counts of the monthly sheets, as the README beside the official files lists them.

@@ -10,12 +10,12 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from components import ids, page
-from components.state import ViewState, from_query, to_query
-from components.view import ViewBuilder
-from data import analysis, store
-from data.schema import ALL
-from data.schema import Encounters as E
+from border_dashboard.components import ids, page
+from border_dashboard.components.state import ViewState, from_query, to_query
+from border_dashboard.components.view import ViewBuilder
+from border_dashboard.data import analysis, store
+from border_dashboard.data.schema import ALL
+from border_dashboard.data.schema import Encounters as E
 
 DATASET = store.load()
 BUILDER = ViewBuilder(DATASET)
@@ -115,7 +115,7 @@ def test_any_source_and_names(source, names, a, b):
 @FAST
 @given(st.text(max_size=120))
 def test_csv_download_for_any_stored_selection(query):
-    from components import export
+    from border_dashboard.components import export
 
     state, _ = from_query(query, DATASET)
     text = export.csv_text(BUILDER.build(state), DATASET.provenance[state.source])

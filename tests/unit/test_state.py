@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from components.state import ViewState, from_query, to_query
-from data.schema import ALL
-from data.schema import Encounters as E
+from border_dashboard.components.state import ViewState, from_query, to_query
+from border_dashboard.data.schema import ALL
+from border_dashboard.data.schema import Encounters as E
 
 
 def test_default_view_from_a_bare_url(dataset):

@@ -11,8 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-import app
-from data import store, update
+from border_dashboard.components import cli
+from border_dashboard.data import store, update
 from tests.conftest import CBP_SWB_FILE, OHSS_FILE, snapshot
 
 OHSS_NAME, CBP_NAME = OHSS_FILE.name, CBP_SWB_FILE.name
@@ -87,16 +87,16 @@ def test_rollback_restores_and_can_be_redone(publisher, data_dir, capsys):
     update.keep_previous(data_dir, ["ohss-usbp"])
     tampered = data_dir / "ohss-usbp.provenance.json"
     tampered.write_text(tampered.read_text().replace("November 2024 release", "a newer release"))
-    assert app.main(["update", "--rollback", "--data-dir", str(data_dir)]) == 0
+    assert cli.main(["update", "--rollback", "--data-dir", str(data_dir)]) == 0
     assert "restored ohss-usbp.provenance.json" in capsys.readouterr().out
     assert snapshot(data_dir) == original
-    assert app.main(["update", "--rollback", "--data-dir", str(data_dir)]) == 0  # and back again
+    assert cli.main(["update", "--rollback", "--data-dir", str(data_dir)]) == 0  # and back again
     assert "a newer release" in tampered.read_text()
 
 
 def test_rollback_without_a_previous_dataset(data_dir, capsys):
     before = snapshot(data_dir)
-    assert app.main(["update", "--rollback", "--data-dir", str(data_dir)]) == 1
+    assert cli.main(["update", "--rollback", "--data-dir", str(data_dir)]) == 1
     assert "no previous dataset" in capsys.readouterr().err
     assert snapshot(data_dir) == before
 
@@ -169,7 +169,7 @@ def test_update_command_reports_one_line_and_exits_non_zero(publisher, data_dir,
     base, _ = publisher
     Publisher.routes = {CBP_FILE_PATH: _status(500)}
     before = snapshot(data_dir)
-    code = app.main(["update", "--source", "cbp-swb", "--page", f"cbp-swb={base}/cbp", "--data-dir", str(data_dir)])
+    code = cli.main(["update", "--source", "cbp-swb", "--page", f"cbp-swb={base}/cbp", "--data-dir", str(data_dir)])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 1 and len(err) == 1
     assert "HTTP 500" in err[0] and "unchanged" in err[0]

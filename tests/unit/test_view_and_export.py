@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from components import export
-from components.state import ViewState
-from components.view import ViewBuilder, headline, sentence
-from data.schema import ALL
+from border_dashboard.components import export
+from border_dashboard.components.state import ViewState
+from border_dashboard.components.view import ViewBuilder, headline, sentence
+from border_dashboard.data.schema import ALL
 
 
 @pytest.fixture(scope="module")
@@ -58,9 +58,9 @@ def test_image_format_is_checked():
 
 def test_a_shared_cache_serves_views_to_other_workers(dataset):
     """The code path a Redis cache takes, with flask-caching's in-process cache standing in for Redis."""
-    import app as application
-    from components import ids
-    from components.state import to_query
+    from border_dashboard.components import app as application
+    from border_dashboard.components import ids
+    from border_dashboard.components.state import to_query
 
     app = application.create_app(cache_config={"CACHE_TYPE": "SimpleCache"})
     render = next(e["callback"].__wrapped__ for k, e in app.callback_map.items() if f"{ids.TREND}.figure" in k)

@@ -1,0 +1,152 @@
+"""The dashboard application: the top layer, over every other.
+
+``create_app()`` builds one independent app: it loads the dataset, lays out the page and registers the
+callbacks on that instance. ``create_server()`` is the WSGI application for gunicorn and its peers:
+`gunicorn "border_dashboard.components.app:create_server()"`. The command line is in ``cli``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import flask
+from dash import Dash
+from werkzeug.exceptions import HTTPException
+
+from border_dashboard.components import callbacks
+from border_dashboard.components.layout import build_layout
+from border_dashboard.components.view import EVENTS_FILE, ViewBuilder
+from border_dashboard.data import store
+
+# assets/: the stylesheet, dropdowns.js (the dropdowns' full lists, filled in after the charts) and
+# vendor/, plotly.js's cartesian bundle, served with the page's other scripts so that a shared link's
+# charts need not wait for Dash to fetch the full plotly.js (see its README).
+ASSETS = Path(str(resources.files("border_dashboard.components") / "assets"))
+# Dash's page, plus early fetches of the chunks its dropdowns and graphs would otherwise ask for only
+# once the layout has arrived: a shared link is drawn one round trip sooner.
+PRELOADS = "".join(
+    f'<link rel="preload" as="script" href="/_dash-component-suites/dash/dcc/{chunk}.js">'
+    for chunk in ("async-dropdown", "async-graph")
+)
+INDEX = (
+    """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+        """
+    + PRELOADS
+    + """
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+)
+
+
+def create_app(
+    data_dir: Path | None = None,
+    events_file: Path = EVENTS_FILE,
+    dataset: store.Dataset | None = None,
+    cache_config: dict | None = None,
+) -> Dash:
+    """One app on the dataset in ``data_dir`` (default: the shipped one), or on a dataset already loaded.
+
+    ``cache_config``: a flask-caching configuration for a cache shared by workers and hosts, e.g.
+    ``{"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": "redis://cache:6379/0"}``; default: none, each
+    worker memoizes on its own.
+    """
+    dataset = dataset or store.load(data_dir or store.SHIPPED_DATASET)
+    for source in dataset.tables:
+        dataset.served(source)  # index now, not on the first reader's click
+    app = Dash(
+        __name__,
+        title="U.S. border encounters",
+        assets_folder=str(ASSETS),
+        update_title=None,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    shared = None
+    if cache_config:
+        from flask_caching import Cache  # optional: pip install "border-dashboard[redis]"
+
+        shared = Cache(app.server, config={"CACHE_DEFAULT_TIMEOUT": 3600, **cache_config})
+    builder = ViewBuilder(dataset, events_file, shared=shared)
+    page_for = lru_cache(maxsize=128)(lambda query: build_layout(dataset, builder, query))
+
+    def layout():
+        """The page for the link being opened, drawn on the server: no request at all before the first view.
+
+        Dash fetches the layout by a separate request whose referrer is the page's own address, query
+        string included. Without one (or outside a request) this is the default view, with no address
+        in it: the browser then reports the address, and the URL callback brings the page to the link.
+        """
+        referrer = flask.request.referrer if flask.has_request_context() else None
+        return page_for(urlsplit(referrer).query if referrer else None)
+
+    # Every asset URL in the page carries its file's mtime (?m=...), so a browser may keep it for good
+    # rather than ask again on each page view.
+    app.server.config["SEND_FILE_MAX_AGE_DEFAULT"] = 365 * 24 * 3600
+    app.index_string = INDEX
+    app.layout = layout
+    callbacks.register(app, dataset, builder)
+    secure(app)
+    return app
+
+
+def secure(app: Dash) -> None:
+    """Headers a public dashboard should send, and errors answered without a traceback.
+
+    The content security policy is as strict as Dash allows: scripts only from this server plus the hash
+    of Dash's one inline script; styles inline too, since Plotly and Dash's components set them.
+    """
+    policy = "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self' " + " ".join(app.csp_hashes()),
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+    @app.server.after_request
+    def add_security_headers(response: flask.Response) -> flask.Response:
+        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")  # the layout reads the page's query
+        return response
+
+    @app.server.errorhandler(Exception)
+    def answer_without_traceback(error: Exception):
+        """A request Dash cannot dispatch (malformed, unknown ids, wrong shapes) is the client's error;
+        the traceback goes to the server's log only."""
+        if isinstance(error, HTTPException):
+            return error
+        app.server.logger.exception("request failed: %s %s", flask.request.method, flask.request.path)
+        if flask.request.path.endswith("_dash-update-component"):
+            return flask.jsonify(error="This request could not be answered."), 400
+        return flask.jsonify(error="Internal error."), 500
+
+
+def create_server(data_dir: str | None = None, cache_url: str | None = None):
+    """The WSGI application, for gunicorn and other WSGI servers."""
+    cache = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": cache_url} if cache_url else None
+    return create_app(Path(data_dir) if data_dir else None, cache_config=cache).server
