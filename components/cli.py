@@ -7,7 +7,6 @@ Dash, Plotly and the app are imported only by `serve`, so the data commands answ
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from border_dashboard.data import cli as data_cli
@@ -71,7 +70,6 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="redis://HOST:PORT/DB",
         help="a Redis cache shared by all workers and hosts (needs the [redis] extra)",
     )
-
 
 
 def script(argv: list[str]) -> int:

@@ -18,8 +18,7 @@ from urllib.parse import quote
 import pytest
 
 from border_dashboard.components import app as application
-from border_dashboard.components import cli
-from border_dashboard.components import ids
+from border_dashboard.components import cli, ids
 from border_dashboard.components.state import ViewState, to_query
 
 ROOT = Path(__file__).resolve().parents[2]
