@@ -31,10 +31,11 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 import plotly.express as px  # noqa: E402
-from dash._utils import to_json  # noqa: E402
+from plotly.io.json import to_json_plotly as to_json  # noqa: E402
 
 from border_dashboard.components import app as application  # noqa: E402
-from border_dashboard.components import export, ids  # noqa: E402
+from border_dashboard.components import callbacks, export, ids  # noqa: E402
+from border_dashboard.components import controls as C  # noqa: E402
 from border_dashboard.components.charts import build_charts  # noqa: E402
 from border_dashboard.components.state import ViewState, to_query  # noqa: E402
 from border_dashboard.components.view import ViewBuilder  # noqa: E402
@@ -86,8 +87,10 @@ def random_states(dataset: store.Dataset, count: int, seed: int) -> list[ViewSta
     return sorted(states, key=to_query)
 
 
-def callback_of(app, output: str):
-    return next(e["callback"].__wrapped__ for k, e in app.callback_map.items() if output in k)
+def dependency(app, output: str) -> dict:
+    """A registered callback as the browser learns it, from the app's public /_dash-dependencies."""
+    registered = json.loads(app.server.test_client().get("/_dash-dependencies").data)
+    return next(d for d in registered if output in d["output"])
 
 
 # --- server-side time ---------------------------------------------------------------------------
@@ -96,19 +99,15 @@ def callback_of(app, output: str):
 def measure_callbacks(states: list[ViewState]) -> dict:
     """The redraw after a filter change: the URL/controls callback, then the render callback, each
     serialized as Dash sends it. A fresh app, so no view is cached."""
-    app = application.create_app()
-    sync, render = callback_of(app, f"{ids.URL}.search"), callback_of(app, f"{ids.TREND}.figure")
-    from dash._callback_context import context_value
-    from dash._utils import AttributeDict
-
-    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": f"{ids.URL}.search", "value": None}]))
-    unset_controls, shown = [None] * 12, None  # a link opened on a page that showed nothing yet
+    dataset = store.load()
+    builder = ViewBuilder(dataset)
+    unset_controls, shown = {cid: None for cid in C.COMPONENT_IDS}, None  # a link opened on an empty page
     times = []
     for state in states:
         query = to_query(state)
         started = time.perf_counter()
-        to_json(sync(query, *unset_controls, shown))
-        to_json(render(query))
+        to_json(callbacks.sync_url_and_controls(dataset, query, unset_controls, shown, ids.URL))
+        to_json(callbacks.render_view(dataset, builder, query))
         times.append((time.perf_counter() - started) * 1000)
     return {"callback_p50_ms": median(times), "callback_p95_ms": p95(times)}
 
@@ -222,7 +221,7 @@ def measure_cold_start(repeats: int) -> dict:
 
 def render_request(app, query: str) -> str:
     """The body Dash's renderer POSTs to /_dash-update-component for the render callback."""
-    key, entry = next((k, e) for k, e in app.callback_map.items() if f"{ids.TREND}.figure" in k)
+    key = dependency(app, f"{ids.TREND}.figure")["output"]
     outputs = [{"id": part.split(".")[0], "property": part.split(".")[1]} for part in key.strip(".").split("...")]
     return json.dumps(
         {
@@ -370,7 +369,7 @@ def measure_updates(port: int, changes: int) -> dict:
         updates = []
         for i in range(changes):
             name = names[(i // 2) % len(names)]  # add a nationality, then take it away again
-            driver.find_element(By.ID, ids.NATIONALITY).click()
+            driver.find_element(By.ID, C.NATIONALITY.id).click()
             search = driver.find_element(By.CSS_SELECTOR, ".dash-dropdown-search")
             search.send_keys(name)
             time.sleep(0.3)

@@ -19,8 +19,11 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from border_dashboard.components import app as application  # noqa: E402
-from border_dashboard.components import ids  # noqa: E402
+from border_dashboard.components import (
+    callbacks,  # noqa: E402
+)
 from border_dashboard.components.state import ViewState, to_query  # noqa: E402
+from border_dashboard.components.view import ViewBuilder  # noqa: E402
 from border_dashboard.data import store  # noqa: E402
 from border_dashboard.data.schema import ALL, NOT_APPLICABLE  # noqa: E402
 from border_dashboard.data.schema import Encounters as E
@@ -82,9 +85,9 @@ def main() -> None:
         {**shipped.tables, "cbp-nationwide": table},
         {**shipped.provenance, "cbp-nationwide": {**shipped.provenance["cbp-swb"], "release": "synthetic"}},
     )
-    app = application.create_app(dataset=dataset)
+    application.create_app(dataset=dataset)  # as a server would: the app indexes every source
     build_s = time.perf_counter() - started
-    render = next(e["callback"].__wrapped__ for k, e in app.callback_map.items() if f"{ids.TREND}.figure" in k)
+    builder = ViewBuilder(dataset)
     served = dataset.served("cbp-nationwide")
     names = served.choices(E.nationality)
     random.seed(3)
@@ -106,7 +109,7 @@ def main() -> None:
             filters=filters,
         )
         t0 = time.perf_counter()
-        render(to_query(state))
+        callbacks.render_view(dataset, builder, to_query(state))
         times.append((time.perf_counter() - t0) * 1000)
     print(
         json.dumps(

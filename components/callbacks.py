@@ -1,6 +1,9 @@
 """Callbacks: parse the inputs, call the state, view, chart and export functions, return. Nothing more.
 
-``register(app, dataset, builder)`` is called by ``create_app()``, so each app instance has its own.
+Each callback is a plain function of this module that takes what it needs as arguments, the triggering
+input included, so that a test calls it directly. ``register(app, dataset, builder)`` (called by
+``create_app()``) wires them to one app instance; their inputs and outputs are dicts generated from the
+control table (``controls.CONTROLS``), not positions.
 """
 
 from __future__ import annotations
@@ -10,85 +13,115 @@ from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html,
 from dash.exceptions import PreventUpdate
 
 from border_dashboard.components import charts, export, ids
-from border_dashboard.components.page import CONTROLS, DROPDOWNS, FILTERS, OPTIONS, content, controls, same_lists
+from border_dashboard.components import controls as C
+from border_dashboard.components.page import content, controls, same_lists
 from border_dashboard.components.state import from_query
 from border_dashboard.components.view import ViewBuilder
 from border_dashboard.data.store import Dataset
 
+HIDEABLE = tuple(c.wrapper_id for c in C.CONTROLS if c.hideable)
 
-def csv_download(dataset: Dataset, builder: ViewBuilder, query: str | None) -> dict:
+
+def sync_url_and_controls(dataset: Dataset, search, values: dict, shown: str | None, triggered) -> dict:
+    """URL <-> controls: a control change writes the address; an address (load, link, back) sets the
+    controls. ``triggered``: the id of the component that changed (None on load)."""
+    if triggered in values and values[triggered] is None:
+        # A dropdown that cleared itself (Dash drops a value missing from its options) is not a choice.
+        raise PreventUpdate
+    result = controls(dataset, search, values, triggered)
+    if result.store == shown and triggered in (None, ids.URL):
+        raise PreventUpdate  # the page already shows what the URL asks for (drawn with the layout)
+    keep_lists = same_lists(dataset, shown, result.state)
+    return {
+        "search": result.search,
+        "store": result.store,
+        "notice": [html.P(n) for n in result.notices],
+        "values": result.values,
+        "options": {cid: no_update if keep_lists else options for cid, options in result.options.items()},
+        "styles": result.styles,
+    }
+
+
+def render_view(dataset: Dataset, builder: ViewBuilder, query: str | None) -> dict:
+    """The charts, numbers and citations of the stored selection."""
+    result = content(dataset, builder, query)
+    return {
+        "figures": result["figures"],
+        "configs": result["configs"],
+        "headline": result["headline"],
+        "sentence": result["sentence"],
+        "provenance": result["provenance"],
+    }
+
+
+def download_csv(dataset: Dataset, builder: ViewBuilder, query: str | None) -> dict:
+    """The data behind the view, as the CSV file the browser saves."""
     state, _ = from_query(query, dataset)
     view = builder.build(state)
     text = export.csv_text(view, dataset.provenance[state.source])
     return dcc.send_string(text, charts.file_stem(view, "data") + ".csv", type="text/csv")
 
 
-def image_download(dataset: Dataset, builder: ViewBuilder, query: str | None, chart: str, fmt: str) -> dict:
+def download_image(dataset: Dataset, builder: ViewBuilder, query: str | None, button) -> dict:
+    """One chart rendered on the server; ``button`` is the export button's id (its chart and format)."""
+    if not isinstance(button, dict):
+        return {"file": no_update, "notice": no_update}
+    chart, fmt = button.get("chart"), button.get("format")
+    if chart not in ids.CHARTS or fmt not in export.IMAGE_FORMATS:
+        return {"file": no_update, "notice": no_update}
     state, _ = from_query(query, dataset)
     view = builder.build(state)
     figure = charts.build_charts(view)[chart]
-    return dcc.send_bytes(export.image_bytes(figure, fmt), f"{charts.file_stem(view, chart)}.{fmt}")
+    try:
+        data = export.image_bytes(figure, fmt)
+    except export.ImageExportError as error:  # say so on the page rather than fail silently
+        return {"file": no_update, "notice": [html.P(str(error))]}
+    return {"file": dcc.send_bytes(data, f"{charts.file_stem(view, chart)}.{fmt}"), "notice": no_update}
 
 
 def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
-    filter_ids = list(FILTERS)
+    """Wire the callbacks above to ``app``: each app instance gets its own."""
 
     @app.callback(
-        Output(ids.URL, "search"),
-        Output(ids.SELECTION, "data"),
-        Output(ids.NOTICE, "children"),
-        *[Output(c, "value") for c in CONTROLS],
-        *[Output(c, "options", allow_duplicate=True) for c in OPTIONS],  # first set by fill_dropdowns
-        *[Output(ids.FILTER_WRAPPER.format(c), "style") for c in filter_ids],
-        Input(ids.URL, "search"),
-        *[Input(c, "value") for c in CONTROLS],
-        State(ids.SELECTION, "data"),
+        output={
+            "search": Output(ids.URL, "search"),
+            "store": Output(ids.SELECTION, "data"),
+            "notice": Output(ids.NOTICE, "children"),
+            "values": {cid: Output(cid, "value") for cid in C.COMPONENT_IDS},
+            # first set by fill_dropdowns, below
+            "options": {cid: Output(cid, "options", allow_duplicate=True) for cid in C.LISTS_FOLLOWING_THE_VIEW},
+            "styles": {wrapper: Output(wrapper, "style") for wrapper in HIDEABLE},
+        },
+        inputs={
+            "search": Input(ids.URL, "search"),
+            "values": {cid: Input(cid, "value") for cid in C.COMPONENT_IDS},
+            "shown": State(ids.SELECTION, "data"),
+        },
         prevent_initial_call=True,  # the layout comes drawn for its URL
     )
-    def sync_url_and_controls(search, *values_and_shown):
-        *values, shown = values_and_shown
-        values = dict(zip(CONTROLS, values))
-        if ctx.triggered_id in values and values[ctx.triggered_id] is None:
-            # A dropdown that cleared itself (Dash drops a value missing from its options) is not a choice.
-            raise PreventUpdate
-        result = controls(dataset, search, values, ctx.triggered_id)
-        if result["store"] == shown and ctx.triggered_id in (None, ids.URL):
-            raise PreventUpdate  # the page already shows what the URL asks for (drawn with the layout)
-        keep_lists = same_lists(dataset, shown, result["state"])
-        return (
-            result["search"],
-            result["store"],
-            result["notice"],
-            *[result["values"][c] for c in CONTROLS],
-            *[no_update if keep_lists else result["options"][c] for c in OPTIONS],
-            *[result["styles"][c] for c in filter_ids],
-        )
+    def _sync(search, values, shown):
+        return sync_url_and_controls(dataset, search, values, shown, ctx.triggered_id)
 
-    # In the browser, once the charts are drawn: each dropdown gets its full list (layout: _controls).
+    # In the browser, once the charts are drawn: each dropdown gets its full list (layout: the store).
     app.clientside_callback(
         ClientsideFunction(namespace="border", function_name="fill_dropdowns"),
-        *[Output(c, "options") for c in DROPDOWNS],
+        [Output(cid, "options") for cid in C.DROPDOWNS],
         Input(ids.DROPDOWN_LISTS, "data"),
     )
 
     @app.callback(
-        *[Output(chart, "figure") for chart in ids.CHARTS],
-        *[Output(chart, "config") for chart in ids.CHARTS],
-        Output(ids.HEADLINE, "children"),
-        Output(ids.SENTENCE, "children"),
-        Output(ids.SOURCE_LINE, "children"),
-        Input(ids.SELECTION, "data"),
+        output={
+            "figures": {chart: Output(chart, "figure") for chart in ids.CHARTS},
+            "configs": {chart: Output(chart, "config") for chart in ids.CHARTS},
+            "headline": Output(ids.HEADLINE, "children"),
+            "sentence": Output(ids.SENTENCE, "children"),
+            "provenance": Output(ids.SOURCE_LINE, "children"),
+        },
+        inputs={"query": Input(ids.SELECTION, "data")},
         prevent_initial_call=True,  # the layout comes drawn
     )
-    def render_view(query):
-        result = content(dataset, builder, query)
-        return (
-            *[result["figures"][c] for c in ids.CHARTS],
-            *[result["configs"][c] for c in ids.CHARTS],
-            result["headline"],
-            result["sentence"],
-            result["provenance"],
-        )
+    def _render(query):
+        return render_view(dataset, builder, query)
 
     @app.callback(
         Output(ids.DOWNLOAD_CSV, "data"),
@@ -96,23 +129,21 @@ def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
         State(ids.SELECTION, "data"),
         prevent_initial_call=True,
     )
-    def download_csv(_clicks, query):
-        return csv_download(dataset, builder, query)
+    def _download_csv(_clicks, query):
+        return download_csv(dataset, builder, query)
 
     @app.callback(
-        Output(ids.DOWNLOAD_IMAGE, "data"),
-        Output(ids.NOTICE, "children", allow_duplicate=True),
-        Input({"type": ids.EXPORT_BUTTON, "chart": ALL_MATCH, "format": ALL_MATCH}, "n_clicks"),
-        State(ids.SELECTION, "data"),
+        output={
+            "file": Output(ids.DOWNLOAD_IMAGE, "data"),
+            "notice": Output(ids.NOTICE, "children", allow_duplicate=True),
+        },
+        inputs={
+            "clicks": Input({"type": ids.EXPORT_BUTTON, "chart": ALL_MATCH, "format": ALL_MATCH}, "n_clicks"),
+            "query": State(ids.SELECTION, "data"),
+        },
         prevent_initial_call=True,
     )
-    def download_image(clicks, query):
-        button = ctx.triggered_id
-        if not button or not any(clicks or []):
-            return no_update, no_update
-        if button.get("chart") not in ids.CHARTS or button.get("format") not in export.IMAGE_FORMATS:
-            return no_update, no_update
-        try:
-            return image_download(dataset, builder, query, button["chart"], button["format"]), no_update
-        except export.ImageExportError as error:  # say so on the page rather than fail silently
-            return no_update, [html.P(str(error))]
+    def _download_image(clicks, query):
+        if not any(clicks or []):
+            return {"file": no_update, "notice": no_update}
+        return download_image(dataset, builder, query, ctx.triggered_id)

@@ -15,6 +15,7 @@ import kaleido
 import pandas as pd
 import plotly.graph_objects as go
 
+from border_dashboard.components.controls import FILTERS
 from border_dashboard.components.view import View
 from border_dashboard.data import analysis
 from border_dashboard.data.schema import ALL_NATIONALITIES
@@ -58,7 +59,8 @@ def data_frame(view: View) -> pd.DataFrame:
 def csv_text(view: View, provenance: dict) -> str:
     """The CSV, with the source and the selection in header comments."""
     state = view.state
-    filters = "; ".join(f"{E.LABELS.get(c, c)}={v}" for c, v in state.filters)
+    labels = {control.column: control.label for control in FILTERS}
+    filters = "; ".join(f"{labels.get(c, c)}={v}" for c, v in state.filters)
     header = [
         "# U.S. border encounters: the data behind the dashboard view",
         f"# {view.source_line}",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from border_dashboard.components import export, ids
+from border_dashboard.components import controls as C
+from border_dashboard.components import export, ids, page
 from border_dashboard.components.charts import CHART_NAMES
-from border_dashboard.components.page import DROPDOWNS, OPTIONS, chosen_options, content, controls, dropdown_lists
+from border_dashboard.components.page import ControlsUpdate, chosen_options, content, controls
 from border_dashboard.components.view import ViewBuilder
 from border_dashboard.data.store import Dataset
 
@@ -19,77 +20,50 @@ CHART_HELP = {
 }
 
 
-def _field(label: str, control, control_id: str, wrapper_id: str | None = None) -> html.Div:
+def _field(label: str, control, control_id: str, wrapper_id: str | None = None, style: dict | None = None):
     return html.Div(
         [html.Label(label, htmlFor=control_id, className="field-label"), control],
         className="field",
         **({"id": wrapper_id} if wrapper_id else {}),
+        **({"style": style} if style is not None else {}),
     )
 
 
-def _controls(initial: dict, lists: dict[str, list[dict]], defer: bool) -> html.Div:
-    def dropdown(control_id: str, **props) -> dcc.Dropdown:
+def _control(control: C.Control, values: dict, lists: dict[str, list[dict]], styles: dict, defer: bool):
+    """One control of the table, drawn by its kind, with its label."""
+
+    def dropdown(component_id: str) -> dcc.Dropdown:
         """With ``defer``, drawn with its chosen options only: a Dash dropdown indexes every option it is
         given for its search box, which for 300 months takes longer than a chart. The full lists follow
         once the charts are drawn (``callbacks``: fill_dropdowns)."""
-        value, options = initial["values"][control_id], lists[control_id]
+        value, options = values[component_id], lists[component_id]
         return dcc.Dropdown(
-            id=control_id, value=value, options=chosen_options(options, value) if defer else options, **props
+            id=component_id,
+            value=value,
+            options=chosen_options(options, value) if defer else options,
+            multi=control.kind == "multi",
+            **control.props,
         )
 
+    if control.kind == "year-pair":
+        return html.Div(
+            [_field(label, dropdown(cid), cid) for label, cid in zip(control.part_labels, control.component_ids)],
+            className="field-pair",
+        )
+    if control.kind == "radio":
+        widget = dcc.RadioItems(id=control.id, options=lists[control.id], value=values[control.id], **control.props)
+    elif control.kind == "toggle":
+        return dcc.Checklist(id=control.id, options=lists[control.id], value=values[control.id], **control.props)
+    else:
+        widget = dropdown(control.id)
+    if control.hideable:
+        return _field(control.label, widget, control.id, control.wrapper_id, styles[control.wrapper_id])
+    return _field(control.label, widget, control.id)
+
+
+def _controls(initial: ControlsUpdate, lists: dict[str, list[dict]], defer: bool) -> html.Div:
     return html.Div(
-        [
-            _field("Source", dropdown(ids.SOURCE, clearable=False, searchable=False), ids.SOURCE),
-            _field(
-                "Nationality",
-                dropdown(ids.NATIONALITY, multi=True, searchable=True, placeholder="Type a nationality..."),
-                ids.NATIONALITY,
-            ),
-            _field("Region", dropdown(ids.REGION, clearable=False), ids.REGION),
-            _field("From month", dropdown(ids.START, clearable=False), ids.START),
-            _field("To month", dropdown(ids.END, clearable=False), ids.END),
-            _field(
-                "Years",
-                dcc.RadioItems(
-                    id=ids.BASIS,
-                    options=[
-                        {"label": "Calendar (Jan-Dec)", "value": "calendar"},
-                        {"label": "Fiscal (Oct-Sep)", "value": "fiscal"},
-                    ],
-                    value=initial["values"][ids.BASIS],
-                    inline=True,
-                ),
-                ids.BASIS,
-            ),
-            html.Div(
-                [
-                    _field("Compare year", dropdown(ids.RISE_FROM, clearable=False), ids.RISE_FROM),
-                    _field("with year", dropdown(ids.RISE_TO, clearable=False), ids.RISE_TO),
-                ],
-                className="field-pair",
-            ),
-            *[
-                html.Div(
-                    [
-                        html.Label(label, htmlFor=control_id, className="field-label"),
-                        dropdown(control_id, clearable=False),
-                    ],
-                    className="field",
-                    id=ids.FILTER_WRAPPER.format(control_id),
-                    style=initial["styles"][control_id],
-                )
-                for control_id, label in (
-                    (ids.COMPONENT, "Component"),
-                    (ids.DEMOGRAPHIC, "Demographic"),
-                    (ids.AREA, "Area of responsibility"),
-                )
-            ],
-            dcc.Checklist(
-                id=ids.EVENTS,
-                options=[{"label": " Show dated events", "value": "on"}],
-                value=initial["values"][ids.EVENTS],
-            ),
-        ],
+        [_control(c, initial.values, lists, initial.styles, defer) for c in C.CONTROLS],
         className="controls",
         role="search",
     )
@@ -136,21 +110,22 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
     browser reports it. Otherwise the address bar is given its own query, so the browser reports no change.
     """
     initial = controls(dataset, query, {}, None)
-    lists = dropdown_lists(dataset, initial)
-    shown = content(dataset, builder, initial["store"])
+    lists = page.option_lists(dataset, initial.state)
+    shown = content(dataset, builder, initial.store)
     location = {} if query is None else {"search": f"?{query}" if query else ""}
     # The full dropdown lists come after the charts, unless the URL callback may bring others on load.
     deferred = None
     if query is not None:
         deferred = {
             "search": location["search"],  # the address the lists are for
-            "lists": [lists[c] for c in DROPDOWNS],
-            "follow_url": [c in OPTIONS for c in DROPDOWNS],  # lists the URL callback sets as well
+            "ids": list(C.DROPDOWNS),  # the clientside callback's outputs, in this order
+            "lists": {cid: lists[cid] for cid in C.DROPDOWNS},
+            "follow_url": list(C.LISTS_FOLLOWING_THE_VIEW),  # lists the URL callback sets as well
         }
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False, **location),
-            dcc.Store(id=ids.SELECTION, data=initial["store"]),
+            dcc.Store(id=ids.SELECTION, data=initial.store),
             dcc.Store(id=ids.DROPDOWN_LISTS, data=deferred),
             dcc.Download(id=ids.DOWNLOAD_CSV),
             dcc.Download(id=ids.DOWNLOAD_IMAGE),
@@ -164,7 +139,13 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
                     ),
                 ]
             ),
-            html.Div(initial["notice"], id=ids.NOTICE, className="notice", role="status", **{"aria-live": "polite"}),
+            html.Div(
+                [html.P(n) for n in initial.notices],
+                id=ids.NOTICE,
+                className="notice",
+                role="status",
+                **{"aria-live": "polite"},
+            ),
             html.Div(
                 [
                     _controls(initial, lists, defer=deferred is not None),

@@ -6,112 +6,93 @@ so a shared link is drawn at once, and the same way a click would draw it.
 
 from __future__ import annotations
 
-import pandas as pd
+from dataclasses import dataclass
+from typing import Any
+
 from dash import html, no_update
 
 from border_dashboard.components import charts, ids
-from border_dashboard.components.state import ViewState, from_query, month_range, to_query
+from border_dashboard.components import controls as C
+from border_dashboard.components.state import ViewState, from_query, query_from_components, to_query
 from border_dashboard.components.view import ViewBuilder, headline, sentence
 from border_dashboard.data import analysis
-from border_dashboard.data.schema import ALL, ALL_REGIONS, SOURCES
-from border_dashboard.data.schema import Encounters as E
-from border_dashboard.data.served import ServedTable
 from border_dashboard.data.store import Dataset
 
-FILTERS = {ids.COMPONENT: E.component, ids.DEMOGRAPHIC: E.demographic, ids.AREA: E.area_of_responsibility}
-CONTROLS = (
-    ids.SOURCE,
-    ids.NATIONALITY,
-    ids.REGION,
-    ids.START,
-    ids.END,
-    ids.BASIS,
-    ids.RISE_FROM,
-    ids.RISE_TO,
-    ids.EVENTS,
-    ids.COMPONENT,
-    ids.DEMOGRAPHIC,
-    ids.AREA,
-)
-OPTIONS = (ids.NATIONALITY, ids.REGION, ids.RISE_FROM, ids.RISE_TO, *FILTERS)  # months are fixed
-DROPDOWNS = (ids.SOURCE, ids.NATIONALITY, ids.REGION, ids.START, ids.END, ids.RISE_FROM, ids.RISE_TO, *FILTERS)
 HIDDEN, SHOWN = {"display": "none"}, {}
 
 
-def _text(value, default: str) -> str:
-    """A control's value as text; anything else (a browser sends whatever it likes) is the default."""
-    return value if isinstance(value, str) and value else default
+@dataclass(frozen=True)
+class ControlsUpdate:
+    """What the URL callback sets: the address, the stored selection, notices and every control.
+
+    ``values`` and ``options`` are keyed by component id, ``styles`` by the wrapper id of each control that
+    can be hidden; ``options`` holds the lists that follow the view (see ``controls.options_follow``).
+    """
+
+    search: Any
+    store: str
+    notices: list[str]
+    values: dict[str, Any]
+    options: dict[str, list[dict]]
+    styles: dict[str, dict]
+    state: ViewState
 
 
-def _year(value) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+def option_lists(dataset: Dataset, state: ViewState, which=C.CONTROLS) -> dict[str, list[dict]]:
+    """The option list of each control (keyed by component id) for a view."""
+    table = dataset.served(state.source)
+    lists = {}
+    for control in which:
+        if control.options is not None:
+            options = control.options(dataset, table, state)
+            lists.update({cid: options for cid in control.component_ids})
+    return lists
 
 
-def controls_query(values: dict) -> str:
-    """The query string the controls describe (validated afterwards, like any URL)."""
-    default = ViewState()
-    filters = tuple((FILTERS[c], values[c]) for c in FILTERS if isinstance(values.get(c), str) and values[c] != ALL)
-    first, second = _year(values.get(ids.RISE_FROM)), _year(values.get(ids.RISE_TO))
-    nationalities = values.get(ids.NATIONALITY) or []
-    if isinstance(nationalities, str):
-        nationalities = [nationalities]
-    if not isinstance(nationalities, list):
-        nationalities = []
-    state = ViewState(
-        source=_text(values.get(ids.SOURCE), default.source),
-        nationalities=tuple(n for n in nationalities if isinstance(n, str)),
-        region=_text(values.get(ids.REGION), default.region),
-        start=_text(values.get(ids.START), default.start),
-        end=_text(values.get(ids.END), default.end),
-        basis=_text(values.get(ids.BASIS), default.basis),
-        filters=filters,
-        rise=(first, second) if first is not None and second is not None else None,
-        events=bool(values.get(ids.EVENTS)),
-    )
-    return to_query(state)
+def control_values(dataset: Dataset, state: ViewState) -> dict[str, Any]:
+    """Every component's value for a view. The compared years are those the view shows."""
+    values = {}
+    for control in C.CONTROLS:
+        value = control.value_of(state)
+        if control is C.RISE:
+            table = dataset.served(state.source)
+            years = analysis.year_of(analysis.window_months(table, state.selection), state.basis)
+            value = analysis.choose_rise_years(years, state.rise)
+        values.update(control.component_values(value))
+    return values
 
 
-def controls(dataset: Dataset, search: str | None, values: dict, triggered: str | None) -> dict:
+def controls(dataset: Dataset, search: str | None, values: dict, triggered: str | None) -> ControlsUpdate:
     """URL <-> controls. A control change writes the URL; a URL (load, link, back) sets the controls."""
     from_url = triggered in (None, ids.URL)
-    state, notices = from_query(search if from_url else controls_query(values), dataset)
-    table = dataset.served(state.source)
-    years = analysis.year_of(analysis.window_months(table, state.selection), state.basis)
-    rise = analysis.choose_rise_years(years, state.rise) or (None, None)
-    chosen = dict(state.filters)
-    filter_values, filter_options, filter_styles = {}, {}, {}
-    for control_id, column in FILTERS.items():
-        values_of = analysis.filterable(table, column)
-        filter_options[control_id] = [{"label": "All", "value": ALL}] + [{"label": v, "value": v} for v in values_of]
-        filter_values[control_id] = chosen.get(column, ALL)
-        filter_styles[control_id] = SHOWN if values_of else HIDDEN
+    state, notices = from_query(search if from_url else query_from_components(values), dataset)
+    styles = {}
+    following = [c for c in C.CONTROLS if c.options_follow]
+    lists = option_lists(dataset, state, following)
+    for control in C.CONTROLS:
+        if control.hideable:
+            styles[control.wrapper_id] = SHOWN if lists.get(control.id) else HIDDEN
     query = to_query(state)
-    return {
-        "search": no_update if from_url else query,
-        "store": query,
-        "notice": [html.P(n) for n in notices],
-        "values": {
-            ids.SOURCE: state.source,
-            ids.NATIONALITY: list(state.nationalities),
-            ids.REGION: state.region,
-            ids.START: state.start,
-            ids.END: state.end,
-            ids.BASIS: state.basis,
-            ids.RISE_FROM: rise[0],
-            ids.RISE_TO: rise[1],
-            ids.EVENTS: ["on"] if state.events else [],
-            **filter_values,
-        },
-        "options": {
-            ids.NATIONALITY: nationality_options(dataset, table),
-            ids.REGION: region_options(dataset, table),
-            ids.RISE_FROM: year_options(dataset, state.basis),
-            ids.RISE_TO: year_options(dataset, state.basis),
-            **filter_options,
-        },
-        "styles": filter_styles,
-        "state": state,
-    }
+    return ControlsUpdate(
+        search=no_update if from_url else query,
+        store=query,
+        notices=notices,
+        values=control_values(dataset, state),
+        options={cid: lists[cid] for cid in C.LISTS_FOLLOWING_THE_VIEW},
+        styles=styles,
+        state=state,
+    )
+
+
+def same_lists(dataset: Dataset, before: str | None, after: ViewState) -> bool:
+    """Whether the dropdowns of the selection ``before`` already offer the lists ``after`` needs: each
+    list follows only the view fields its control names. Sending a dropdown the list it has costs the
+    browser a new search index."""
+    if not before:
+        return False
+    old, _ = from_query(before, dataset)
+    follow = {f for c in C.CONTROLS for f in c.options_follow}
+    return all(getattr(old, f) == getattr(after, f) for f in follow)
 
 
 def content(dataset: Dataset, builder: ViewBuilder, query: str | None) -> dict:
@@ -164,61 +145,13 @@ def content(dataset: Dataset, builder: ViewBuilder, query: str | None) -> dict:
     }
 
 
-def all_values(dataset: Dataset, column: str) -> list[str]:
-    """A dimension's values across every source, so a control's options never lose a chosen value.
-
-    (Dash's dropdown drops a value missing from its current options, even when the same update brings
-    the new options; so options stay the same set and those the source lacks are only disabled.)
-    """
-    return sorted({v for table in (dataset.served(s) for s in dataset.tables) for v in analysis.choices(table, column)})
-
-
-def dropdown_lists(dataset: Dataset, initial: dict) -> dict[str, list[dict]]:
-    """Every dropdown's options for the page ``controls`` describes."""
-    sources = [{"label": SOURCES[s].label, "value": s} for s in dataset.sources]
-    months = month_options(dataset)
-    return {ids.SOURCE: sources, ids.START: months, ids.END: months, **initial["options"]}
-
-
-def same_lists(dataset: Dataset, before: str | None, after: ViewState) -> bool:
-    """Whether the dropdowns of the selection ``before`` offer the lists ``after`` needs: those follow the
-    source and year basis only. Sending a dropdown the list it has costs the browser a new search index."""
-    if not before:
-        return False
-    old, _ = from_query(before, dataset)
-    return (old.source, old.basis) == (after.source, after.basis)
-
-
 def chosen_options(options: list[dict], value) -> list[dict]:
     """The options a dropdown shows as chosen: all it needs to be drawn (Dash drops a value it lacks)."""
     values = value if isinstance(value, list) else [value]
     return [o for o in options if o["value"] in values]
 
 
-def month_options(dataset: Dataset) -> list[dict]:
-    first, last = month_range(dataset)
-    months = pd.date_range(first, last, freq="MS")
-    return [{"label": f"{m:%b %Y} ({m:%Y-%m})", "value": f"{m:%Y-%m}"} for m in months]
-
-
-def year_options(dataset: Dataset, basis: str) -> list[dict]:
-    first, last = month_range(dataset)
-    years = range(int(first[:4]), int(last[:4]) + 2)
-    return [{"label": analysis.year_label(y, basis), "value": y} for y in years]
-
-
-def nationality_options(dataset: Dataset, table: ServedTable) -> list[dict]:
-    present = set(analysis.choices(table, E.nationality))
-    ordered = sorted(all_values(dataset, E.nationality), key=lambda n: n not in present)  # present first
-    return [
-        {"label": n if n in present else f"{n} (not in this source)", "value": n, "disabled": n not in present}
-        for n in ordered
-    ]
-
-
-def region_options(dataset: Dataset, table: ServedTable) -> list[dict]:
-    present = set(analysis.choices(table, E.region))
-    return [{"label": ALL_REGIONS, "value": ALL}] + [
-        {"label": r if r in present else f"{r} (not in this source)", "value": r, "disabled": r not in present}
-        for r in all_values(dataset, E.region)
-    ]
+def dropdown_lists(dataset: Dataset, state: ViewState) -> dict[str, list[dict]]:
+    """Every dropdown's full option list for a view, keyed by component id."""
+    lists = option_lists(dataset, state)
+    return {cid: lists[cid] for cid in C.DROPDOWNS}

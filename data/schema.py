@@ -67,18 +67,8 @@ class Encounters:
     KEY = (source, month, *DIMENSIONS)
     COLUMNS = (source, month, fiscal_year, *DIMENSIONS, encounters)
 
-    LABELS = {
-        region: "Region",
-        nationality: "Nationality",
-        component: "Component",
-        demographic: "Demographic",
-        title_of_authority: "Title of authority",
-        encounter_type: "Encounter type",
-        area_of_responsibility: "Area of responsibility",
-        sector: "Sector",
-        encounters: "Encounters",
-        month: "Month",
-    }
+    NARROWABLE = (component, demographic, title_of_authority, encounter_type, area_of_responsibility, sector)
+    """Dimensions a row is either narrowed by (a filter) or summed over: all but where and who."""
 
     @classmethod
     def validate(cls, frame: pd.DataFrame, *, file: str) -> pd.DataFrame:
@@ -108,10 +98,6 @@ class Encounters:
                 f"{first[cls.month]:%Y-%m}) with counts {frame.loc[rows, cls.encounters].tolist()}",
             )
         return frame
-
-
-# Dimensions a reader may narrow besides nationality and region, in the order filters are shown.
-FILTER_DIMENSIONS = (Encounters.component, Encounters.demographic, Encounters.area_of_responsibility, Encounters.sector)
 
 
 @dataclass(frozen=True)

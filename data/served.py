@@ -10,7 +10,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from border_dashboard.data.schema import ALL, FILTER_DIMENSIONS
+from border_dashboard.data.schema import ALL
 from border_dashboard.data.schema import Encounters as E
 
 NO_ROWS = np.empty(0, dtype=np.int64)
@@ -85,7 +85,7 @@ class ServedTable:
 
     def narrow(self, rows: np.ndarray, filters: dict[str, str]) -> np.ndarray:
         """Keep the rows that match the filters; unfiltered dimensions at the publisher's total, if any."""
-        for column in (*FILTER_DIMENSIONS, E.title_of_authority, E.encounter_type):
+        for column in E.NARROWABLE:
             value = filters.get(column, ALL)
             if value == ALL and not self.has_totals[column]:
                 continue  # summed over

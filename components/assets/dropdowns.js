@@ -1,7 +1,8 @@
 // The page's dropdowns are drawn with their chosen options only, so that the first view is not held up
 // while Dash's dropdown indexes hundreds of options for its search box. This fills in their full lists
-// (stored by components/layout.py, in the order of components.page.DROPDOWNS) once every chart on the
-// page is drawn, or after two seconds, whichever comes first.
+// once every chart on the page is drawn, or after two seconds, whichever comes first. The store
+// (components/layout.py) names the callback's outputs in order (`ids`), each dropdown's list by id
+// (`lists`) and the ids whose lists follow the address (`follow_url`).
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
     border: {
         fill_dropdowns: function (stored) {
@@ -20,8 +21,8 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                 // If the reader has already moved to another address, the URL callback has sent the
                 // lists that follow it; only the fixed ones (source, months) are left to fill.
                 var moved = window.location.search !== stored.search;
-                return stored.lists.map(function (list, i) {
-                    return moved && stored.follow_url[i] ? no_update : list;
+                return stored.ids.map(function (id) {
+                    return moved && stored.follow_url.indexOf(id) >= 0 ? no_update : stored.lists[id];
                 });
             }
             return new Promise(function (resolve) {

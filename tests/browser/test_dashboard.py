@@ -13,6 +13,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from border_dashboard.components import app as application
+from border_dashboard.components import controls as C  # noqa: E402
 from border_dashboard.components import ids
 from border_dashboard.data import analysis, store
 from border_dashboard.data.schema import ALL
@@ -123,11 +124,11 @@ def test_b001_default_view_tells_the_story(dash, tables):
 
 
 def test_b002_another_nationality_and_window_change_charts_and_numbers(dash, tables):
-    pick(dash, ids.NATIONALITY, "India")
-    pick(dash, ids.NATIONALITY, "China")  # toggles China off
+    pick(dash, C.NATIONALITY.id, "India")
+    pick(dash, C.NATIONALITY.id, "China")  # toggles China off
     wait(dash, lambda: query(dash).get("nationality") == ["India"], "URL did not follow the nationality")
-    pick(dash, ids.START, "Jan 2019 (2019-01)")
-    pick(dash, ids.END, "Dec 2021 (2021-12)")
+    pick(dash, C.START.id, "Jan 2019 (2019-01)")
+    pick(dash, C.END.id, "Dec 2021 (2021-12)")
     wait(dash, lambda: query(dash).get("to") == ["2021-12"], "URL did not follow the window")
     story = expected(tables, nationalities=("India",), start="2019-01", end="2021-12")
     wait(
@@ -145,7 +146,7 @@ def test_b002_another_nationality_and_window_change_charts_and_numbers(dash, tab
     assert trend[0]["name"] == "India" and trend[0]["y"] == [m["encounters"] for m in story["monthly"]]
     dash.driver.back()  # back restores the previous view
     wait(dash, lambda: query(dash).get("to") != ["2021-12"], "back did not change the URL")
-    wait(dash, lambda: dash.find_element(f"#{ids.END}").text.strip().startswith("Dec 2024"), "back did not restore")
+    wait(dash, lambda: dash.find_element(f"#{C.END.id}").text.strip().startswith("Dec 2024"), "back did not restore")
 
 
 def test_b003_a_link_restores_the_view(dash_duo, tables):
@@ -163,9 +164,9 @@ def test_b003_a_link_restores_the_view(dash_duo, tables):
     numbers = headline(dash_duo)
     total = next(y for y in story["yearly"] if y["year"] == 2023)["encounters"]
     assert numbers["FY2023 total"] == f"{total:,}"
-    chosen = dash_duo.driver.find_elements(By.CSS_SELECTOR, f"#{ids.NATIONALITY} .dash-dropdown-value-item")
+    chosen = dash_duo.driver.find_elements(By.CSS_SELECTOR, f"#{C.NATIONALITY.id} .dash-dropdown-value-item")
     assert [c.text for c in chosen] == ["Ecuador", "China"]
-    assert "Fiscal" in dash_duo.find_element(f"#{ids.BASIS} .selected").text
+    assert "Fiscal" in dash_duo.find_element(f"#{C.BASIS.id} .selected").text
 
 
 def test_b004_invalid_link_falls_back_with_a_notice(dash_duo):

@@ -10,6 +10,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from border_dashboard.components import controls as C
 from border_dashboard.components import ids, page
 from border_dashboard.components.state import ViewState, from_query, to_query
 from border_dashboard.components.view import ViewBuilder
@@ -92,15 +93,15 @@ def test_any_url_parameters_render_a_page(params):
 
 @FAST
 @given(
-    st.fixed_dictionaries({c: json_values for c in page.CONTROLS}),
-    st.sampled_from([None, ids.URL, *page.CONTROLS]),
+    st.fixed_dictionaries({c: json_values for c in C.COMPONENT_IDS}),
+    st.sampled_from([None, ids.URL, *C.COMPONENT_IDS]),
     json_values,
 )
 def test_controls_take_any_values_a_browser_could_send(values, triggered, search):
     result = page.controls(DATASET, search, values, triggered)
-    state, _ = from_query(result["store"], DATASET)
-    assert isinstance(state, ViewState)
-    assert result["values"][ids.SOURCE] in DATASET.tables
+    state, _ = from_query(result.store, DATASET)
+    assert state == result.state  # what is stored is what is shown
+    assert result.values[C.SOURCE.id] in DATASET.tables
 
 
 @FAST

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from border_dashboard.components.state import ViewState, from_query, to_query
+from border_dashboard.components import controls as C
+from border_dashboard.components import page
+from border_dashboard.components.state import ViewState, from_query, query_from_components, to_query
+from border_dashboard.data import importers, store
 from border_dashboard.data.schema import ALL
 from border_dashboard.data.schema import Encounters as E
+from tests.conftest import NATIONWIDE_SAMPLE
 
 
 def test_default_view_from_a_bare_url(dataset):
@@ -64,3 +68,52 @@ def test_invalid_values_fall_back_with_a_notice(dataset, query, notice, check):
     assert check(state)
     if notice:
         assert any(notice in n for n in notices), notices
+
+
+@pytest.fixture(scope="module")
+def every_source(dataset):
+    """The shipped dataset plus CBP's nationwide shape (a sample of it), which has areas of responsibility."""
+    nationwide = importers.read_cbp_csv(NATIONWIDE_SAMPLE)
+    tables = {**dataset.tables, nationwide.name: nationwide.table}
+    record = {**dataset.provenance["cbp-swb"], "source": nationwide.name}
+    return store.Dataset(tables, {**dataset.provenance, nationwide.name: record})
+
+
+def _option_values(dataset, control, state):
+    """Every value a reader can pick in a control, for a view (a year pair: each year with the next)."""
+    if control.kind == "toggle":
+        return [True, False]
+    options = page.option_lists(dataset, state, [control]).get(control.component_ids[0], [])
+    values = [o["value"] for o in options if not o.get("disabled")]
+    if control.kind == "multi":
+        return [(v,) for v in values]
+    if control.kind == "year-pair":
+        return list(zip(values, values[1:]))
+    return values
+
+
+@pytest.mark.parametrize("control", C.CONTROLS, ids=lambda c: c.parameter)
+def test_every_value_of_every_control_round_trips_through_the_url_and_the_page(every_source, control):
+    """Generated from the control table: each pickable value of each control, in each source, read back
+    from its URL and from the page's components without a notice and unchanged."""
+    dataset, checked = every_source, 0
+    for source in dataset.sources:
+        base = ViewState(source=source, nationalities=("Mexico",))  # in every source
+        values = _option_values(dataset, control, base)
+        step = max(1, len(values) // 40)  # months: a sample across the whole range
+        for value in values[::step]:
+            state = control.apply(base, value)
+            if state.start > state.end:
+                state = state.with_(start=state.end) if control is C.END else state.with_(end=state.start)
+            assert from_query(to_query(state), dataset) == (state, []), value
+            components = page.control_values(dataset, state)
+            assert from_query(query_from_components(components), dataset)[0].with_(rise=state.rise) == state
+            checked += 1
+    assert checked >= 2
+
+
+def test_each_parameter_is_read_by_one_control():
+    parameters = [c.parameter for c in C.CONTROLS]
+    assert len(parameters) == len(set(parameters))
+    ids = [cid for c in C.CONTROLS for cid in (*c.component_ids, c.wrapper_id)]
+    assert len(ids) == len(set(ids))

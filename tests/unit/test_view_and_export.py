@@ -58,14 +58,6 @@ def test_image_format_is_checked():
 
 def test_a_shared_cache_serves_views_to_other_workers(dataset):
     """The code path a Redis cache takes, with flask-caching's in-process cache standing in for Redis."""
-    from border_dashboard.components import app as application
-    from border_dashboard.components import ids
-    from border_dashboard.components.state import to_query
-
-    app = application.create_app(cache_config={"CACHE_TYPE": "SimpleCache"})
-    render = next(e["callback"].__wrapped__ for k, e in app.callback_map.items() if f"{ids.TREND}.figure" in k)
-    with app.server.test_request_context():  # as in a request: the cache is the app's
-        assert render(to_query(ViewState()))[9].startswith("Border Patrol encountered 37,160")
     first = ViewBuilder(dataset, shared=_simple_cache())
     second = ViewBuilder(dataset, shared=first.shared)  # another worker, the same cache
     view = first.build(ViewState(nationalities=("India",)))

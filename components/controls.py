@@ -1,0 +1,463 @@
+"""The dashboard's controls, declared once.
+
+Each entry of ``CONTROLS`` is one control a reader sets: its component id, its URL parameter, the view
+field (or the data column) it sets, its label and kind, its default, the small parser that reads its URL
+value (falling back to the default with a notice), and where its options come from. Everything else is
+generated from this table: the URL parsing and writing (``state``), the control values and option lists
+of a view (``page``), the page's controls (``layout``) and the callbacks' inputs and outputs
+(``callbacks``). Adding a filter is one entry here, plus whatever analysis it needs.
+
+Parsers never raise: a browser, a hand-typed link or a fuzzer may send anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from border_dashboard.data import analysis
+from border_dashboard.data.schema import ALL, ALL_REGIONS, DEFAULT_SOURCE, SOURCES
+from border_dashboard.data.schema import Encounters as E
+from border_dashboard.data.served import ServedTable
+from border_dashboard.data.store import Dataset
+
+MAX_NATIONALITIES = 12
+
+
+@dataclass
+class ParseContext:
+    """What a parser may consult: the dataset, the source chosen so far, and the notices written so far."""
+
+    dataset: Dataset
+    source: str = DEFAULT_SOURCE
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def table(self) -> ServedTable:
+        return self.dataset.served(self.source)
+
+
+Parser = Callable[[list[str] | None, ParseContext], Any]
+"""URL values of a parameter (None: absent) -> the control's value."""
+
+
+@dataclass(frozen=True)
+class Control:
+    """One control of the page.
+
+    Attributes:
+        id: the component id (a year pair also has ``<id>-from`` and ``<id>-to``).
+        parameter: its URL query parameter.
+        label: the visible label, which also names it for screen readers.
+        kind: ``select`` (one value from a list), ``multi`` (several), ``radio``, ``toggle`` (on/off),
+            ``year-pair`` (two years).
+        field: the ``ViewState`` field it sets; ``filters`` for a filter of a data column.
+        default: its value when the URL does not set it.
+        parse: URL values -> value; falls back to the default and adds a notice.
+        column: for a filter, the ``Encounters`` column it narrows.
+        always_in_url: written into the URL even at its default (so an old link keeps its meaning).
+        options: the control's option list for a view, given the dataset and the view's source table.
+        options_follow: the view fields its option list depends on; () for a fixed list.
+        hideable: hidden where the view's source has nothing to pick (a filter the source lacks).
+        props: further properties of the Dash component.
+        part_labels: for a year pair, the label of each of its two dropdowns.
+    """
+
+    id: str
+    parameter: str
+    label: str
+    kind: str
+    field: str
+    default: Any
+    parse: Parser
+    column: str | None = None
+    always_in_url: bool = False
+    options: Callable[[Dataset, ServedTable, Any], list[dict]] | None = None
+    options_follow: tuple[str, ...] = ()
+    hideable: bool = False
+    props: dict = field(default_factory=dict)
+    part_labels: tuple[str, ...] = ()
+
+    @property
+    def component_ids(self) -> tuple[str, ...]:
+        """The ids of the Dash components that hold this control's value."""
+        return (f"{self.id}-from", f"{self.id}-to") if self.kind == "year-pair" else (self.id,)
+
+    @property
+    def wrapper_id(self) -> str:
+        """The element around the control and its label (hidden for a filter the source lacks)."""
+        return f"{self.id}-wrapper"
+
+    @property
+    def has_dropdown(self) -> bool:
+        return self.kind in ("select", "multi", "year-pair")
+
+    # --- the value, between URL, view and component -------------------------------------------
+
+    def value_of(self, state) -> Any:
+        """This control's value in a view."""
+        if self.field == "filters":
+            return dict(state.filters).get(self.column, ALL)
+        return getattr(state, self.field)
+
+    def apply(self, state, value):
+        """The view ``state`` with this control set to ``value``."""
+        if self.field == "filters":
+            others = tuple((c, v) for c, v in state.filters if c != self.column)
+            return state.with_(filters=others + (((self.column, value),) if value != ALL else ()))
+        return state.with_(**{self.field: value})
+
+    def to_url(self, value) -> list[str]:
+        """The URL values that state ``value``; [] leaves the parameter out."""
+        if value == self.default and not self.always_in_url:
+            return []
+        if self.kind == "multi":
+            return list(value) or [""]  # present but blank: the reader cleared the choice
+        if self.kind == "year-pair":
+            return [f"{value[0]}:{value[1]}"] if value else []
+        if self.kind == "toggle":
+            return ["on" if value else "off"]
+        return [str(value)]
+
+    def component_values(self, value) -> dict[str, Any]:
+        """The values of this control's components for a value (a year pair: see ``page``)."""
+        if self.kind == "multi":
+            return {self.id: list(value)}
+        if self.kind == "toggle":
+            return {self.id: ["on"] if value else []}
+        if self.kind == "year-pair":
+            first, second = value or (None, None)
+            return dict(zip(self.component_ids, (first, second)))
+        return {self.id: value}
+
+    def url_from_components(self, values: dict[str, Any]) -> list[str] | None:
+        """What the components hold, as URL values (None: nothing usable, the default applies)."""
+        if self.kind == "year-pair":
+            years = [values.get(c) for c in self.component_ids]
+            if all(isinstance(y, int) and not isinstance(y, bool) for y in years):
+                return [f"{years[0]}:{years[1]}"]
+            return None
+        value = values.get(self.id)
+        if self.kind == "toggle":
+            return ["on" if value else "off"]
+        if self.kind == "multi":
+            value = [value] if isinstance(value, str) else value
+            if not isinstance(value, list):
+                return None
+            return [v for v in value if isinstance(v, str)] or [""]
+        return [value] if isinstance(value, str) and value else None
+
+
+# --- parsers: one per parameter, each falling back to the default with a notice ------------------
+
+
+def _last(values: list[str] | None) -> str | None:
+    return values[-1] if values else None
+
+
+def parse_source(values, context: ParseContext) -> str:
+    name = _last(values) or DEFAULT_SOURCE
+    if name not in context.dataset.tables:
+        context.notices.append(f"Unknown source {name!r}; showing {SOURCES[DEFAULT_SOURCE].title}.")
+        name = DEFAULT_SOURCE
+    context.source = name  # the controls after this one are read against this source
+    return name
+
+
+def parse_nationalities(values, context: ParseContext) -> tuple[str, ...]:
+    if values is None:
+        return analysis.DEFAULT_NATIONALITIES
+    asked = [n for n in dict.fromkeys(values) if n][:MAX_NATIONALITIES]
+    known = set(analysis.choices(context.table, E.nationality))
+    kept = tuple(n for n in asked if n in known)
+    dropped = [n for n in asked if n not in known]
+    if dropped:
+        notice = f"Not in this source: {', '.join(dropped[:5])}."
+        if not kept:
+            kept = tuple(n for n in analysis.DEFAULT_NATIONALITIES if n in known)
+            notice += " Showing the default nationality instead."
+        context.notices.append(notice)
+    return kept
+
+
+def parse_region(values, context: ParseContext) -> str:
+    region = _last(values) or analysis.DEFAULT_REGION
+    if region != ALL and region not in analysis.choices(context.table, E.region):
+        context.notices.append(f"Unknown region {region!r}; showing {analysis.DEFAULT_REGION}.")
+        region = analysis.DEFAULT_REGION
+    return region
+
+
+def month_parser(parameter: str, default: str) -> Parser:
+    def parse(values, context: ParseContext) -> str:
+        text = _last(values)
+        if not text:
+            return default
+        first, last = month_range(context.dataset)
+        try:
+            month = f"{analysis.parse_month(text):%Y-%m}"
+        except ValueError:
+            context.notices.append(f"'{parameter}' must be a month written YYYY-MM, not {text!r}.")
+            return default
+        if not first <= month <= last:
+            context.notices.append(f"'{parameter}' {text} is outside the data ({first} to {last}).")
+            return default
+        return month
+
+    return parse
+
+
+def parse_basis(values, context: ParseContext) -> str:
+    basis = _last(values) or "calendar"
+    if basis not in analysis.BASES:
+        context.notices.append(f"Year basis must be calendar or fiscal, not {basis!r}.")
+        basis = "calendar"
+    return basis
+
+
+def parse_rise(values, context: ParseContext) -> tuple[int, int] | None:
+    text = _last(values)
+    if not text:
+        return None
+    try:
+        first, second = (int(part) for part in text.split(":"))
+    except ValueError:
+        context.notices.append(f"'rise' must be written YEAR:YEAR, not {text!r}.")
+        return None
+    return first, second
+
+
+def parse_toggle(values, context: ParseContext) -> bool:
+    return _last(values) != "off"
+
+
+def filter_parser(parameter: str, column: str) -> Parser:
+    def parse(values, context: ParseContext) -> str:
+        value = _last(values)
+        if value is None or value == ALL:
+            return ALL
+        if value in analysis.choices(context.table, column):
+            return value
+        context.notices.append(f"Unknown {parameter} {value!r} in this source; showing all.")
+        return ALL
+
+    return parse
+
+
+# --- options ---------------------------------------------------------------------------------------
+
+
+def month_range(dataset: Dataset) -> tuple[str, str]:
+    """First month any source covers, and December of the last year any source covers."""
+    firsts, lasts = zip(*(analysis.coverage(dataset.served(s)) for s in dataset.tables))
+    return f"{min(firsts):%Y-%m}", f"{max(lasts).year}-12"
+
+
+def all_values(dataset: Dataset, column: str) -> list[str]:
+    """A dimension's values across every source, so a control's options never lose a chosen value.
+
+    (Dash's dropdown drops a value missing from its current options, even when the same update brings
+    the new options; so options stay the same set and those the source lacks are only disabled.)
+    """
+    return sorted({v for s in dataset.tables for v in analysis.choices(dataset.served(s), column)})
+
+
+def source_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
+    return [{"label": SOURCES[s].label, "value": s} for s in dataset.sources]
+
+
+def nationality_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
+    present = set(analysis.choices(table, E.nationality))
+    ordered = sorted(all_values(dataset, E.nationality), key=lambda n: n not in present)  # present first
+    return [
+        {"label": n if n in present else f"{n} (not in this source)", "value": n, "disabled": n not in present}
+        for n in ordered
+    ]
+
+
+def region_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
+    present = set(analysis.choices(table, E.region))
+    return [{"label": ALL_REGIONS, "value": ALL}] + [
+        {"label": r if r in present else f"{r} (not in this source)", "value": r, "disabled": r not in present}
+        for r in all_values(dataset, E.region)
+    ]
+
+
+def month_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
+    first, last = month_range(dataset)
+    return [{"label": f"{m:%b %Y} ({m:%Y-%m})", "value": f"{m:%Y-%m}"} for m in pd.date_range(first, last, freq="MS")]
+
+
+def basis_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
+    return [
+        {"label": "Calendar (Jan-Dec)", "value": "calendar"},
+        {"label": "Fiscal (Oct-Sep)", "value": "fiscal"},
+    ]
+
+
+def year_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
+    first, last = month_range(dataset)
+    return [
+        {"label": analysis.year_label(y, state.basis), "value": y} for y in range(int(first[:4]), int(last[:4]) + 2)
+    ]
+
+
+def events_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
+    return [{"label": " Show dated events", "value": "on"}]
+
+
+def filter_options(column: str) -> Callable[[Dataset, ServedTable, Any], list[dict]]:
+    def options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
+        values = analysis.filterable(table, column)
+        return [{"label": "All", "value": ALL}] + [{"label": v, "value": v} for v in values] if values else []
+
+    return options
+
+
+def filter_control(id: str, parameter: str, column: str, label: str) -> Control:
+    """A filter of one data column, shown only where the source breaks it out."""
+    return Control(
+        id=id,
+        parameter=parameter,
+        label=label,
+        kind="select",
+        field="filters",
+        column=column,
+        default=ALL,
+        parse=filter_parser(parameter, column),
+        options=filter_options(column),
+        options_follow=("source",),
+        hideable=True,
+        props={"clearable": False},
+    )
+
+
+# --- the table -------------------------------------------------------------------------------------
+# In the order they are read from a URL (the source first: the others are checked against it) and shown.
+
+SOURCE = Control(
+    id="source",
+    parameter="source",
+    label="Source",
+    kind="select",
+    field="source",
+    default=DEFAULT_SOURCE,
+    parse=parse_source,
+    options=source_options,
+    props={"clearable": False, "searchable": False},
+)
+NATIONALITY = Control(
+    id="nationality",
+    parameter="nationality",
+    label="Nationality",
+    kind="multi",
+    field="nationalities",
+    default=analysis.DEFAULT_NATIONALITIES,
+    parse=parse_nationalities,
+    always_in_url=True,
+    options=nationality_options,
+    options_follow=("source",),
+    props={"searchable": True, "placeholder": "Type a nationality..."},
+)
+REGION = Control(
+    id="region",
+    parameter="region",
+    label="Region",
+    kind="select",
+    field="region",
+    default=analysis.DEFAULT_REGION,
+    parse=parse_region,
+    always_in_url=True,
+    options=region_options,
+    options_follow=("source",),
+    props={"clearable": False},
+)
+START = Control(
+    id="month-from",
+    parameter="from",
+    label="From month",
+    kind="select",
+    field="start",
+    default=analysis.DEFAULT_START,
+    parse=month_parser("from", analysis.DEFAULT_START),
+    always_in_url=True,
+    options=month_options,
+    props={"clearable": False},
+)
+END = Control(
+    id="month-to",
+    parameter="to",
+    label="To month",
+    kind="select",
+    field="end",
+    default=analysis.DEFAULT_END,
+    parse=month_parser("to", analysis.DEFAULT_END),
+    always_in_url=True,
+    options=month_options,
+    props={"clearable": False},
+)
+BASIS = Control(
+    id="basis",
+    parameter="basis",
+    label="Years",
+    kind="radio",
+    field="basis",
+    default="calendar",
+    parse=parse_basis,
+    always_in_url=True,
+    options=basis_options,
+    props={"inline": True},
+)
+RISE = Control(
+    id="rise",
+    parameter="rise",
+    label="Compare year",
+    part_labels=("Compare year", "with year"),
+    kind="year-pair",
+    field="rise",
+    default=None,
+    parse=parse_rise,
+    options=year_options,
+    options_follow=("basis",),
+    props={"clearable": False},
+)
+COMPONENT = filter_control("component", "component", E.component, "Component")
+DEMOGRAPHIC = filter_control("demographic", "demographic", E.demographic, "Demographic")
+AREA = filter_control("area-of-responsibility", "aor", E.area_of_responsibility, "Area of responsibility")
+EVENTS = Control(
+    id="events-toggle",
+    parameter="events",
+    label="Dated events",
+    kind="toggle",
+    field="events",
+    default=True,
+    parse=parse_toggle,
+    options=events_options,
+)
+
+CONTROLS: tuple[Control, ...] = (
+    SOURCE,
+    NATIONALITY,
+    REGION,
+    START,
+    END,
+    BASIS,
+    RISE,
+    COMPONENT,
+    DEMOGRAPHIC,
+    AREA,
+    EVENTS,
+)
+FILTERS = tuple(c for c in CONTROLS if c.field == "filters")
+BY_PARAMETER = {c.parameter: c for c in CONTROLS}
+COMPONENT_IDS = tuple(cid for c in CONTROLS for cid in c.component_ids)
+"""Every component that holds a control's value, in table order."""
+LISTS_FOLLOWING_THE_VIEW = tuple(
+    cid for c in CONTROLS if c.has_dropdown and c.options_follow for cid in c.component_ids
+)
+"""Dropdowns whose option lists change with the view (the URL callback sends them)."""
+DROPDOWNS = tuple(cid for c in CONTROLS if c.has_dropdown for cid in c.component_ids)
+"""Dropdowns, drawn first with their chosen options only and filled in after the charts."""
