@@ -28,7 +28,7 @@ def sync_url_and_controls(dataset: Dataset, search, values: dict, shown: str | N
     if triggered in values and values[triggered] is None:
         # A dropdown that cleared itself (Dash drops a value missing from its options) is not a choice.
         raise PreventUpdate
-    result = controls(dataset, search, values, triggered)
+    result = controls(dataset, search, values, triggered, shown)
     if result.store == shown and triggered in (None, ids.URL):
         raise PreventUpdate  # the page already shows what the URL asks for (drawn with the layout)
     keep_lists = same_lists(dataset, shown, result.state)

@@ -299,9 +299,11 @@ def basis_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
 
 
 def year_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
-    first, last = month_range(dataset)
+    """The years of the window, each with its months when partial ('2024 (11 of 12 months)')."""
+    years = analysis.window_years(table, state.selection)
     return [
-        {"label": analysis.year_label(y, state.basis), "value": y} for y in range(int(first[:4]), int(last[:4]) + 2)
+        {"label": analysis.year_label(y, state.basis) + ("" if m >= 12 else f" ({m} of 12 months)"), "value": y}
+        for y, m in years.items()
     ]
 
 
@@ -421,7 +423,7 @@ RISE = Control(
     default=None,
     parse=parse_rise,
     options=year_options,
-    options_follow=("basis",),
+    options_follow=("source", "basis", "start", "end"),
     props={"clearable": False},
 )
 COMPONENT = filter_control("component", "component", E.component, "Component")

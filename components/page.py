@@ -55,17 +55,29 @@ def control_values(dataset: Dataset, state: ViewState) -> dict[str, Any]:
     for control in C.CONTROLS:
         value = control.value_of(state)
         if control is C.RISE:
-            table = dataset.served(state.source)
-            years = analysis.year_of(analysis.window_months(table, state.selection), state.basis)
+            years = analysis.window_years(dataset.served(state.source), state.selection)
             value = analysis.choose_rise_years(years, state.rise)
         values.update(control.component_values(value))
     return values
 
 
-def controls(dataset: Dataset, search: str | None, values: dict, triggered: str | None) -> ControlsUpdate:
-    """URL <-> controls. A control change writes the URL; a URL (load, link, back) sets the controls."""
+def controls(
+    dataset: Dataset, search: str | None, values: dict, triggered: str | None, shown: str | None = None
+) -> ControlsUpdate:
+    """URL <-> controls. A control change writes the URL; a URL (load, link, back) sets the controls.
+
+    The compare-year dropdowns show the years the view compares, which the reader may not have picked:
+    they count as a choice only when the reader changed them; otherwise the shown view's choice stays.
+    """
     from_url = triggered in (None, ids.URL)
-    state, notices = from_query(search if from_url else query_from_components(values), dataset)
+    if from_url:
+        query = search
+    else:
+        if triggered not in C.RISE.component_ids:
+            previous, _ = from_query(shown, dataset)
+            values = {**values, **dict(zip(C.RISE.component_ids, previous.rise or (None, None)))}
+        query = query_from_components(values)
+    state, notices = from_query(query, dataset)
     styles = {}
     following = [c for c in C.CONTROLS if c.options_follow]
     lists = option_lists(dataset, state, following)
@@ -139,10 +151,21 @@ def content(dataset: Dataset, builder: ViewBuilder, query: str | None) -> dict:
     return {
         "figures": figures,
         "configs": configs,
-        "headline": [html.Div([html.Dt(label), html.Dd(value)], className="stat") for label, value in headline(view)],
+        "headline": headline_items(headline(view)),
         "sentence": sentence(view),
         "provenance": provenance,
     }
+
+
+def headline_items(items: list[tuple[str, str, str]]) -> list:
+    """The headline's stats, each note as its tooltip, and the notes together under a disclosure."""
+    stats = [
+        html.Div([html.Dt(label), html.Dd(value)], className="stat", title=note or None) for label, value, note in items
+    ]
+    notes = [html.Li(f"{label}: {note}") for label, _, note in items if note]
+    if notes:
+        stats.append(html.Details([html.Summary("How exact are these numbers?"), html.Ul(notes)], className="notes"))
+    return stats
 
 
 def chosen_options(options: list[dict], value) -> list[dict]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
 from border_dashboard.components import controls as C
+from border_dashboard.data import analysis
 from border_dashboard.data.analysis import Selection
 from border_dashboard.data.schema import ALL
 from border_dashboard.data.store import Dataset
@@ -66,6 +67,15 @@ def parse(params: dict[str, list[str]], dataset: Dataset) -> tuple[ViewState, li
     if state.start > state.end:
         context.notices.append(f"The window started after it ended; showing {C.START.default} to {C.END.default}.")
         state = state.with_(start=C.START.default, end=C.END.default)
+    if state.rise:
+        years = analysis.window_years(dataset.served(state.source), state.selection)
+        first, second = state.rise
+        if first == second:
+            context.notices.append(f"Comparing {first} with itself says nothing; comparing two other years.")
+            state = state.with_(rise=None)
+        elif first not in years or second not in years:
+            context.notices.append(f"'rise' {first}:{second} is outside the window; comparing two years inside it.")
+            state = state.with_(rise=None)
     return state, context.notices
 
 

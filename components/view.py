@@ -17,12 +17,11 @@ import pandas as pd
 from border_dashboard.components.state import ViewState, to_query
 from border_dashboard.data import analysis
 from border_dashboard.data.analysis import year_label
-from border_dashboard.data.schema import ALL
+from border_dashboard.data.schema import ALL, SOURCES
 from border_dashboard.data.schema import Encounters as E
 from border_dashboard.data.store import Dataset
 
 EVENTS_FILE = Path(str(resources.files("border_dashboard.data") / "events.csv"))
-PEOPLE = {"ohss-usbp": "Border Patrol", "cbp-swb": "CBP", "cbp-nationwide": "CBP"}
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,8 @@ class View:
     yearly: pd.DataFrame  # nationality, year, encounters, months
     region_yearly: pd.DataFrame  # year, encounters: every nationality in the region
     rise_years: tuple[int, int] | None
-    rise: dict[str, float | None]  # nationality (and "Selected" when several) -> ratio
+    rise: dict[str, float | None]  # nationality (and "Combined" when several) -> ratio
+    comparison: dict | None  # analysis.comparison of the combined totals: ratio, range, months
     peak: dict | None
     share: float | None
     top: pd.DataFrame
@@ -104,13 +104,17 @@ def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
     yearly = analysis.yearly_totals(series, state.basis)
     region_series = analysis.region_total(table, selection)
     region_yearly = analysis.yearly_totals(region_series, state.basis)[["year", "encounters", "months"]]
-    rise_years = analysis.choose_rise_years(yearly["year"], state.rise)
+    combined_yearly = analysis.yearly_combined(series, state.basis)
+    rise_years = analysis.choose_rise_years(analysis.months_by_year(combined_yearly), state.rise)
     rise = {}
     if rise_years:
         for nationality, rows in yearly.groupby(E.nationality, sort=False):
             rise[nationality] = analysis.rise(rows, *rise_years)
         if len(state.nationalities) > 1:
-            rise["Selected"] = analysis.rise(yearly, *rise_years)
+            rise["Combined"] = analysis.rise(yearly, *rise_years)
+    comparison = analysis.comparison(
+        combined_yearly, rise_years, SOURCES[state.source].rounded_to, max(1, len(state.nationalities))
+    )
     start, end = selection.window
     events = (
         all_events[
@@ -140,6 +144,7 @@ def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
         region_yearly=region_yearly,
         rise_years=rise_years,
         rise=rise,
+        comparison=comparison,
         peak=analysis.peak(monthly),
         share=analysis.share_of(series, region_series) if state.nationalities else None,
         top=analysis.top_nationalities(table, selection, n=10, include=state.nationalities),
@@ -149,67 +154,181 @@ def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
     )
 
 
-def headline(view: View) -> list[tuple[str, str]]:
-    """The numbers above the charts: (label, value) pairs, each naming its basis."""
+def year_text(view: View, year: int, *, long: bool = False) -> str:
+    """'2023' or 'FY2023' ('calendar year 2023' when ``long``), with its months when it is partial:
+    '2024, 11 of 12 months'."""
+    months = analysis.months_by_year(view.yearly).get(year, 0)
+    label = year_label(year, view.state.basis)
+    if long and view.state.basis == "calendar":
+        label = f"calendar year {year}"
+    return label if months >= 12 else f"{label}, {months} of 12 months"
+
+
+def window_text(view: View, *, long: bool = False) -> str:
+    """The window named by the months it has data for: 'Jan 2022 to Nov 2024' ('Dec 2023' for one;
+    'January 2022 to November 2024' when ``long``)."""
+    months = view.monthly[E.month]
+    if months.empty:
+        return f"{view.state.start} to {view.state.end}"
+    first, last = pd.Timestamp(months.min()), pd.Timestamp(months.max())
+    style = "%B %Y" if long else "%b %Y"
+    return f"{first:{style}}" if first == last else f"{first:{style}} to {last:{style}}"
+
+
+def count_text(count: int, rounded_to: int = 1) -> str:
+    """A count as the page writes it: a rounded zero is 'fewer than 5', never a bare 0 that reads as none."""
+    if count == 0 and rounded_to > 1:
+        return f"fewer than {rounded_to // 2}"
+    return f"{count:,}"
+
+
+def _span(low: float, high: float) -> str:
+    """'10.1 and 10.5'; with more digits where one would not tell the two apart ('1.57 and 1.58')."""
+    digits = 1 if f"{low:.1f}" != f"{high:.1f}" else 2
+    return f"{low:.{digits}f} and {high:.{digits}f}"
+
+
+def _bound_note(months: int, bound: int, rounded_to: int) -> str:
+    if not bound:
+        return ""
+    what = "one monthly figure" if months == 1 else f"a sum of {months} monthly figures"
+    return f"{what.capitalize()} rounded to the nearest {rounded_to}: within {bound:,} of the true count."
+
+
+def headline(view: View) -> list[tuple[str, str, str]]:
+    """The numbers above the charts: (label, value, note) triples, each naming its basis. The note
+    (shown as the item's tooltip and footnote) says how far rounding may move the number."""
     if view.empty_message:
         return []
-    basis = view.state.basis
+    basis, rounded_to = view.state.basis, SOURCES[view.state.source].rounded_to
+    several = len(view.state.nationalities) > 1
     items = []
-    if view.rise_years:
-        first, second = view.rise_years
-        totals = view.yearly.groupby("year")["encounters"].sum()
-        months = view.yearly.groupby("year")["months"].max()
-        partial = f" ({months[second]} months)" if months[second] < 12 else ""
-        items.append((f"{year_label(second, basis)} total{partial}", f"{totals[second]:,}"))
-        ratio = analysis.rise(view.yearly, first, second)
-        items.append((f"Rise {year_label(first, basis)} to {year_label(second, basis)}", _ratio_text(ratio)))
-    if view.peak:
-        items.append((f"Peak month ({view.peak['month']:%b %Y})", f"{view.peak['encounters']:,}"))
+    total, months = int(view.monthly[E.encounters].sum()), len(view.monthly)
+    comparison = view.comparison
+    if comparison:
+        first, second = comparison["from"], comparison["to"]
+        months_of = analysis.months_by_year(view.yearly)
+        partial = f" ({months_of[second]} of 12 months)" if months_of[second] < 12 else ""
+        parts = max(1, len(view.state.nationalities))
+        bound = analysis.rounding_bound(months_of[second] * parts, rounded_to)
         items.append(
-            (f"Change since peak (to {view.peak['last_month']:%b %Y})", f"{view.peak['change_since_peak']:+.0%}")
+            (
+                f"{year_label(second, basis)} total{', combined' if several else ''}{partial}",
+                count_text(comparison["to_total"], rounded_to),
+                _bound_note(months_of[second] * parts, bound, rounded_to),
+            )
         )
+        ranged = comparison["low"] is not None and comparison["high"] is not None and bound
+        items.append(
+            (
+                f"Rise {year_text(view, first)} to {year_text(view, second)}",
+                comparison["words"],
+                f"Between {_span(comparison['low'], comparison['high'])} times under rounding." if ranged else "",
+            )
+        )
+    else:
+        items.append(
+            (
+                f"Total{', combined' if several else ''} ({window_text(view)})",
+                count_text(total, rounded_to),
+                _bound_note(
+                    months * max(1, len(view.state.nationalities)),
+                    analysis.rounding_bound(months * max(1, len(view.state.nationalities)), rounded_to),
+                    rounded_to,
+                ),
+            )
+        )
+        items.append(
+            (
+                "Rise between two years",
+                "n/a",
+                "The window holds fewer than two whole years; pick two years to compare.",
+            )
+        )
+    if view.peak and months > 1:
+        peak = view.peak
+        items.append(
+            (f"Peak month{', combined' if several else ''} ({peak['month']:%b %Y})", f"{peak['encounters']:,}", "")
+        )
+        if peak["last_month"] != peak["month"]:
+            items.append(
+                (
+                    f"Change since peak (to {peak['last_month']:%b %Y})",
+                    f"{peak['change_since_peak']:+.0%}",
+                    "",
+                )
+            )
     if view.share is not None:
-        items.append((f"Share of all encounters, {analysis.display(view.state.region, E.region)}", f"{view.share:.1%}"))
+        items.append(
+            (f"Share of all encounters, {analysis.display(view.state.region, E.region)}", f"{view.share:.1%}", "")
+        )
     return items
 
 
-def _year_text(view: View, year: int) -> str:
-    """'calendar year 2024 (11 months in the window)' or 'FY2023'."""
-    months = int(view.yearly.loc[view.yearly["year"] == year, "months"].max())
-    label = f"calendar year {year}" if view.state.basis == "calendar" else f"FY{year}"
-    return label if months == 12 else f"{label} ({months} months in the window)"
-
-
-def _ratio_text(ratio: float | None) -> str:
-    return "n/a" if ratio is None else f"x{ratio:.1f}"
+def _after_peak(view: View) -> str:
+    """What the months after the peak did: 'down in each of the three months that followed'."""
+    counts = view.monthly[E.encounters].to_list()
+    months = list(pd.DatetimeIndex(view.monthly[E.month]))
+    at = months.index(view.peak["month"])
+    following = counts[at + 1 : at + 4]
+    if not following:
+        return ""
+    falls = 0
+    for before, after in zip(counts[at : at + 4], following):
+        if after >= before:
+            break
+        falls += 1
+    spelled = {1: "one", 2: "two", 3: "three"}
+    if falls == len(following):
+        return f"down in each of the {spelled[falls]} months that followed" if falls > 1 else "down the month after"
+    if falls:
+        return f"down in the {spelled[falls]} month{'s' if falls > 1 else ''} that followed, then up"
+    return "not lower the month after"
 
 
 def sentence(view: View) -> str:
     """One plain sentence of the story for the current filters, written from the numbers."""
     if view.empty_message:
         return view.empty_message
-    who = PEOPLE[view.state.source]
+    who = SOURCES[view.state.source].people
+    several = len(view.state.nationalities) > 1
+    whom = view.who + (" combined" if several else "")
     parts = []
-    if view.rise_years:
-        first, second = view.rise_years
-        totals = view.yearly.groupby("year")["encounters"].sum()
-        ratio = analysis.rise(view.yearly, first, second)
-        comparison = (
-            f", {ratio:.1f} times the {totals[first]:,} of {_year_text(view, first)}"
-            if ratio is not None
-            else f", against none recorded in {_year_text(view, first)}"
-        )
+    comparison = view.comparison
+    if comparison:
+        first, second = comparison["from"], comparison["to"]
+        ratio, before = comparison["ratio"], comparison["from_total"]
+        rounded_to = SOURCES[view.state.source].rounded_to
+        if ratio is None:
+            none = "fewer than 5" if rounded_to > 1 else "none"
+            versus = f", against {none} recorded in {year_text(view, first, long=True)}"
+        elif comparison["words"] == "unchanged":
+            versus = f", about the same as the {before:,} of {year_text(view, first, long=True)}"
+        elif ratio > 1:
+            versus = f", {ratio:.1f} times the {before:,} of {year_text(view, first, long=True)}"
+        else:
+            versus = f", {1 - ratio:.0%} fewer than the {before:,} of {year_text(view, first, long=True)}"
         parts.append(
-            f"{who} encountered {totals[second]:,} {view.who} at {view.where} in "
-            f"{_year_text(view, second)}{comparison}."
+            f"{who} encountered {count_text(comparison['to_total'], rounded_to)} {whom} at {view.where} in "
+            f"{year_text(view, second, long=True)}{versus}."
         )
-    if view.peak:
+    else:
+        total = count_text(int(view.monthly[E.encounters].sum()), SOURCES[view.state.source].rounded_to)
+        parts.append(f"{who} encountered {total} {whom} at {view.where} in {window_text(view, long=True)}.")
+    if view.peak and len(view.monthly) > 1:
         peak = view.peak
-        change = peak["change_since_peak"]
-        after = (
-            f"; by {peak['last_month']:%B %Y} it was {abs(change):.0%} below that peak"
-            if peak["last_month"] != peak["month"]
-            else ", the last month shown"
+        subject = "Their combined monthly count" if several else "The monthly count"
+        after = _after_peak(view)
+        tail = ""
+        if peak["last_month"] != peak["month"]:
+            change = peak["change_since_peak"]
+            side = "below" if change < 0 else "above"
+            tail = f"; by {peak['last_month']:%B %Y} it was {abs(change):.0%} {side} that peak"
+        else:
+            tail = ", the last month shown"
+        parts.append(
+            f"{subject} peaked at {peak['encounters']:,} in {peak['month']:%B %Y}"
+            + (f", {after}" if after else "")
+            + f"{tail}."
         )
-        parts.append(f"The monthly count peaked at {peak['encounters']:,} in {peak['month']:%B %Y}{after}.")
     return " ".join(parts)

@@ -97,6 +97,12 @@ def window_months(data: pd.DataFrame | ServedTable, selection: Selection) -> pd.
     return index.months[lo:hi]
 
 
+def window_years(data: pd.DataFrame | ServedTable, selection: Selection) -> dict[int, int]:
+    """Each year the window touches, with how many of its months are inside the window and the data."""
+    years, counts = np.unique(year_of(window_months(data, selection), selection.basis), return_counts=True)
+    return {int(y): int(c) for y, c in zip(years, counts)}
+
+
 # --- the questions --------------------------------------------------------------------------------
 
 
@@ -159,12 +165,43 @@ def rise(yearly: pd.DataFrame, from_year: int, to_year: int) -> float | None:
     return float(totals[to_year] / totals[from_year])
 
 
-def choose_rise_years(years, wanted: tuple[int, int] | None = None) -> tuple[int, int] | None:
-    """The two years to compare: the reader's when both are in the window, else the window's first two."""
-    years = sorted({int(y) for y in years})
-    if wanted and set(wanted) <= set(years):
+def months_by_year(yearly: pd.DataFrame) -> dict[int, int]:
+    """How many months of each year are inside the window and the data (12: a whole year)."""
+    return {int(y): int(m) for y, m in yearly.groupby("year")["months"].max().items()}
+
+
+def choose_rise_years(months: dict[int, int], wanted: tuple[int, int] | None = None) -> tuple[int, int] | None:
+    """The two years to compare.
+
+    The reader's two years when both are in the window and differ (a partial year too: its months are
+    then written wherever it is shown); otherwise the two most recent whole years of the window (12 months
+    of data inside it), so that a partial year is never compared unasked. None with fewer than two.
+    """
+    if wanted and wanted[0] != wanted[1] and wanted[0] in months and wanted[1] in months:
         return wanted
-    return (years[0], years[1]) if len(years) >= 2 else None
+    whole = sorted(year for year, count in months.items() if count >= 12)
+    return (whole[-2], whole[-1]) if len(whole) >= 2 else None
+
+
+def rounding_bound(months: int, rounded_to: int) -> int:
+    """The most a sum of ``months`` monthly figures rounded to ``rounded_to`` can be off: half a unit a month."""
+    return months * (rounded_to // 2)
+
+
+def rise_range(first: int, second: int, first_bound: int, second_bound: int) -> tuple[float | None, float | None]:
+    """The ratio second/first at its lowest and highest under rounding (None where it is unbounded)."""
+    low = (second - second_bound) / (first + first_bound) if first + first_bound > 0 else None
+    high = (second + second_bound) / (first - first_bound) if first - first_bound > 0 else None
+    return (None if low is None else max(low, 0.0)), high
+
+
+def change_words(ratio: float | None) -> str:
+    """A ratio as a reader says it: 'x10.3', 'fell 70%', 'unchanged'; 'n/a' where there is none."""
+    if ratio is None:
+        return "n/a"
+    if round(ratio, 1) == 1.0 or abs(ratio - 1) < 0.005:
+        return "unchanged"
+    return f"x{ratio:.1f}" if ratio > 1 else f"fell {1 - ratio:.0%}"
 
 
 def peak(monthly: pd.DataFrame) -> dict | None:
@@ -250,16 +287,69 @@ def resolve(name: str, options: list[str], what: str) -> str:
     raise UnknownNameError(f"unknown {what} {name!r}{hint}")
 
 
-def summary(table: pd.DataFrame, selection: Selection, rise_years: tuple[int, int] | None = None) -> dict:
-    """The story's numbers for a selection, as plain JSON-ready values."""
-    series = monthly_series(table, selection)
-    monthly = combined(series)
-    yearly = (
-        yearly_totals(series, selection.basis)
+def yearly_combined(series: pd.DataFrame, basis: str) -> pd.DataFrame:
+    """The selected nationalities' totals per year added up: columns year, encounters, months."""
+    return (
+        yearly_totals(series, basis)
         .groupby("year", as_index=False, sort=True)
         .agg(encounters=("encounters", "sum"), months=("months", "max"))
     )
-    rise_years = rise_years or choose_rise_years(yearly["year"])  # explicit years are kept as asked
+
+
+def year_items(yearly: pd.DataFrame, rounded_to: int = 1, parts: int = 1) -> list[dict]:
+    """Each year's total with what it is: a sum of monthly figures (of ``parts`` nationalities), and how
+    far rounding may put it off."""
+    return [
+        {
+            "year": int(r.year),
+            "encounters": int(r.encounters),
+            "months": int(r.months),
+            "kind": "sum",
+            "bound": rounding_bound(int(r.months) * parts, rounded_to),
+        }
+        for r in yearly.itertuples()
+    ]
+
+
+def comparison(yearly: pd.DataFrame, years: tuple[int, int] | None, rounded_to: int = 1, parts: int = 1) -> dict | None:
+    """The rise between two years of a combined yearly table (of ``parts`` nationalities): the ratio,
+    its range under rounding, each year's total and months."""
+    if years is None:
+        return None
+    items = {item["year"]: item for item in year_items(yearly, rounded_to, parts)}
+    first, second = (items.get(y, {"encounters": 0, "months": 0, "bound": 0}) for y in years)
+    ratio = rise(yearly, *years)
+    low, high = rise_range(first["encounters"], second["encounters"], first["bound"], second["bound"])
+    return {
+        "from": years[0],
+        "to": years[1],
+        "ratio": _rounded(ratio),
+        "low": _rounded(low) if ratio is not None else None,
+        "high": _rounded(high) if ratio is not None else None,
+        "from_total": first["encounters"],
+        "to_total": second["encounters"],
+        "from_months": first["months"],
+        "to_months": second["months"],
+        "words": change_words(ratio),
+    }
+
+
+def summary(
+    table: pd.DataFrame | ServedTable,
+    selection: Selection,
+    rise_years: tuple[int, int] | None = None,
+    *,
+    rounded_to: int = 1,
+) -> dict:
+    """The story's numbers for a selection, as plain JSON-ready values.
+
+    ``rise_years``: the years to compare as the reader asked (kept as asked); default: the two most
+    recent whole years of the window. ``rounded_to``: the source's rounding unit, for the bounds.
+    """
+    series = monthly_series(table, selection)
+    monthly = combined(series)
+    yearly = yearly_combined(series, selection.basis)
+    rise_years = rise_years or choose_rise_years(months_by_year(yearly))
     top = peak(monthly)
     return {
         "selection": {
@@ -274,12 +364,8 @@ def summary(table: pd.DataFrame, selection: Selection, rise_years: tuple[int, in
             {"month": f"{month:%Y-%m}", "encounters": int(count)}
             for month, count in zip(monthly[E.month], monthly[E.encounters])
         ],
-        "yearly": [
-            {"year": int(r.year), "encounters": int(r.encounters), "months": int(r.months)} for r in yearly.itertuples()
-        ],
-        "rise": None
-        if rise_years is None
-        else {"from": rise_years[0], "to": rise_years[1], "ratio": _rounded(rise(yearly, *rise_years))},
+        "yearly": year_items(yearly, rounded_to, len(selection.nationalities)),
+        "rise": comparison(yearly, rise_years, rounded_to, len(selection.nationalities)),
         "peak": None if top is None else {"month": f"{top['month']:%Y-%m}", "encounters": top["encounters"]},
     }
 

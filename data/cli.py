@@ -133,7 +133,7 @@ def run_summary(args: argparse.Namespace) -> int:
             raise ValueError(f"source {args.source} is not in {args.data_dir}; have {dataset.sources}")
         table = dataset.served(args.source)
         selection = selection_from_args(args, table)
-        result = analysis.summary(table, selection, _rise_years(args.rise))
+        result = analysis.summary(table, selection, _rise_years(args.rise), rounded_to=SOURCES[args.source].rounded_to)
     except (ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -167,7 +167,8 @@ def format_summary(result: dict) -> str:
         lines.append(f"{label:<12}{row['encounters']:>12,}{row['months']:>8}")
     if result["rise"] and result["rise"]["ratio"] is not None:
         rise = result["rise"]
-        lines.append(f"\nrise {rise['from']} -> {rise['to']}: x{rise['ratio']:.1f}")
+        spread = f" ({rise['low']:.1f} to {rise['high']:.1f} under rounding)" if rise["low"] != rise["high"] else ""
+        lines.append(f"\nrise {rise['from']} -> {rise['to']}: {rise['words']}{spread}")
     if result["peak"]:
         lines.append(f"peak: {result['peak']['month']} with {result['peak']['encounters']:,}")
     return "\n".join(lines)

@@ -110,6 +110,8 @@ class SourceInfo:
     page: str
     rounding: str
     label: str  # short, for a dropdown
+    rounded_to: int = 1  # every published figure is a multiple of this (OHSS: 10)
+    people: str = "CBP"  # who encounters what it counts, as a sentence names them
 
     def source_line(self, release: str) -> str:
         line = f"Source: {self.publisher}, {self.title}, {release}."
@@ -126,6 +128,8 @@ SOURCES = {
             page="https://ohss.dhs.gov/khsm/cbp-encounters",
             rounding="Figures rounded to the nearest 10.",
             label="OHSS: Border Patrol",
+            rounded_to=10,
+            people="Border Patrol",
         ),
         SourceInfo(
             name="cbp-swb",

@@ -137,8 +137,10 @@ def test_b002_another_nationality_and_window_change_charts_and_numbers(dash, tab
         "rise chart not redrawn",
     )
     numbers = headline(dash)
-    assert numbers["2020 total"] == f"{story['yearly'][1]['encounters']:,}"
-    assert numbers["Rise 2019 to 2020"] == f"x{story['rise']['ratio']:.1f}"
+    rise = story["rise"]
+    assert (rise["from"], rise["to"]) == (2020, 2021)  # the two most recent whole years of the window
+    assert numbers["2021 total"] == f"{rise['to_total']:,}" == f"{story['yearly'][2]['encounters']:,}"
+    assert numbers["Rise 2020 to 2021"] == rise["words"] == f"x{rise['ratio']:.1f}"
     peak = story["peak"]
     label = pd.Timestamp(peak["month"]).strftime("%b %Y")
     assert numbers[f"Peak month ({label})"] == f"{peak['encounters']:,}"
@@ -163,7 +165,9 @@ def test_b003_a_link_restores_the_view(dash_duo, tables):
     wait(dash_duo, lambda: (chart_data(dash_duo, ids.RISE) or [{}])[0].get("y") == wanted, "rise not restored")
     numbers = headline(dash_duo)
     total = next(y for y in story["yearly"] if y["year"] == 2023)["encounters"]
-    assert numbers["FY2023 total"] == f"{total:,}"
+    assert numbers["FY2023 total, combined"] == f"{total:,}"
+    picked = analysis.summary(tables["ohss-usbp"], analysis.Selection(**selection), (2022, 2023))["rise"]
+    assert numbers["Rise FY2022 to FY2023"] == picked["words"]
     chosen = dash_duo.driver.find_elements(By.CSS_SELECTOR, f"#{C.NATIONALITY.id} .dash-dropdown-value-item")
     assert [c.text for c in chosen] == ["Ecuador", "China"]
     assert "Fiscal" in dash_duo.find_element(f"#{C.BASIS.id} .selected").text

@@ -128,8 +128,14 @@ def test_selection_rejects_bad_windows():
 
 
 def test_summary_object(ohss_table):
-    result = analysis.summary(ohss_table, Selection(), rise_years=(2023, 2024))
-    assert result["rise"] == {"from": 2023, "to": 2024, "ratio": round(25_000 / 37_160, 3)}
+    result = analysis.summary(ohss_table, Selection(), rise_years=(2023, 2024), rounded_to=10)
+    # A partial year the reader picked: kept, with its months; a fall reads as a fall.
+    rise = result["rise"]
+    assert (rise["from"], rise["to"], rise["ratio"]) == (2023, 2024, round(25_000 / 37_160, 3))
+    assert (rise["from_months"], rise["to_months"], rise["words"]) == (12, 11, "fell 33%")
+    # Rounding to 10 puts each monthly figure within 5: 60 for a whole year, 55 for 11 months.
+    assert (rise["low"], rise["high"]) == (round(24_945 / 37_220, 3), round(25_055 / 37_100, 3))
+    assert result["yearly"][2] == {"year": 2024, "encounters": 25_000, "months": 11, "kind": "sum", "bound": 55}
     assert result["peak"] == {"month": "2023-12", "encounters": 5_950}
     assert result["monthly"][0] == {"month": "2022-01", "encounters": 80}
     assert len(result["monthly"]) == 35
@@ -142,7 +148,25 @@ def test_window_before_the_data_is_empty(ohss_table):
     assert series.empty and analysis.top_nationalities(ohss_table, Selection(start="1995-01", end="1995-06")).empty
 
 
-def test_rise_years_are_the_readers_when_in_the_window_else_the_first_two():
-    assert analysis.choose_rise_years([2022, 2023, 2024], (2023, 2024)) == (2023, 2024)
-    assert analysis.choose_rise_years([2022, 2023, 2024], (2019, 2020)) == (2022, 2023)
-    assert analysis.choose_rise_years([2024]) is None
+def test_rise_years_are_the_readers_when_in_the_window_else_the_two_latest_whole_ones():
+    months = {2021: 3, 2022: 12, 2023: 12, 2024: 11}
+    assert analysis.choose_rise_years(months, (2023, 2024)) == (2023, 2024)  # picked: kept, partial or not
+    assert analysis.choose_rise_years(months, (2019, 2020)) == (2022, 2023)
+    assert analysis.choose_rise_years(months, (2023, 2023)) == (2022, 2023)  # a year with itself: no
+    assert analysis.choose_rise_years({2023: 1, 2024: 11}) is None  # no whole year: no ratio
+    assert analysis.choose_rise_years({2020: 12, 2021: 12, 2022: 12}) == (2021, 2022)
+
+
+def test_the_story_s_default_rise_and_its_range_under_rounding(ohss_table):
+    """x10.3 from 3,600 (2022) to 37,160 (2023); each within 60 of the truth: 10.1 to 10.5."""
+    rise = analysis.summary(ohss_table, Selection(), rounded_to=10)["rise"]
+    assert (rise["from"], rise["to"], rise["words"]) == (2022, 2023, "x10.3")
+    assert (rise["low"], rise["high"]) == (round(37_100 / 3_660, 3), round(37_220 / 3_540, 3))
+    assert f"{rise['low']:.1f} to {rise['high']:.1f}" == "10.1 to 10.5"
+
+
+@pytest.mark.parametrize(
+    ("ratio", "words"), [(10.322, "x10.3"), (0.3, "fell 70%"), (1.0, "unchanged"), (1.02, "unchanged"), (None, "n/a")]
+)
+def test_changes_are_said_as_a_reader_says_them(ratio, words):
+    assert analysis.change_words(ratio) == words

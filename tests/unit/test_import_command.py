@@ -101,7 +101,10 @@ def test_summary_json(capsys):
         "basis": "calendar",
     }
     assert result["source"]["name"] == "ohss-usbp"
-    assert result["rise"] == {"from": 2022, "to": 2023, "ratio": 10.322}
+    rise = result["rise"]
+    assert (rise["from"], rise["to"], rise["ratio"], rise["words"]) == (2022, 2023, 10.322, "x10.3")
+    assert (rise["low"], rise["high"], rise["from_months"], rise["to_months"]) == (10.137, 10.514, 12, 12)
+    assert result["yearly"][0] == {"year": 2022, "encounters": 3_600, "months": 12, "kind": "sum", "bound": 60}
     assert result["peak"] == {"month": "2023-12", "encounters": 5_950}
     assert [y["months"] for y in result["yearly"]] == [12, 12, 11]
 

@@ -17,22 +17,43 @@ def builder(dataset):
 
 def test_headline_names_the_basis_and_partial_years(builder):
     view = builder.build(ViewState(rise=(2023, 2024)))
-    items = dict(headline(view))
-    assert items["2024 total (11 months)"] == "25,000"
-    assert items["Rise 2023 to 2024"] == "x0.7"
+    items = {label: value for label, value, _ in headline(view)}
+    assert items["2024 total (11 of 12 months)"] == "25,000"
+    assert items["Rise 2023 to 2024, 11 of 12 months"] == "fell 33%"  # picked by the reader: its months said
     assert items["Change since peak (to Nov 2024)"] == "-86%"
+
+
+def test_the_story_s_headline_and_its_rounding_notes(builder):
+    items = {label: (value, note) for label, value, note in headline(builder.build(ViewState()))}
+    assert items["2023 total"] == (
+        "37,160",
+        "A sum of 12 monthly figures rounded to the nearest 10: within 60 of the true count.",
+    )
+    assert items["Rise 2022 to 2023"] == ("x10.3", "Between 10.1 and 10.5 times under rounding.")
+
+
+def test_no_ratio_without_two_whole_years(builder):
+    view = builder.build(ViewState(start="2023-12", end="2024-12"))
+    items = {label: (value, note) for label, value, note in headline(view)}
+    assert (
+        items["Rise between two years"][0] == "n/a"
+        and "fewer than two whole years" in items["Rise between two years"][1]
+    )
+    assert items["Total (Dec 2023 to Nov 2024)"][0] == f"{5_950 + 25_000:,}"
+    assert "x4.2" not in sentence(view) and "December 2023 to November 2024" in sentence(view)
 
 
 def test_sentence_for_several_nationalities_on_fiscal_years(builder):
     text = sentence(builder.build(ViewState(nationalities=("China", "India"), basis="fiscal")))
-    assert "nationals of China and India" in text and "FY2023" in text
-    assert "FY2022 (9 months in the window)" in text
+    # Whole years by default: FY2023 and FY2024, not the window's 9 months of FY2022.
+    assert "nationals of China and India combined" in text and "in FY2024" in text and "of FY2023" in text
+    assert "FY2022" not in text and "Their combined monthly count peaked" in text
 
 
 def test_sentence_when_the_first_year_has_none(builder):
     view = builder.build(ViewState(nationalities=("Saint Lucia",), region=ALL, start="2000-01", end="2024-12"))
     text = sentence(view)
-    assert "against none recorded in calendar year 2000" in text
+    assert "encountered fewer than 5 nationals of Saint Lucia" in text  # a rounded 0 is not none
     assert "peaked at 10 in December 2007" in text
 
 
