@@ -21,7 +21,7 @@ from border_dashboard.components.layout import build_layout
 from border_dashboard.components.view import EVENTS_FILE, ViewBuilder
 from border_dashboard.data import store
 
-# assets/: the stylesheet, dropdowns.js (the dropdowns' full lists, filled in after the charts) and
+# assets/: the stylesheet, page.js (the dropdowns' full lists, filled in after the charts) and
 # vendor/, plotly.js's cartesian bundle, served with the page's other scripts so that a shared link's
 # charts need not wait for Dash to fetch the full plotly.js (see its README).
 ASSETS = Path(str(resources.files("border_dashboard.components") / "assets"))
@@ -93,7 +93,10 @@ def create_app(
         in it: the browser then reports the address, and the URL callback brings the page to the link.
         """
         referrer = flask.request.referrer if flask.has_request_context() else None
-        return page_for(urlsplit(referrer).query if referrer else None)
+        # A referrer without a query may be a bare address or a long one the browser cut to its origin
+        # (Chromium does past 4 kB): the browser then reports the address itself.
+        query = urlsplit(referrer).query if referrer else None
+        return page_for(query or None)
 
     # Every asset URL in the page carries its file's mtime (?m=...), so a browser may keep it for good
     # rather than ask again on each page view.

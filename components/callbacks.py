@@ -109,6 +109,14 @@ def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
         Input(ids.DROPDOWN_LISTS, "data"),
     )
 
+    # In the browser: the address bar shows the view's canonical address (a hand-typed or corrected link
+    # is rewritten in place, without a new history entry).
+    app.clientside_callback(
+        ClientsideFunction(namespace="border", function_name="show_address"),
+        Output(ids.ADDRESS, "data"),
+        Input(ids.SELECTION, "data"),
+    )
+
     @app.callback(
         output={
             "figures": {chart: Output(chart, "figure") for chart in ids.CHARTS},

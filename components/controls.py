@@ -168,27 +168,49 @@ def parse_source(values, context: ParseContext) -> str:
 
 
 def parse_nationalities(values, context: ParseContext) -> tuple[str, ...]:
+    """Names as a hand-typed link may write them ('china', the official spelling, a unique part of one),
+    at most ``MAX_NATIONALITIES``; a name the source lacks is dropped with a notice naming the closest."""
     if values is None:
         return analysis.DEFAULT_NATIONALITIES
-    asked = [n for n in dict.fromkeys(values) if n][:MAX_NATIONALITIES]
-    known = set(analysis.choices(context.table, E.nationality))
-    kept = tuple(n for n in asked if n in known)
-    dropped = [n for n in asked if n not in known]
+    known = analysis.choices(context.table, E.nationality)
+    asked = [n for n in dict.fromkeys(values) if n]
+    if len(asked) > MAX_NATIONALITIES:
+        context.notices.append(
+            f"At most {MAX_NATIONALITIES} nationalities are shown at once; showing the first {MAX_NATIONALITIES} "
+            f"of the {len(asked)} asked for."
+        )
+        asked = asked[:MAX_NATIONALITIES]
+    kept, dropped = [], []
+    for name in asked:
+        try:
+            kept.append(analysis.resolve_nationality(name, known))
+        except analysis.UnknownNameError as error:
+            hint = str(error).partition("; ")[2]
+            dropped.append(f"{name} ({hint})" if hint else name)
+    kept = list(dict.fromkeys(kept))
     if dropped:
         notice = f"Not in this source: {', '.join(dropped[:5])}."
         if not kept:
-            kept = tuple(n for n in analysis.DEFAULT_NATIONALITIES if n in known)
+            kept = [n for n in analysis.DEFAULT_NATIONALITIES if n in known]
             notice += " Showing the default nationality instead."
         context.notices.append(notice)
-    return kept
+    return tuple(kept)
 
 
 def parse_region(values, context: ParseContext) -> str:
-    region = _last(values) or analysis.DEFAULT_REGION
-    if region != ALL and region not in analysis.choices(context.table, E.region):
-        context.notices.append(f"Unknown region {region!r}; showing {analysis.DEFAULT_REGION}.")
-        region = analysis.DEFAULT_REGION
-    return region
+    """A region, or a word of one ('northern'); 'all' for every region."""
+    text = _last(values)
+    if not text:
+        return analysis.DEFAULT_REGION
+    regions = analysis.choices(context.table, E.region)
+    if text == ALL or text in regions:
+        return text
+    try:
+        return analysis.resolve(text, regions, "region")
+    except analysis.UnknownNameError as error:
+        message = str(error)
+        context.notices.append(f"{message[:1].upper()}{message[1:]}; showing {analysis.DEFAULT_REGION}.")
+        return analysis.DEFAULT_REGION
 
 
 def month_parser(parameter: str, default: str) -> Parser:

@@ -73,6 +73,10 @@ def controls(
     if from_url:
         query = search
     else:
+        start, end = values.get(C.START.id), values.get(C.END.id)
+        if isinstance(start, str) and isinstance(end, str) and start > end:
+            # A From picked after the To moves the To (and the other way round): a one-month window.
+            values = {**values, C.END.id: start} if triggered == C.START.id else {**values, C.START.id: end}
         if triggered not in C.RISE.component_ids:
             previous, _ = from_query(shown, dataset)
             values = {**values, **dict(zip(C.RISE.component_ids, previous.rise or (None, None)))}

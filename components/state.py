@@ -7,6 +7,7 @@ with a notice; parsing never raises.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qs, urlencode
 
@@ -54,6 +55,11 @@ def to_query(state: ViewState) -> str:
 def parse(params: dict[str, list[str]], dataset: Dataset) -> tuple[ViewState, list[str]]:
     """URL parameters (name -> values) -> the view, and a notice for each value that fell back."""
     context = C.ParseContext(dataset)
+    for name in params:
+        if name not in C.BY_PARAMETER and name:
+            close = difflib.get_close_matches(name, list(C.BY_PARAMETER), n=1, cutoff=0.6)
+            hint = f" Did you mean '{close[0]}'?" if close else f" Known: {', '.join(C.BY_PARAMETER)}."
+            context.notices.append(f"Unknown parameter {name[:40]!r} is ignored.{hint}")
     fields: dict = {}
     filters = []
     for control in C.CONTROLS:
@@ -65,8 +71,8 @@ def parse(params: dict[str, list[str]], dataset: Dataset) -> tuple[ViewState, li
             fields[control.field] = value
     state = ViewState(**fields, filters=tuple(filters))
     if state.start > state.end:
-        context.notices.append(f"The window started after it ended; showing {C.START.default} to {C.END.default}.")
-        state = state.with_(start=C.START.default, end=C.END.default)
+        context.notices.append(f"The window started after it ended; showing {state.end} to {state.start}.")
+        state = state.with_(start=state.end, end=state.start)
     if state.rise:
         years = analysis.window_years(dataset.served(state.source), state.selection)
         first, second = state.rise

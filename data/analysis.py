@@ -287,6 +287,16 @@ def resolve(name: str, options: list[str], what: str) -> str:
     raise UnknownNameError(f"unknown {what} {name!r}{hint}")
 
 
+def resolve_nationality(name: str, options: list[str]) -> str:
+    """A typed nationality: a display name or any official spelling (``nationalities.csv``), in any case,
+    or a unique part of a name. Raises UnknownNameError with the closest names."""
+    from border_dashboard.data.importers import load_crosswalk, normalize_spelling
+
+    if name in options:
+        return name
+    return resolve(load_crosswalk().get(normalize_spelling(name), name), options, "nationality")
+
+
 def yearly_combined(series: pd.DataFrame, basis: str) -> pd.DataFrame:
     """The selected nationalities' totals per year added up: columns year, encounters, months."""
     return (

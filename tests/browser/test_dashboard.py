@@ -222,3 +222,35 @@ def test_b006_phone_width_has_no_horizontal_scroll(dash):
         ".map(svg => svg.getBoundingClientRect().right))"
     )
     assert widest <= inner  # the charts themselves fit, not only their boxes
+
+
+def notice_text(dash_duo) -> str:
+    return dash_duo.driver.execute_script(f"return document.getElementById('{ids.NOTICE}').innerText")
+
+
+def test_b007_a_hand_typed_link_resolves_names_says_what_it_ignored_and_shows_its_address(dash_duo):
+    dash_duo.start_server(application.create_app())
+    dash_duo.driver.get(dash_duo.server_url + "/?nationality=china&region=northern&bassis=fiscal")
+    wait_for_charts(dash_duo)
+    wait(dash_duo, lambda: "Did you mean 'basis'?" in notice_text(dash_duo), "no notice for the misspelt parameter")
+    # The address bar now states what is shown, rewritten in place (Back still leaves the page).
+    wait(dash_duo, lambda: query(dash_duo).get("region") == ["Northern Land Border"], "address not rewritten")
+    assert query(dash_duo)["nationality"] == ["China"] and "bassis" not in query(dash_duo)
+    assert "at the Northern Land Border" in dash_duo.find_element(f"#{ids.SENTENCE}").text
+
+
+def test_b008_a_link_longer_than_4_kb_is_drawn_not_replaced_by_the_default(dash_duo, tables):
+    """Chromium cuts a referrer of over 4 kB to its origin; the page then reads its own address."""
+    dash_duo.start_server(application.create_app())
+    padding = "&".join("nationality=India" for _ in range(300))  # repeats collapse to one
+    link = f"/?nationality=Ecuador&{padding}&region=All&from=2019-01&to=2021-12"
+    assert len(link) > 4096
+    dash_duo.driver.get(dash_duo.server_url + link)
+    wait_for_charts(dash_duo)
+    wanted = expected(tables, nationalities=("Ecuador", "India"), region=ALL, start="2019-01", end="2021-12")
+    wait(
+        dash_duo,
+        lambda: sum(t["y"][0] for t in chart_data(dash_duo, ids.RISE)[:2]) == wanted["yearly"][0]["encounters"],
+        "the long link's view was not drawn",
+    )
+    assert "Ecuador and India combined" in dash_duo.find_element(f"#{ids.SENTENCE}").text

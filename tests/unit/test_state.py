@@ -7,7 +7,7 @@ import pytest
 from border_dashboard.components import controls as C
 from border_dashboard.components import page
 from border_dashboard.components.state import ViewState, from_query, query_from_components, to_query
-from border_dashboard.data import importers, store
+from border_dashboard.data import analysis, importers, store
 from border_dashboard.data.schema import ALL
 from border_dashboard.data.schema import Encounters as E
 from tests.conftest import NATIONWIDE_SAMPLE
@@ -53,7 +53,10 @@ def test_an_emptied_selection_stays_empty(dataset):
         ("?region=Moon", "Unknown region", lambda s: s.region == "Southwest Land Border"),
         ("?from=2023-13", "YYYY-MM", lambda s: s.start == "2022-01"),
         ("?to=yesterday", "YYYY-MM", lambda s: s.end == "2024-12"),
-        ("?from=2024-05&to=2023-01", "started after it ended", lambda s: (s.start, s.end) == ("2022-01", "2024-12")),
+        ("?from=2024-05&to=2023-01", "started after it ended", lambda s: (s.start, s.end) == ("2023-01", "2024-05")),
+        ("?bassis=fiscal", "Did you mean 'basis'?", lambda s: s.basis == "calendar"),
+        ("?nationality=Chna", "did you mean China", lambda s: s.nationalities == ("China",)),
+        ("?region=Mars", "Unknown region 'Mars'", lambda s: s.region == "Southwest Land Border"),
         ("?basis=lunar", "calendar or fiscal", lambda s: s.basis == "calendar"),
         ("?source=nope", "Unknown source", lambda s: s.source == "ohss-usbp"),
         ("?rise=2023", "YEAR:YEAR", lambda s: s.rise is None),
@@ -117,3 +120,27 @@ def test_each_parameter_is_read_by_one_control():
     assert len(parameters) == len(set(parameters))
     ids = [cid for c in C.CONTROLS for cid in (*c.component_ids, c.wrapper_id)]
     assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize(
+    ("query", "check"),
+    [
+        (
+            "?nationality=china&region=northern",
+            lambda s: (s.nationalities, s.region) == (("China",), "Northern Land Border"),
+        ),
+        ("?nationality=CHINA,+PEOPLES+REPUBLIC+OF", lambda s: s.nationalities == ("China",)),
+        ("?nationality=korea,+south&region=all", lambda s: (s.nationalities, s.region) == (("South Korea",), ALL)),
+        ("?nationality=india&nationality=India", lambda s: s.nationalities == ("India",)),
+    ],
+)
+def test_hand_typed_links_resolve_names_like_the_command_line(dataset, query, check):
+    state, notices = from_query(query, dataset)
+    assert check(state) and notices == []
+
+
+def test_a_link_asking_for_more_nationalities_than_the_cap_says_so(dataset):
+    names = analysis.choices(dataset.tables["ohss-usbp"], E.nationality)[: C.MAX_NATIONALITIES + 3]
+    state, notices = from_query("?" + "&".join(f"nationality={n}" for n in names), dataset)
+    assert state.nationalities == tuple(names[: C.MAX_NATIONALITIES])
+    assert any(f"At most {C.MAX_NATIONALITIES}" in n for n in notices)

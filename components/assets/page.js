@@ -5,6 +5,14 @@
 // (`lists`) and the ids whose lists follow the address (`follow_url`).
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
     border: {
+        // The address bar shows what the page shows: a link that was corrected (an unknown value that
+        // fell back, a name typed in lower case) is replaced by the canonical one, in place.
+        show_address: function (canonical) {
+            if (typeof canonical === "string" && window.location.search !== canonical) {
+                window.history.replaceState(window.history.state, "", canonical + window.location.hash);
+            }
+            return canonical;
+        },
         fill_dropdowns: function (stored) {
             var no_update = window.dash_clientside.no_update;
             if (!stored) {
