@@ -14,7 +14,7 @@ from dash.exceptions import PreventUpdate
 
 from border_dashboard.components import charts, export, ids
 from border_dashboard.components import controls as C
-from border_dashboard.components.page import content, controls, same_lists
+from border_dashboard.components.page import content, controls, option_lists
 from border_dashboard.components.state import from_query
 from border_dashboard.components.view import ViewBuilder
 from border_dashboard.data.store import Dataset
@@ -31,13 +31,14 @@ def sync_url_and_controls(dataset: Dataset, search, values: dict, shown: str | N
     result = controls(dataset, search, values, triggered, shown)
     if result.store == shown and triggered in (None, ids.URL):
         raise PreventUpdate  # the page already shows what the URL asks for (drawn with the layout)
-    keep_lists = same_lists(dataset, shown, result.state)
+    before = option_lists(dataset, from_query(shown, dataset)[0]) if shown else {}
     return {
         "search": result.search,
         "store": result.store,
         "notice": [html.P(n) for n in result.notices],
         "values": result.values,
-        "options": {cid: no_update if keep_lists else options for cid, options in result.options.items()},
+        # Only the lists that changed: a dropdown given a list builds its search index anew.
+        "options": {cid: no_update if before.get(cid) == new else new for cid, new in result.options.items()},
         "styles": result.styles,
     }
 

@@ -20,7 +20,7 @@ def build_charts(view: View) -> dict[str, go.Figure]:
         ids.TREND: f"Monthly encounters: {view.title_suffix}, {window}",
         ids.RISE: f"Encounters per {'calendar' if state.basis == 'calendar' else 'fiscal'} year: {view.title_suffix}",
         ids.PEAK: f"Peak month and seasonality ({view.basis_label}): {view.title_suffix}"
-        + (", added up" if len(state.nationalities) > 1 else ""),
+        + (", combined" if len(view.nationalities) > 1 else ""),
         ids.TOP: f"Top nationalities: {view.where.removeprefix('the ')}, {window}",
     }
     charts = {}
@@ -48,7 +48,7 @@ def build_charts(view: View) -> dict[str, go.Figure]:
         )
     else:
         charts[ids.TOP] = figures.top_figure(
-            view.top, highlight=state.nationalities, title=titles[ids.TOP], source_line=line
+            view.top, highlight=view.nationalities, title=titles[ids.TOP], source_line=line
         )
     return charts
 

@@ -172,7 +172,9 @@ def parse_nationalities(values, context: ParseContext) -> tuple[str, ...]:
     at most ``MAX_NATIONALITIES``; a name the source lacks is dropped with a notice naming the closest."""
     if values is None:
         return analysis.DEFAULT_NATIONALITIES
-    known = analysis.choices(context.table, E.nationality)
+    # Any nationality of any source: one the chosen source does not break out is counted in its 'Other'
+    # group (``analysis.counted_as``), and comes back when the reader returns to a source that has it.
+    known = all_values(context.dataset, E.nationality)
     asked = [n for n in dict.fromkeys(values) if n]
     if len(asked) > MAX_NATIONALITIES:
         context.notices.append(
@@ -191,7 +193,7 @@ def parse_nationalities(values, context: ParseContext) -> tuple[str, ...]:
     if dropped:
         notice = f"Not in this source: {', '.join(dropped[:5])}."
         if not kept:
-            kept = [n for n in analysis.DEFAULT_NATIONALITIES if n in known]
+            kept = list(analysis.DEFAULT_NATIONALITIES)
             notice += " Showing the default nationality instead."
         context.notices.append(notice)
     return tuple(kept)
@@ -279,11 +281,7 @@ def month_range(dataset: Dataset) -> tuple[str, str]:
 
 
 def all_values(dataset: Dataset, column: str) -> list[str]:
-    """A dimension's values across every source, so a control's options never lose a chosen value.
-
-    (Dash's dropdown drops a value missing from its current options, even when the same update brings
-    the new options; so options stay the same set and those the source lacks are only disabled.)
-    """
+    """A dimension's values across every source."""
     return sorted({v for s in dataset.tables for v in analysis.choices(dataset.served(s), column)})
 
 
@@ -292,19 +290,20 @@ def source_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
 
 
 def nationality_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
-    present = set(analysis.choices(table, E.nationality))
-    ordered = sorted(all_values(dataset, E.nationality), key=lambda n: n not in present)  # present first
-    return [
-        {"label": n if n in present else f"{n} (not in this source)", "value": n, "disabled": n not in present}
-        for n in ordered
+    """The source's nationalities, and those chosen that it counts in a group ('China (in Other here)'):
+    a dropdown keeps only a value it has an option for."""
+    present = analysis.choices(table, E.nationality)
+    counted = analysis.counted_as(table, state.nationalities)
+    chosen_elsewhere = [n for n in state.nationalities if n not in present]
+    return [{"label": n, "value": n} for n in present] + [
+        {"label": f"{n} (in {counted[n]} here)" if n in counted else f"{n} (not in this source)", "value": n}
+        for n in chosen_elsewhere
     ]
 
 
 def region_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
-    present = set(analysis.choices(table, E.region))
     return [{"label": ALL_REGIONS, "value": ALL}] + [
-        {"label": r if r in present else f"{r} (not in this source)", "value": r, "disabled": r not in present}
-        for r in all_values(dataset, E.region)
+        {"label": r, "value": r} for r in analysis.choices(table, E.region)
     ]
 
 
@@ -383,7 +382,7 @@ NATIONALITY = Control(
     parse=parse_nationalities,
     always_in_url=True,
     options=nationality_options,
-    options_follow=("source",),
+    options_follow=("source", "nationalities"),
     props={"searchable": True, "placeholder": "Type a nationality..."},
 )
 REGION = Control(

@@ -16,6 +16,7 @@ from border_dashboard.components import controls as C
 from border_dashboard.components.state import ViewState, from_query, query_from_components, to_query
 from border_dashboard.components.view import ViewBuilder, headline, sentence
 from border_dashboard.data import analysis
+from border_dashboard.data.schema import SOURCES
 from border_dashboard.data.store import Dataset
 
 HIDDEN, SHOWN = {"display": "none"}, {}
@@ -82,6 +83,16 @@ def controls(
             values = {**values, **dict(zip(C.RISE.component_ids, previous.rise or (None, None)))}
         query = query_from_components(values)
     state, notices = from_query(query, dataset)
+    table = dataset.served(state.source)
+    for asked, group in analysis.counted_as(table, state.nationalities).items():
+        if asked != group:
+            notices.append(
+                f"{asked} is not broken out in this source ({SOURCES[state.source].label}): it is counted in "
+                f"'{group}', shown instead."
+            )
+    missing = [n for n in state.nationalities if n not in analysis.counted_as(table, state.nationalities)]
+    if missing:
+        notices.append(f"Not in this source: {', '.join(missing)}.")
     styles = {}
     following = [c for c in C.CONTROLS if c.options_follow]
     lists = option_lists(dataset, state, following)
@@ -98,17 +109,6 @@ def controls(
         styles=styles,
         state=state,
     )
-
-
-def same_lists(dataset: Dataset, before: str | None, after: ViewState) -> bool:
-    """Whether the dropdowns of the selection ``before`` already offer the lists ``after`` needs: each
-    list follows only the view fields its control names. Sending a dropdown the list it has costs the
-    browser a new search index."""
-    if not before:
-        return False
-    old, _ = from_query(before, dataset)
-    follow = {f for c in C.CONTROLS for f in c.options_follow}
-    return all(getattr(old, f) == getattr(after, f) for f in follow)
 
 
 def content(dataset: Dataset, builder: ViewBuilder, query: str | None) -> dict:

@@ -27,6 +27,8 @@ EVENTS_FILE = Path(str(resources.files("border_dashboard.data") / "events.csv"))
 @dataclass(frozen=True)
 class View:
     state: ViewState
+    nationalities: tuple[str, ...]  # as the source counts them (China is 'Other' in CBP's file)
+    counted_in: dict[str, str]  # a nationality asked for -> the group it is counted in, where not itself
     series: pd.DataFrame  # nationality, month, encounters (zero-filled over the covered window)
     monthly: pd.DataFrame  # month, encounters: the selected nationalities added up
     yearly: pd.DataFrame  # nationality, year, encounters, months
@@ -48,9 +50,16 @@ class View:
     @property
     def who(self) -> str:
         """'nationals of China and India'"""
-        names = list(self.state.nationalities)
+        names = [self._spelled(n) for n in self.nationalities]
         joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         return f"nationals of {joined}"
+
+    def _spelled(self, name: str) -> str:
+        """'other countries (China among them)' for the group a source counts unlisted nationalities in."""
+        if name != analysis.OTHER:
+            return name
+        inside = [asked for asked, group in self.counted_in.items() if group == name]
+        return f"other countries ({', '.join(inside)} among them)" if inside else "other countries"
 
     @property
     def where(self) -> str:
@@ -58,7 +67,9 @@ class View:
 
     @property
     def title_suffix(self) -> str:
-        return f"{', '.join(self.state.nationalities)} - {analysis.display(self.state.region, E.region)}"
+        names = self.nationalities
+        who = ", ".join(names) if len(names) <= 3 else f"{len(names)} nationalities"
+        return f"{who} - {analysis.display(self.state.region, E.region)}"
 
 
 def load_events(path: Path = EVENTS_FILE) -> pd.DataFrame:
@@ -98,7 +109,9 @@ class ViewBuilder:
 def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
     """Everything the page shows for one view."""
     table = dataset.served(state.source)
-    selection = state.selection
+    counted = analysis.counted_as(table, state.nationalities)
+    nationalities = tuple(dict.fromkeys(counted.values()))
+    selection = state.selection.with_(nationalities=nationalities)
     series = analysis.monthly_series(table, selection)
     monthly = analysis.combined(series)
     yearly = analysis.yearly_totals(series, state.basis)
@@ -110,34 +123,36 @@ def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
     if rise_years:
         for nationality, rows in yearly.groupby(E.nationality, sort=False):
             rise[nationality] = analysis.rise(rows, *rise_years)
-        if len(state.nationalities) > 1:
+        if len(nationalities) > 1:
             rise["Combined"] = analysis.rise(yearly, *rise_years)
     comparison = analysis.comparison(
-        combined_yearly, rise_years, SOURCES[state.source].rounded_to, max(1, len(state.nationalities))
+        combined_yearly, rise_years, SOURCES[state.source].rounded_to, max(1, len(nationalities))
     )
     start, end = selection.window
     events = (
         all_events[
             (all_events["date"] >= start)
             & (all_events["date"] < end + pd.offsets.MonthBegin(1))
-            & (all_events["nationality"].isin(["", *state.nationalities]))
+            & (all_events["nationality"].isin(["", *state.nationalities, *nationalities]))
         ]
         if state.events
         else all_events.iloc[0:0]
     )
     first, last = analysis.coverage(table)
     empty_message = None
-    if not state.nationalities:
+    if not nationalities:
         empty_message = "Pick at least one nationality to see its encounters."
     elif series.empty:
         empty_message = f"No data in {state.start} to {state.end}: this source covers {first:%B %Y} to {last:%B %Y}."
     elif monthly[E.encounters].sum() == 0:
         empty_message = (
-            f"No encounters of {', '.join(state.nationalities)} are recorded for this selection "
+            f"No encounters of {', '.join(nationalities)} are recorded for this selection "
             f"in {state.start} to {state.end}."
         )
     return View(
         state=state,
+        nationalities=nationalities,
+        counted_in={asked: group for asked, group in counted.items() if asked != group},
         series=series,
         monthly=monthly,
         yearly=yearly,
@@ -146,8 +161,8 @@ def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
         rise=rise,
         comparison=comparison,
         peak=analysis.peak(monthly),
-        share=analysis.share_of(series, region_series) if state.nationalities else None,
-        top=analysis.top_nationalities(table, selection, n=10, include=state.nationalities),
+        share=analysis.share_of(series, region_series) if nationalities else None,
+        top=analysis.top_nationalities(table, selection, n=10, include=nationalities),
         events=events.reset_index(drop=True),
         source_line=dataset.source_line(state.source),
         empty_message=empty_message,
@@ -201,7 +216,7 @@ def headline(view: View) -> list[tuple[str, str, str]]:
     if view.empty_message:
         return []
     basis, rounded_to = view.state.basis, SOURCES[view.state.source].rounded_to
-    several = len(view.state.nationalities) > 1
+    several = len(view.nationalities) > 1
     items = []
     total, months = int(view.monthly[E.encounters].sum()), len(view.monthly)
     comparison = view.comparison
@@ -209,7 +224,7 @@ def headline(view: View) -> list[tuple[str, str, str]]:
         first, second = comparison["from"], comparison["to"]
         months_of = analysis.months_by_year(view.yearly)
         partial = f" ({months_of[second]} of 12 months)" if months_of[second] < 12 else ""
-        parts = max(1, len(view.state.nationalities))
+        parts = max(1, len(view.nationalities))
         bound = analysis.rounding_bound(months_of[second] * parts, rounded_to)
         items.append(
             (
@@ -232,8 +247,8 @@ def headline(view: View) -> list[tuple[str, str, str]]:
                 f"Total{', combined' if several else ''} ({window_text(view)})",
                 count_text(total, rounded_to),
                 _bound_note(
-                    months * max(1, len(view.state.nationalities)),
-                    analysis.rounding_bound(months * max(1, len(view.state.nationalities)), rounded_to),
+                    months * max(1, len(view.nationalities)),
+                    analysis.rounding_bound(months * max(1, len(view.nationalities)), rounded_to),
                     rounded_to,
                 ),
             )
@@ -291,7 +306,7 @@ def sentence(view: View) -> str:
     if view.empty_message:
         return view.empty_message
     who = SOURCES[view.state.source].people
-    several = len(view.state.nationalities) > 1
+    several = len(view.nationalities) > 1
     whom = view.who + (" combined" if several else "")
     parts = []
     comparison = view.comparison

@@ -18,6 +18,8 @@ from border_dashboard.data.schema import Encounters as E
 from border_dashboard.data.served import ServedTable
 
 DEFAULT_NATIONALITIES = ("China",)
+OTHER = "Other"
+"""The group a source that breaks out only a few nationalities counts every other one in (CBP's file)."""
 DEFAULT_REGION = "Southwest Land Border"
 DEFAULT_START = "2022-01"
 DEFAULT_END = "2024-12"
@@ -263,6 +265,13 @@ def top_nationalities(
 def choices(data: pd.DataFrame | ServedTable, column: str) -> list[str]:
     """The values a reader can pick for a dimension (without total and not-applicable markers)."""
     return list(served(data).choices(column))
+
+
+def counted_as(data: pd.DataFrame | ServedTable, names: tuple[str, ...]) -> dict[str, str]:
+    """Each nationality -> the name the source counts it under: itself where the source breaks it out,
+    else the source's 'Other' group where it has one. A name it can count nowhere is left out."""
+    present = set(served(data).choices(E.nationality))
+    return {n: n if n in present else OTHER for n in names if n in present or OTHER in present}
 
 
 def display(value: str, column: str) -> str:

@@ -73,8 +73,10 @@ def headline(dash_duo) -> dict[str, str]:
 def pick(dash_duo, dropdown: str, option: str) -> None:
     """Open a dropdown, type to search, click the option (toggles it in a multi-select), close."""
     dash_duo.driver.find_element(By.ID, dropdown).click()
-    search = wait(dash_duo, lambda: dash_duo.driver.find_element(By.CSS_SELECTOR, ".dash-dropdown-search"), "no search")
-    search.send_keys(option)
+    wait(dash_duo, lambda: dash_duo.driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-content"), "did not open")
+    search = dash_duo.driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-search")
+    if search:  # a searchable dropdown: type to narrow the list
+        search[0].send_keys(option)
 
     def the_option():
         for element in dash_duo.driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-content [role=option]"):
@@ -254,3 +256,17 @@ def test_b008_a_link_longer_than_4_kb_is_drawn_not_replaced_by_the_default(dash_
         "the long link's view was not drawn",
     )
     assert "Ecuador and India combined" in dash_duo.find_element(f"#{ids.SENTENCE}").text
+
+
+def test_b009_switching_source_keeps_what_it_has_and_comes_back(dash, tables):
+    pick(dash, C.SOURCE.id, "CBP: Southwest border")
+    wait(dash, lambda: query(dash).get("source") == ["cbp-swb"], "URL did not follow the source")
+    wait(dash, lambda: [t["name"] for t in chart_data(dash, ids.TREND)][:1] == ["Other"], "CBP's Other not drawn")
+    assert "counted in 'Other'" in notice_text(dash)
+    assert "other countries (China among them)" in dash.find_element(f"#{ids.SENTENCE}").text
+    chosen = dash.driver.find_elements(By.CSS_SELECTOR, f"#{C.NATIONALITY.id} .dash-dropdown-value-item")
+    assert [c.text for c in chosen] == ["China (in Other here)"]
+    pick(dash, C.SOURCE.id, "OHSS: Border Patrol")
+    wait(dash, lambda: [t["name"] for t in chart_data(dash, ids.TREND)][:1] == ["China"], "China not back")
+    wait(dash, lambda: notice_text(dash).strip() == "", "a notice stayed after coming back")
+    assert headline(dash)["2023 total"] == "37,160"

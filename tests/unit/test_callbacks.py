@@ -78,16 +78,27 @@ def test_sync_from_a_control_writes_the_url(dataset):
     assert "events" not in query  # the toggle is on, its default
 
 
-def test_sync_switching_source_drops_what_it_lacks_and_shows_its_filters(dataset):
+def test_switching_source_keeps_what_it_has_and_explains_the_rest(dataset, builder):
     result = page.controls(dataset, "", _values(dataset, **{C.SOURCE.id: "cbp-swb"}), C.SOURCE.id)
-    assert result.values[C.NATIONALITY.id] == []  # China is not broken out by the CBP file
-    assert "China" in result.notices[0]
+    assert result.values[C.NATIONALITY.id] == ["China"]  # the reader's choice stays in the URL
+    assert "counted in 'Other'" in result.notices[0] and "China" in result.notices[0]
     assert result.styles[C.COMPONENT.wrapper_id] == {} and result.styles[C.AREA.wrapper_id] == {"display": "none"}
-    offered = [o["value"] for o in result.options[C.NATIONALITY.id] if not o["disabled"]]
-    assert offered == ["El Salvador", "Guatemala", "Honduras", "Mexico", "Other"]
-    assert result.options[C.NATIONALITY.id][5]["label"].endswith("(not in this source)")
+    offered = [(o["value"], o["label"]) for o in result.options[C.NATIONALITY.id]]
+    assert offered == [(n, n) for n in ("El Salvador", "Guatemala", "Honduras", "Mexico", "Other")] + [
+        ("China", "China (in Other here)")
+    ]  # no greyed list of what the source lacks
     components = [o["value"] for o in result.options[C.COMPONENT.id]]
     assert components == [ALL, "Office of Field Operations", "U.S. Border Patrol"]
+    # What is drawn is CBP's 'Other' group, said so.
+    view = builder.build(result.state)
+    assert view.nationalities == ("Other",) and view.counted_in == {"China": "Other"}
+    assert (
+        "nationals of other countries (China among them)"
+        in callbacks.render_view(dataset, builder, result.store)["sentence"]
+    )
+    # Back to OHSS: China again, and no notice.
+    back = page.controls(dataset, "", {**result.values, C.SOURCE.id: "ohss-usbp"}, C.SOURCE.id, result.store)
+    assert back.values[C.NATIONALITY.id] == ["China"] and back.notices == []
 
 
 def test_sync_hides_filters_the_default_source_lacks(dataset):
@@ -268,7 +279,7 @@ def test_dropdowns_open_with_their_chosen_options_and_get_their_lists_in_the_bro
         assert [o["value"] for o in dropdown.options] == [
             o["value"] for o in lists[component_id] if o["value"] in chosen
         ]
-    assert page_layout[C.NATIONALITY.id].options == [{"label": "India", "value": "India", "disabled": False}]
+    assert page_layout[C.NATIONALITY.id].options == [{"label": "India", "value": "India"}]
     fill = next(d for d in _dependencies(app) if d.get("clientside_function"))
     assert fill["clientside_function"] == {"namespace": "border", "function_name": "fill_dropdowns"}
     # The clientside callback's outputs are the dropdowns the store names, in the order it names them.
