@@ -332,16 +332,19 @@ def events_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
     return [{"label": " Show dated events", "value": "on"}]
 
 
-def filter_options(column: str) -> Callable[[Dataset, ServedTable, Any], list[dict]]:
+def filter_options(column: str, spelled: dict[str, str]) -> Callable[[Dataset, ServedTable, Any], list[dict]]:
     def options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
         values = analysis.filterable(table, column)
-        return [{"label": "All", "value": ALL}] + [{"label": v, "value": v} for v in values] if values else []
+        if not values:
+            return []
+        return [{"label": "All", "value": ALL}] + [{"label": spelled.get(v, v), "value": v} for v in values]
 
     return options
 
 
-def filter_control(id: str, parameter: str, column: str, label: str) -> Control:
-    """A filter of one data column, shown only where the source breaks it out."""
+def filter_control(id: str, parameter: str, column: str, label: str, spelled: dict[str, str] | None = None) -> Control:
+    """A filter of one data column, shown only where the source breaks it out; ``spelled``: the words a
+    reader sees for a publisher's abbreviation."""
     return Control(
         id=id,
         parameter=parameter,
@@ -351,7 +354,7 @@ def filter_control(id: str, parameter: str, column: str, label: str) -> Control:
         column=column,
         default=ALL,
         parse=filter_parser(parameter, column),
-        options=filter_options(column),
+        options=filter_options(column, spelled or {}),
         options_follow=("source",),
         hideable=True,
         props={"clearable": False},
@@ -448,7 +451,13 @@ RISE = Control(
     props={"clearable": False},
 )
 COMPONENT = filter_control("component", "component", E.component, "Component")
-DEMOGRAPHIC = filter_control("demographic", "demographic", E.demographic, "Demographic")
+DEMOGRAPHIC = filter_control(
+    "demographic",
+    "demographic",
+    E.demographic,
+    "Demographic",
+    {"UAC": "Unaccompanied children (UAC)", "FMUA": "Family units (FMUA)"},
+)
 AREA = filter_control("area-of-responsibility", "aor", E.area_of_responsibility, "Area of responsibility")
 EVENTS = Control(
     id="events-toggle",
