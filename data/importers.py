@@ -11,6 +11,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -98,6 +99,7 @@ def normalize_spelling(spelling: str) -> str:
     return " ".join(str(spelling).split()).casefold()
 
 
+@lru_cache(maxsize=4)
 def load_crosswalk(path: Path = CROSSWALK_FILE) -> dict[str, str]:
     """Spelling (case- and space-insensitive) -> display name; every display name maps to itself."""
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
