@@ -17,8 +17,9 @@ from dash import Dash
 from werkzeug.exceptions import HTTPException
 
 from border_dashboard.components import callbacks
+from border_dashboard.components.cache import SharedCache
 from border_dashboard.components.layout import build_layout
-from border_dashboard.components.view import EVENTS_FILE, ViewBuilder
+from border_dashboard.components.view import EVENTS_FILE, ViewBuilder, dataset_version
 from border_dashboard.data import store
 
 # assets/: the stylesheet, page.js (the dropdowns' full lists, filled in after the charts) and
@@ -59,13 +60,12 @@ def create_app(
     data_dir: Path | None = None,
     events_file: Path = EVENTS_FILE,
     dataset: store.Dataset | None = None,
-    cache_config: dict | None = None,
+    cache_url: str | None = None,
 ) -> Dash:
     """One app on the dataset in ``data_dir`` (default: the shipped one), or on a dataset already loaded.
 
-    ``cache_config``: a flask-caching configuration for a cache shared by workers and hosts, e.g.
-    ``{"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": "redis://cache:6379/0"}``; default: none, each
-    worker memoizes on its own.
+    ``cache_url``: a Redis every worker and host shares (``redis://cache:6379/0``), holding views as
+    JSON and chart images as bytes (``cache.SharedCache``); default: none, each worker memoizes on its own.
     """
     dataset = dataset or store.load(data_dir or store.SHIPPED_DATASET)
     for source in dataset.tables:
@@ -77,11 +77,7 @@ def create_app(
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    shared = None
-    if cache_config:
-        from flask_caching import Cache  # optional: pip install "border-dashboard[redis]"
-
-        shared = Cache(app.server, config={"CACHE_DEFAULT_TIMEOUT": 3600, **cache_config})
+    shared = SharedCache(cache_url, namespace=dataset_version(dataset)) if cache_url else None
     builder = ViewBuilder(dataset, events_file, shared=shared)
     page_for = lru_cache(maxsize=128)(lambda query: build_layout(dataset, builder, query))
 
@@ -151,5 +147,4 @@ def secure(app: Dash) -> None:
 
 def create_server(data_dir: str | None = None, cache_url: str | None = None):
     """The WSGI application, for gunicorn and other WSGI servers."""
-    cache = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": cache_url} if cache_url else None
-    return create_app(Path(data_dir) if data_dir else None, cache_config=cache).server
+    return create_app(Path(data_dir) if data_dir else None, cache_url=cache_url).server

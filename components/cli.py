@@ -18,8 +18,7 @@ def serve(args: argparse.Namespace) -> int:
         return serve_with_gunicorn(args)
     from border_dashboard.components.app import create_app
 
-    cache = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": args.cache_url} if args.cache_url else None
-    app = create_app(args.data_dir, cache_config=cache)
+    app = create_app(args.data_dir, cache_url=args.cache_url)
     app.run(host=args.host, port=args.port, debug=args.debug, dev_tools_hot_reload=args.debug)
     return 0
 

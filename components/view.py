@@ -7,6 +7,7 @@ and what is downloaded cannot disagree.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -74,7 +75,7 @@ class View:
 
 def load_events(path: Path = EVENTS_FILE) -> pd.DataFrame:
     events = pd.read_csv(path, dtype=str, keep_default_na=False)
-    events["date"] = pd.to_datetime(events["date"], format="%Y-%m-%d")
+    events["date"] = pd.to_datetime(events["date"], format="%Y-%m-%d").astype("datetime64[s]")
     return events
 
 
@@ -85,25 +86,110 @@ class ViewBuilder:
     """
 
     def __init__(self, dataset: Dataset, events_file: Path = EVENTS_FILE, cache_size: int = 256, shared=None):
-        """``shared``: optionally a cache every worker and host can reach (anything with ``get`` and
-        ``set``, such as flask-caching's Redis cache), consulted after this process's own."""
+        """``shared``: optionally a ``cache.SharedCache`` every worker and host reaches, consulted after
+        this process's own; views go there as JSON (``view_to_json``), never pickled."""
         self.dataset = dataset
         self.events = load_events(events_file)
         self.shared = shared
-        self.version = hashlib.sha256(
-            "".join(sorted(record["input_sha256"] for record in dataset.provenance.values())).encode()
-        ).hexdigest()[:16]
         self.build = lru_cache(maxsize=cache_size)(self._build)
+
+    @property
+    def version(self) -> str:
+        """The dataset's version: its input files' hashes (a new release never reads an old entry)."""
+        return dataset_version(self.dataset)
 
     def _build(self, state: ViewState) -> View:
         if self.shared is None:
             return build(self.dataset, state, self.events)
-        key = f"border-view:{self.version}:{state.source}:{to_query(state)}"
-        view = self.shared.get(key)
-        if view is None:
-            view = build(self.dataset, state, self.events)
-            self.shared.set(key, view)
+        key = f"view:{to_query(state)}"
+        stored = self.shared.get(key)
+        if stored is not None:
+            try:
+                return view_from_json(stored, state)
+            except (ValueError, KeyError, TypeError):  # not what this version writes: build it anew
+                pass
+        view = build(self.dataset, state, self.events)
+        self.shared.set(key, view_to_json(view))
         return view
+
+
+def dataset_version(dataset: Dataset) -> str:
+    return hashlib.sha256(
+        "".join(sorted(record["input_sha256"] for record in dataset.provenance.values())).encode()
+    ).hexdigest()[:16]
+
+
+_FRAMES = ("series", "monthly", "yearly", "region_yearly", "top", "events")
+
+
+def _frame_to_json(frame: pd.DataFrame) -> dict:
+    columns = {}
+    for name, column in frame.items():
+        if pd.api.types.is_datetime64_any_dtype(column):
+            columns[name] = {"kind": "date", "values": [f"{v:%Y-%m-%d}" for v in column]}
+        elif pd.api.types.is_integer_dtype(column):
+            columns[name] = {"kind": "int", "values": [int(v) for v in column]}
+        else:
+            columns[name] = {"kind": "text", "values": [str(v) for v in column]}
+    return columns
+
+
+def _frame_from_json(columns: dict) -> pd.DataFrame:
+    data = {}
+    for name, column in columns.items():
+        values = column["values"]
+        if column["kind"] == "date":
+            data[name] = pd.to_datetime(pd.Series(values, dtype="str"), format="%Y-%m-%d").astype("datetime64[s]")
+        elif column["kind"] == "int":
+            data[name] = pd.Series(values, dtype="int64")
+        else:
+            data[name] = pd.Series(values, dtype="str")
+    return pd.DataFrame(data)
+
+
+def view_to_json(view: View) -> str:
+    """A view as JSON text (for the shared cache): plain data, so reading it can never run code."""
+    peak = None
+    if view.peak:
+        peak = {k: f"{v:%Y-%m-%d}" if isinstance(v, pd.Timestamp) else v for k, v in view.peak.items()}
+    return json.dumps(
+        {
+            "query": to_query(view.state),
+            "nationalities": list(view.nationalities),
+            "counted_in": view.counted_in,
+            **{name: _frame_to_json(getattr(view, name)) for name in _FRAMES},
+            "rise_years": list(view.rise_years) if view.rise_years else None,
+            "rise": view.rise,
+            "comparison": view.comparison,
+            "peak": peak,
+            "share": view.share,
+            "source_line": view.source_line,
+            "empty_message": view.empty_message,
+        }
+    )
+
+
+def view_from_json(text: str | bytes, state: ViewState) -> View:
+    """The view ``view_to_json`` wrote for ``state``; a ValueError if it was written for another."""
+    data = json.loads(text)
+    if data["query"] != to_query(state):
+        raise ValueError("the stored view is of another selection")
+    peak = data["peak"]
+    if peak:
+        peak = {k: pd.Timestamp(v) if k in ("month", "last_month") else v for k, v in peak.items()}
+    return View(
+        state=state,
+        nationalities=tuple(data["nationalities"]),
+        counted_in=dict(data["counted_in"]),
+        **{name: _frame_from_json(data[name]) for name in _FRAMES},
+        rise_years=tuple(data["rise_years"]) if data["rise_years"] else None,
+        rise=data["rise"],
+        comparison=data["comparison"],
+        peak=peak,
+        share=data["share"],
+        source_line=data["source_line"],
+        empty_message=data["empty_message"],
+    )
 
 
 def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:

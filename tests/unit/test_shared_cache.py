@@ -1,0 +1,139 @@
+"""The shared cache against a real redis-server (Debian's package, started here on a free loopback port
+with persistence off): a view built by one server is read by another, nothing stored is a pickle, and
+servers keep answering when Redis is killed or does not answer."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import threading
+import time
+
+import pytest
+
+from border_dashboard.components import app as application
+from border_dashboard.components import ids, view
+from border_dashboard.components.cache import SharedCache
+from border_dashboard.components.state import ViewState, to_query
+
+REDIS = shutil.which("redis-server")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def redis_url():
+    if not REDIS:
+        pytest.fail("the shared-cache tests need Debian's redis-server: apt-get install redis-server")
+    port = _free_port()
+    process = subprocess.Popen(
+        [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2) as s:
+                s.sendall(b"PING\r\n")
+                if s.recv(16).startswith(b"+PONG"):
+                    break
+        except OSError:
+            time.sleep(0.05)
+    url = f"redis://127.0.0.1:{port}/0"
+    yield url, process
+    process.kill()
+    process.wait(timeout=10)
+
+
+def _render(app, state: ViewState):
+    """POST the render callback's request, as the page does; returns (status, sentence or None)."""
+    client = app.server.test_client()
+    dependencies = json.loads(client.get("/_dash-dependencies").data)
+    render = next(d for d in dependencies if f"{ids.TREND}.figure" in d["output"])
+    outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in render["output"].strip(".").split("...")]
+    body = {
+        "output": render["output"],
+        "outputs": outputs,
+        "inputs": [{"id": ids.SELECTION, "property": "data", "value": to_query(state)}],
+        "changedPropIds": [f"{ids.SELECTION}.data"],
+        "state": [],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    if response.status_code != 200:
+        return response.status_code, None
+    return 200, json.loads(response.data)["response"][ids.SENTENCE]["children"]
+
+
+def _stored(url: str) -> dict[bytes, bytes]:
+    import redis
+
+    client = redis.Redis.from_url(url)
+    return {key: client.get(key) for key in client.scan_iter("*")}
+
+
+def test_a_view_built_by_one_server_is_read_by_another(redis_url, monkeypatch):
+    url, _ = redis_url
+    first, second = application.create_app(cache_url=url), application.create_app(cache_url=url)
+    state = ViewState(nationalities=("India",))
+    status, sentence = _render(first, state)
+    assert status == 200 and "nationals of India" in sentence
+    keys = list(_stored(url))
+    assert any(b":view:" in key and b"nationality=India" in key for key in keys), keys
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("the second server built the view instead of reading it")
+
+    monkeypatch.setattr(view, "build", not_again)
+    assert _render(second, state) == (200, sentence)  # read from Redis, not built
+    assert _render(second, ViewState(nationalities=("Peru",)))[0] != 200  # one not in Redis is built: refused
+
+
+def test_nothing_stored_is_a_pickle_and_keys_name_format_and_dataset(redis_url):
+    url, _ = redis_url
+    app = application.create_app(cache_url=url)
+    for state in (ViewState(), ViewState(source="cbp-swb", nationalities=("Mexico",)), ViewState(nationalities=())):
+        assert _render(app, state)[0] == 200
+    stored = _stored(url)
+    assert len(stored) == 3
+    for key, value in stored.items():
+        assert key.startswith(b"border:v1:") and not value.startswith(b"\x80")  # pickle's protocol marker
+        assert json.loads(value)["query"] in key.decode()
+
+
+def test_servers_keep_answering_when_redis_is_killed(redis_url, caplog):
+    url, process = redis_url
+    app = application.create_app(cache_url=url)
+    assert _render(app, ViewState(nationalities=("India",)))[0] == 200
+    process.kill()
+    process.wait(timeout=10)
+    started = time.monotonic()
+    for name in ("Peru", "Chile", "Cuba"):
+        status, sentence = _render(app, ViewState(nationalities=(name,)))
+        assert status == 200 and f"nationals of {name}" in sentence
+    assert time.monotonic() - started < 5
+    warnings = [r for r in caplog.records if "shared cache unavailable" in r.getMessage()]
+    assert len(warnings) == 1  # logged once, not on every request
+
+
+def test_a_redis_that_does_not_answer_costs_one_short_timeout():
+    """A host that accepts connections and never answers (a hung Redis): the cache gives up quickly."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    accepted = []
+    threading.Thread(target=lambda: accepted.append(listener.accept()), daemon=True).start()
+    cache = SharedCache(f"redis://127.0.0.1:{listener.getsockname()[1]}/0", "test", timeout=0.2)
+    started = time.monotonic()
+    assert cache.get("anything") is None
+    cache.set("anything", b"x")  # skipped: the cache counts as down for a while
+    assert time.monotonic() - started < 1.5
+    for connection, _ in accepted:
+        connection.close()
+    listener.close()
