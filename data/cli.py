@@ -9,7 +9,14 @@ import sys
 from pathlib import Path
 
 from border_dashboard.data import analysis, store, update
-from border_dashboard.data.importers import load_crosswalk, normalize_spelling, read_source_file
+from border_dashboard.data.importers import (
+    CHECKSUMS_FILE,
+    NOTES_SUFFIXES,
+    load_crosswalk,
+    normalize_spelling,
+    read_checksums,
+    read_source_file,
+)
 from border_dashboard.data.schema import DEFAULT_SOURCE, SOURCES, DataImportError
 from border_dashboard.data.schema import Encounters as E
 
@@ -54,13 +61,46 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     summary.set_defaults(handler=run_summary)
 
 
+def split_inputs(files: list[Path]) -> tuple[list[Path], list[Path], list[Path]]:
+    """Data files, checksum lists (SHA256SUMS) and notes (README.md), so that `import data/official/*`
+    reads the folder as it ships."""
+    sums = [f for f in files if f.name == CHECKSUMS_FILE]
+    notes = [f for f in files if f.suffix.lower() in NOTES_SUFFIXES]
+    return [f for f in files if f not in sums and f not in notes], sums, notes
+
+
+def verify_checksums(imported: list, sums: list[Path]) -> int:
+    """Every input a checksum list names must have its listed sha256. Returns how many were checked."""
+    checked = 0
+    for sums_file in sums:
+        listed = read_checksums(sums_file)
+        for source in imported:
+            digest = listed.get(source.file.name)
+            if digest is None:
+                continue
+            if digest != source.sha256:
+                raise DataImportError(
+                    str(source.file), f"sha256 {source.sha256[:12]}... differs from {digest[:12]}... in {sums_file}"
+                )
+            checked += 1
+    return checked
+
+
 def run_import(args: argparse.Namespace) -> int:
     """Read and validate every file first; write only when all of them are good."""
+    files, sums, notes = split_inputs(args.files)
     try:
-        imported = [read_source_file(path) for path in args.files]
+        if not files:
+            raise DataImportError(str(args.files[0]), "no data file among the files given")
+        imported = [read_source_file(path) for path in files]
+        checked = verify_checksums(imported, sums)
     except DataImportError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    for note in notes:
+        print(f"{note.name}: notes, not data; skipped")
+    if sums:
+        print(f"{checked} of {len(imported)} files checked against {', '.join(str(s) for s in sums)}")
     names = [source.name for source in imported]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:

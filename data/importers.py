@@ -177,6 +177,28 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+CHECKSUMS_FILE = "SHA256SUMS"
+NOTES_SUFFIXES = (".md", ".txt")  # a folder's notes (README.md): never data
+
+
+def read_checksums(path: Path) -> dict[str, str]:
+    """A ``sha256sum`` list (``DIGEST  NAME`` a line, ``*NAME`` for binary mode) as name -> digest."""
+    path = Path(path)
+    _check_size(path)
+    listed = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = re.fullmatch(r"([0-9a-fA-F]{64}) [ *](.+)", line)
+        if not match:
+            raise DataImportError(str(path), f"not a sha256sum line: {line[:60]!r}", row=number)
+        digest, name = match.group(1).lower(), match.group(2)
+        if listed.get(name, digest) != digest:
+            raise DataImportError(str(path), f"lists {name} twice with different digests", row=number)
+        listed[name] = digest
+    return listed
+
+
 # --- OHSS workbook --------------------------------------------------------------------------------
 
 
@@ -352,4 +374,4 @@ def _canonical(table: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(list(E.KEY), kind="stable", ignore_index=True)
 
 
-__all__ = ["ImportedSource", "SOURCES", "read_cbp_csv", "read_ohss_workbook", "read_source_file"]
+__all__ = ["ImportedSource", "SOURCES", "read_cbp_csv", "read_checksums", "read_ohss_workbook", "read_source_file"]

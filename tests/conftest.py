@@ -1,4 +1,4 @@
-"""Shared fixtures: the real official files (read from ../shared/data/official) and a scratch dataset."""
+"""Shared fixtures: the real official files (shipped in data/official/) and a scratch dataset."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 from border_dashboard.data import importers, store
 
 ROOT = Path(__file__).resolve().parents[1]
-OFFICIAL = Path(os.environ.get("BORDER_OFFICIAL_DIR", ROOT.parent / "shared" / "data" / "official"))
+SHIPPED_OFFICIAL = ROOT / "data" / "official"  # the official input files, in the repository
+OFFICIAL = Path(os.environ.get("BORDER_OFFICIAL_DIR", SHIPPED_OFFICIAL))  # or another copy of them
 OHSS_FILE = OFFICIAL / "ohss-khsm-cbp-encounters-usbp-fy2000-fy2025m02.xlsx"
 CBP_SWB_FILE = OFFICIAL / "cbp-sw-land-border-encounters-fy22-fy25-aug.csv"
 NATIONWIDE_SAMPLE = ROOT / "tests" / "fixtures" / "cbp-nationwide-sample.csv"

@@ -10,7 +10,7 @@ import pytest
 from border_dashboard.components import cli
 from border_dashboard.data import importers, store
 from tests.bad_inputs import CASES, VALID
-from tests.conftest import CBP_SWB_FILE, OHSS_FILE, snapshot
+from tests.conftest import CBP_SWB_FILE, OHSS_FILE, SHIPPED_OFFICIAL, snapshot
 
 
 def test_import_rebuilds_the_shipped_dataset_byte_for_byte(tmp_path, capsys):
@@ -19,6 +19,45 @@ def test_import_rebuilds_the_shipped_dataset_byte_for_byte(tmp_path, capsys):
     assert snapshot(tmp_path) == snapshot(store.SHIPPED_DATASET)
     assert cli.main(["import", str(OHSS_FILE), str(CBP_SWB_FILE), "--data-dir", str(tmp_path)]) == 0
     assert snapshot(tmp_path) == snapshot(store.SHIPPED_DATASET)
+
+
+def shell_glob(folder) -> list[str]:
+    """What the shell makes of ``folder/*``: every file but the dotfiles, in order."""
+    return sorted(str(p) for p in folder.iterdir() if not p.name.startswith("."))
+
+
+def test_import_of_the_official_folder_as_it_ships(tmp_path, capsys):
+    """`border-dashboard import data/official/*`: the notes are skipped, the checksums checked."""
+    assert cli.main(["import", *shell_glob(SHIPPED_OFFICIAL), "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "README.md: notes, not data; skipped" in out
+    assert "2 of 2 files checked against" in out
+    assert snapshot(tmp_path) == snapshot(store.SHIPPED_DATASET)
+
+
+def test_an_input_that_differs_from_its_checksum_is_rejected(tmp_path, data_dir, capsys):
+    copy = tmp_path / CBP_SWB_FILE.name
+    copy.write_bytes(CBP_SWB_FILE.read_bytes().replace(b"Expulsions,3", b"Expulsions,4", 1))
+    (tmp_path / "SHA256SUMS").write_text((SHIPPED_OFFICIAL / "SHA256SUMS").read_text())
+    before = snapshot(data_dir)
+    assert cli.main(["import", str(copy), str(tmp_path / "SHA256SUMS"), "--data-dir", str(data_dir)]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and copy.name in lines[0] and "differs from 644a70518bea" in lines[0], lines
+    assert snapshot(data_dir) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("not a checksum\n", r"SHA256SUMS, row 1: not a sha256sum line"), ("", r"the file is empty")],
+)
+def test_a_bad_checksum_list_is_one_line(tmp_path, data_dir, capsys, text, message):
+    sums = tmp_path / "SHA256SUMS"
+    sums.write_text(text)
+    before = snapshot(data_dir)
+    assert cli.main(["import", str(CBP_SWB_FILE), str(sums), "--data-dir", str(data_dir)]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and re.search(message, lines[0]), lines
+    assert snapshot(data_dir) == before
 
 
 def test_provenance_records_the_input(dataset):
