@@ -13,9 +13,10 @@ from border_dashboard.components import charts, ids
 from border_dashboard.components.state import ViewState, from_query, month_range, to_query
 from border_dashboard.components.view import ViewBuilder, headline, sentence
 from border_dashboard.data import analysis
-from border_dashboard.data.schema import ALL, ALL_REGIONS, SOURCES
+from border_dashboard.data.schema import ALL, ALL_REGIONS
 from border_dashboard.data.schema import Encounters as E
 from border_dashboard.data.served import ServedTable
+from border_dashboard.data.sources import SOURCES
 from border_dashboard.data.store import Dataset
 
 FILTERS = {ids.COMPONENT: E.component, ids.DEMOGRAPHIC: E.demographic, ids.AREA: E.area_of_responsibility}

@@ -11,8 +11,9 @@ from urllib.parse import parse_qs, urlencode
 
 from border_dashboard.data import analysis
 from border_dashboard.data.analysis import Selection
-from border_dashboard.data.schema import ALL, DEFAULT_SOURCE, SOURCES
+from border_dashboard.data.schema import ALL
 from border_dashboard.data.schema import Encounters as E
+from border_dashboard.data.sources import DEFAULT_SOURCE, SOURCES
 from border_dashboard.data.store import Dataset
 
 # Query parameter -> dimension, for the filters that only some sources have.

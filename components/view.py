@@ -19,10 +19,10 @@ from border_dashboard.data import analysis
 from border_dashboard.data.analysis import year_label
 from border_dashboard.data.schema import ALL
 from border_dashboard.data.schema import Encounters as E
+from border_dashboard.data.sources import SOURCES
 from border_dashboard.data.store import Dataset
 
 EVENTS_FILE = Path(str(resources.files("border_dashboard.data") / "events.csv"))
-PEOPLE = {"ohss-usbp": "Border Patrol", "cbp-swb": "CBP", "cbp-nationwide": "CBP"}
 
 
 @dataclass(frozen=True)
@@ -188,7 +188,7 @@ def sentence(view: View) -> str:
     """One plain sentence of the story for the current filters, written from the numbers."""
     if view.empty_message:
         return view.empty_message
-    who = PEOPLE[view.state.source]
+    who = SOURCES[view.state.source].people
     parts = []
     if view.rise_years:
         first, second = view.rise_years

@@ -17,8 +17,9 @@ from border_dashboard.data.importers import (
     read_checksums,
     read_source_file,
 )
-from border_dashboard.data.schema import DEFAULT_SOURCE, SOURCES, DataImportError
+from border_dashboard.data.schema import DataImportError
 from border_dashboard.data.schema import Encounters as E
+from border_dashboard.data.sources import DEFAULT_SOURCE, SOURCES
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -31,7 +32,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     updater.add_argument(
         "--source",
         action="append",
-        choices=list(update.PUBLISHED),
+        choices=list(SOURCES),
         dest="sources",
         help="only this source (repeatable; default: all)",
     )
@@ -120,13 +121,13 @@ def run_update(args: argparse.Namespace) -> int:
         if args.rollback:
             lines = update.rollback(args.data_dir)
         else:
-            published = dict(update.PUBLISHED)
+            sources = dict(SOURCES)
             for item in args.page:
                 name, _, url = item.partition("=")
-                if name not in published or not url:
-                    raise update.UpdateError(f"--page {item!r}: write NAME=URL with NAME one of {list(published)}")
-                published[name] = dataclasses.replace(published[name], page=url)
-            lines = update.update(args.data_dir, args.sources, published=published, timeout=args.timeout)
+                if name not in sources or not url:
+                    raise update.UpdateError(f"--page {item!r}: write NAME=URL with NAME one of {list(sources)}")
+                sources[name] = dataclasses.replace(sources[name], page=url)
+            lines = update.update(args.data_dir, args.sources, sources=sources, timeout=args.timeout)
     except update.UpdateError as error:
         print(f"error: {error}; the dataset in place is unchanged", file=sys.stderr)
         return 1

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from border_dashboard.data.schema import ALL, NOT_APPLICABLE, SOURCES, DataImportError
+from border_dashboard.data.schema import ALL, NOT_APPLICABLE, DataImportError
 from border_dashboard.data.schema import Encounters as E
+from border_dashboard.data.sources import CBP_NATIONWIDE, CBP_SWB, OHSS_USBP
 
 CROSSWALK_FILE = Path(str(resources.files(__package__) / "nationalities.csv"))
 MAX_INPUT_BYTES = 50 * 1024 * 1024
@@ -220,7 +221,7 @@ def read_ohss_workbook(path: Path) -> ImportedSource:
         rows_read += len(sheets[sheet])
     table = pd.concat(parts, ignore_index=True)
     table = E.validate(table, file=str(path))
-    return ImportedSource("ohss-usbp", _canonical(table), path, sha256_of(path), rows_read)
+    return ImportedSource(OHSS_USBP.name, _canonical(table), path, sha256_of(path), rows_read)
 
 
 def _ohss_sheet(sheet: pd.DataFrame, broken_out: tuple[str, ...], *, file: str) -> pd.DataFrame:
@@ -243,7 +244,7 @@ def _ohss_sheet(sheet: pd.DataFrame, broken_out: tuple[str, ...], *, file: str) 
     reject_first(bad, frame["Month"], lambda v: f"unknown month {v!r}", file=file, column="Month", row_offset=offset)
     out = pd.DataFrame(
         {
-            E.source: "ohss-usbp",
+            E.source: OHSS_USBP.name,
             E.month: fiscal_to_calendar(fiscal_year, fiscal_month.astype("int64")),
             E.fiscal_year: fiscal_year,
             E.region: ALL,
@@ -290,9 +291,9 @@ def read_cbp_csv(path: Path) -> ImportedSource:
         raise DataImportError(file, f"not a readable CSV ({' '.join(str(error).split())})") from None
     headers = {snake_case(c): c for c in frame.columns}
     if "citizenship_grouping" in headers:
-        name, columns = "cbp-swb", CBP_SWB_COLUMNS
+        name, columns = CBP_SWB.name, CBP_SWB_COLUMNS
     elif "citizenship" in headers:
-        name, columns = "cbp-nationwide", CBP_NATIONWIDE_COLUMNS
+        name, columns = CBP_NATIONWIDE.name, CBP_NATIONWIDE_COLUMNS
     else:
         raise DataImportError(
             file,
@@ -339,7 +340,7 @@ def read_cbp_csv(path: Path) -> ImportedSource:
         values = frame[published].str.strip()
         reject_first(values == "", values, lambda v: "empty value", file=file, column=published, row_offset=offset)
         out[column] = values
-    citizenship_column = "Citizenship Grouping" if name == "cbp-swb" else "Citizenship"
+    citizenship_column = "Citizenship Grouping" if name == CBP_SWB.name else "Citizenship"
     out[E.nationality] = map_nationalities(out[E.citizenship], file=file, column=citizenship_column, row_offset=offset)
     out[E.encounters] = _whole_numbers(frame["Encounter Count"], file=file, column="Encounter Count", row_offset=offset)
     table = E.validate(out, file=file)
@@ -374,4 +375,4 @@ def _canonical(table: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(list(E.KEY), kind="stable", ignore_index=True)
 
 
-__all__ = ["ImportedSource", "SOURCES", "read_cbp_csv", "read_checksums", "read_ohss_workbook", "read_source_file"]
+__all__ = ["ImportedSource", "read_cbp_csv", "read_checksums", "read_ohss_workbook", "read_source_file"]

@@ -1,11 +1,10 @@
 """The one tidy table every source is imported into, declared in one place.
 
 Column names live here and only here: every other module spells a column as ``Encounters.<name>``.
+The facts about each source (publisher, page, files) are in ``sources``.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import pandas as pd
 
@@ -112,51 +111,3 @@ class Encounters:
 
 # Dimensions a reader may narrow besides nationality and region, in the order filters are shown.
 FILTER_DIMENSIONS = (Encounters.component, Encounters.demographic, Encounters.area_of_responsibility, Encounters.sector)
-
-
-@dataclass(frozen=True)
-class SourceInfo:
-    """What a reader needs to cite a source."""
-
-    name: str
-    title: str
-    publisher: str
-    page: str
-    rounding: str
-    label: str  # short, for a dropdown
-
-    def source_line(self, release: str) -> str:
-        line = f"Source: {self.publisher}, {self.title}, {release}."
-        return f"{line} {self.rounding}" if self.rounding else line
-
-
-SOURCES = {
-    info.name: info
-    for info in (
-        SourceInfo(
-            name="ohss-usbp",
-            title="Key Homeland Security Metrics: CBP Encounters - USBP",
-            publisher="DHS Office of Homeland Security Statistics",
-            page="https://ohss.dhs.gov/khsm/cbp-encounters",
-            rounding="Figures rounded to the nearest 10.",
-            label="OHSS: Border Patrol",
-        ),
-        SourceInfo(
-            name="cbp-swb",
-            title="Southwest Land Border Encounters",
-            publisher="U.S. Customs and Border Protection",
-            page="https://www.cbp.gov/document/stats/southwest-land-border-encounters",
-            rounding="",
-            label="CBP: Southwest border",
-        ),
-        SourceInfo(
-            name="cbp-nationwide",
-            title="Nationwide Encounters",
-            publisher="U.S. Customs and Border Protection",
-            page="https://www.cbp.gov/document/stats/nationwide-encounters",
-            rounding="",
-            label="CBP: Nationwide",
-        ),
-    )
-}
-DEFAULT_SOURCE = "ohss-usbp"

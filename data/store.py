@@ -18,17 +18,11 @@ from pathlib import Path
 import pandas as pd
 
 from border_dashboard.data.importers import ImportedSource
-from border_dashboard.data.schema import SOURCES
 from border_dashboard.data.schema import Encounters as E
 from border_dashboard.data.served import ServedTable
+from border_dashboard.data.sources import SOURCES
 
 SHIPPED_DATASET = Path(str(resources.files(__package__) / "dataset"))  # read-only: inside the package
-
-# Release labels of the official files we know by content; any other file is labelled by its data range.
-KNOWN_RELEASES = {
-    "cb9723f7503c2ddc63952ab694e06f21f65e249fcf26964db31968e5099c084f": "November 2024 release",
-    "644a70518bea08884f29483c4aa6aee5fcceadc85a0bd8f09043fa6d356fedc4": "FY22-FY25 (FYTD) release of August 2025",
-}
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,28 +44,30 @@ class Dataset:
         return self._served[source]
 
     def source_line(self, source: str) -> str:
-        return SOURCES[source].source_line(self.provenance[source]["release"])
+        record = self.provenance[source]
+        return SOURCES[source].source_line(record.get("data_through", record["last_month"]))
 
 
 def provenance_record(imported: ImportedSource) -> dict:
-    info = SOURCES[imported.name]
+    """What the dataset says of a source's input: citation, which file (sha256), what it holds."""
+    source = SOURCES[imported.name]
     months = imported.table[E.month]
+    first, last = f"{months.min():%Y-%m}", f"{months.max():%Y-%m}"
     return {
-        "source": info.name,
-        "title": info.title,
-        "publisher": info.publisher,
-        "page": info.page,
-        "release": KNOWN_RELEASES.get(
-            imported.sha256, f"release with data from {months.min():%B %Y} to {months.max():%B %Y}"
-        ),
+        "source": source.name,
+        "title": source.title,
+        "publisher": source.publisher,
+        "page": source.page,
+        "release": source.release(imported.sha256, last),
+        "data_through": last,
         "input_file": imported.file.name,
         "input_sha256": imported.sha256,
         "input_rows": imported.rows_read,
         "rows": len(imported.table),
-        "first_month": f"{months.min():%Y-%m}",
-        "last_month": f"{months.max():%Y-%m}",
-        "rounding": info.rounding,
-        "licence": "U.S. Government work, public domain",
+        "first_month": first,
+        "last_month": last,
+        "rounding": source.rounding,
+        "licence": source.licence,
     }
 
 

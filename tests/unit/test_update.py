@@ -13,6 +13,7 @@ import pytest
 
 from border_dashboard.components import cli
 from border_dashboard.data import store, update
+from border_dashboard.data.sources import SOURCES
 from tests.conftest import CBP_SWB_FILE, OHSS_FILE, snapshot
 
 OHSS_NAME, CBP_NAME = OHSS_FILE.name, CBP_SWB_FILE.name
@@ -58,8 +59,8 @@ def publisher():
     yield (
         base,
         {
-            "ohss-usbp": replace(update.PUBLISHED["ohss-usbp"], page=f"{base}/ohss"),
-            "cbp-swb": replace(update.PUBLISHED["cbp-swb"], page=f"{base}/cbp"),
+            "ohss-usbp": replace(SOURCES["ohss-usbp"], page=f"{base}/ohss"),
+            "cbp-swb": replace(SOURCES["cbp-swb"], page=f"{base}/cbp"),
         },
     )
     Publisher.routes = {}
@@ -74,7 +75,7 @@ def quiet(*_):
 def test_update_downloads_imports_and_keeps_the_previous(publisher, data_dir, tmp_path):
     base, published = publisher
     before = snapshot(data_dir)
-    lines = update.update(data_dir, published=published, progress=quiet)
+    lines = update.update(data_dir, sources=published, progress=quiet)
     assert lines == [f"ohss-usbp: 40,899 rows from {OHSS_NAME}", f"cbp-swb: 1,936 rows from {CBP_NAME}"]
     assert snapshot(data_dir) == before  # the same official files give the same bytes
     assert snapshot(data_dir / "previous") == before
@@ -86,7 +87,7 @@ def test_rollback_restores_and_can_be_redone(publisher, data_dir, capsys):
     # Put a different dataset in place (the nationwide sample) next to the current one, as an update would.
     update.keep_previous(data_dir, ["ohss-usbp"])
     tampered = data_dir / "ohss-usbp.provenance.json"
-    tampered.write_text(tampered.read_text().replace("November 2024 release", "a newer release"))
+    tampered.write_text(tampered.read_text().replace("data through November 2024", "a newer release"))
     assert cli.main(["update", "--rollback", "--data-dir", str(data_dir)]) == 0
     assert "restored ohss-usbp.provenance.json" in capsys.readouterr().out
     assert snapshot(data_dir) == original
@@ -159,7 +160,7 @@ def test_failures_leave_the_dataset_as_it_was(publisher, data_dir, name, path, b
     if name == "over-size-limit":  # a small limit, so the test need not serve 50 MB
         published, limit = {"cbp-swb": published["cbp-swb"]}, 1024
     with pytest.raises(update.UpdateError) as caught:
-        update.update(data_dir, published=published, timeout=0.5, limit=limit, progress=quiet)
+        update.update(data_dir, sources=published, timeout=0.5, limit=limit, progress=quiet)
     text = str(caught.value)
     assert "\n" not in text and re.search(message, text), text
     assert snapshot(data_dir) == before
@@ -183,6 +184,65 @@ def test_only_web_addresses_are_fetched():
 
 def test_the_shipped_dataset_still_loads_after_an_update(publisher, data_dir):
     _, published = publisher
-    update.update(data_dir, published=published, progress=quiet)
+    update.update(data_dir, sources=published, progress=quiet)
     loaded = store.load(data_dir)
     assert sorted(loaded.tables) == ["cbp-swb", "ohss-usbp"]
+
+
+OHSS_LINK = SOURCES["ohss-usbp"].link
+PAGE = "https://ohss.dhs.gov/khsm/cbp-encounters"
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ('<a href="/files/khsm-usbp.xlsx">x</a>', "https://ohss.dhs.gov/files/khsm-usbp.xlsx"),
+        ("<A HREF='files/KHSM_USBP.XLSX'>x</A>", "https://ohss.dhs.gov/khsm/files/KHSM_USBP.XLSX"),
+        ("<a href=//cdn.example.org/khsm-usbp.xlsx>x</a>", "https://cdn.example.org/khsm-usbp.xlsx"),
+        ('<a href="/khsm-usbp.xlsx?a=1&amp;b=2">x</a>', "https://ohss.dhs.gov/khsm-usbp.xlsx?a=1&b=2"),
+        ('<a href="/khsm-usbp.pdf">pdf</a><a href="/b/khsm-usbp.xlsx">1</a><a href="/c/khsm-usbp.xlsx">2</a>', "/b/"),
+        (
+            '<a href="javascript:get(\'khsm-usbp.xlsx\')">j</a><a href="ftp://x.org/khsm-usbp.xlsx">f</a>'
+            '<a href="file:///khsm-usbp.xlsx">l</a><a href="http://x.org/khsm-usbp.xlsx">h</a>',
+            "http://x.org/khsm-usbp.xlsx",
+        ),
+        ('<!-- <a href="/old/khsm-usbp.xlsx"> --><a href="/new/khsm-usbp.xlsx">', "/new/"),
+        ('<p data-href="/khsm-usbp.xlsx">no</p><a class="k" href="/khsm-usbp.xlsx">', "/khsm-usbp.xlsx"),
+    ],
+)
+def test_find_link_reads_the_page_as_html(html, expected):
+    found = update.find_link(PAGE, html, OHSS_LINK)
+    assert found == expected if expected.startswith("http") else expected in found
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<html>We moved the data.</html>",
+        '<a href="/khsm-usbp.xlsx',  # the page ends inside the tag
+        "<script>var u = \"<a href='/khsm-usbp.xlsx'>\";</script>",  # a script's text is not a link
+        '<a href="mailto:khsm-usbp.xlsx@example.org">',
+    ],
+)
+def test_find_link_without_a_link(html):
+    with pytest.raises(update.UpdateError, match="no link to the data file"):
+        update.find_link(PAGE, html, OHSS_LINK)
+
+
+ADVERSARIAL_PAGES = {  # the backtracking pattern spent 80 s on 20 kB of the first; old parsers' close() too
+    "unclosed-href": '<a href="' + "khsm usbp " * 40_000,
+    "unclosed-tags": "<x" * 200_000,
+    "many-hrefs": '<a href="khsm-usbp' * 25_000,
+    "tags-then-unclosed": '<a b="khsm usbp">' * 25_000 + '<a href="' + "k" * 10,
+    "comments": "<!--" + "<a href=x>" * 40_000,
+}
+
+
+@pytest.mark.parametrize("name", list(ADVERSARIAL_PAGES))
+def test_find_link_is_linear_in_the_page(name):
+    html = ADVERSARIAL_PAGES[name]
+    assert len(html) >= 400_000
+    started = time.perf_counter()
+    with pytest.raises(update.UpdateError):
+        update.find_link(PAGE, html, OHSS_LINK)
+    assert time.perf_counter() - started < 2.0  # about 0.2 s here; quadratic would take minutes
