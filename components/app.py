@@ -61,13 +61,14 @@ def create_app(
     dataset: store.Dataset | None = None,
     cache_config: dict | None = None,
 ) -> Dash:
-    """One app on the dataset in ``data_dir`` (default: the shipped one), or on a dataset already loaded.
+    """One app on the dataset of ``data_dir`` (default: the user data folder's current release, else the
+    shipped dataset; see ``store.locate``), or on a dataset already loaded.
 
     ``cache_config``: a flask-caching configuration for a cache shared by workers and hosts, e.g.
     ``{"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": "redis://cache:6379/0"}``; default: none, each
     worker memoizes on its own.
     """
-    dataset = dataset or store.load(data_dir or store.SHIPPED_DATASET)
+    dataset = dataset or store.load(data_dir)
     for source in dataset.tables:
         dataset.served(source)  # index now, not on the first reader's click
     app = Dash(

@@ -1,17 +1,15 @@
-"""`border-dashboard update`: fetch the latest official files, import them, swap the dataset in atomically.
+"""`border-dashboard update`: fetch the latest official files, import them, make them the current release.
 
-Each source is found on its publisher's page (its address and its link's shape are in ``sources``), downloaded
-with a timeout and a size limit, checked for what it claims to be, and imported with the same importer
-as `border-dashboard import`. Only when every file is good is the dataset replaced; the one it replaces
-is kept in ``previous/`` for `border-dashboard update --rollback`. Any failure leaves the dataset
-exactly as it was and is told in one line.
+Each source is found on its publisher's page (its address and its link's shape are in ``sources``),
+downloaded with a timeout and a size limit into a temporary folder, checked for what it claims to be, and
+imported with the same importer as `border-dashboard import`. Only when every file is good does the store
+write them as a new release of the data folder (``store`` alone knows its layout; `update --rollback`
+asks it to go back). Any failure leaves the data folder exactly as it was and is told in one line.
 """
 
 from __future__ import annotations
 
 import http.client
-import os
-import shutil
 import socket
 import sys
 import tempfile
@@ -29,7 +27,6 @@ from border_dashboard.data.sources import SOURCES, Link, Source
 
 TIMEOUT_SECONDS = 30.0
 CHUNK = 256 * 1024
-PREVIOUS = "previous"
 
 
 class UpdateError(RuntimeError):
@@ -140,7 +137,7 @@ def download(name: str, source: Source, folder: Path, *, timeout: float, limit: 
 
 
 def update(
-    data_dir: Path = store.SHIPPED_DATASET,
+    data_dir: Path | str | None = None,
     names: list[str] | None = None,
     *,
     sources: dict[str, Source] = SOURCES,
@@ -148,9 +145,9 @@ def update(
     limit: int = MAX_INPUT_BYTES,
     progress: Progress | None = print_progress,
 ) -> list[str]:
-    """Download, check and import the sources (default: those the dataset has), then swap them in."""
-    data_dir = Path(data_dir)
-    present = [p.name.removesuffix(".provenance.json") for p in sorted(data_dir.glob("*.provenance.json"))]
+    """Download, check and import the sources (default: those the dataset has) into a temporary folder,
+    then hand them to the store, which makes them a new current release of the data folder."""
+    present = store.sources_in(store.locate(data_dir))
     names = names or [n for n in sources if n in present] or list(sources)
     unknown = [n for n in names if n not in sources]
     if unknown:
@@ -164,46 +161,5 @@ def update(
         wrong = [(n, s.name) for n, s in zip(names, imported) if n != s.name]
         if wrong:
             raise UpdateError(f"the file found for {wrong[0][0]} is a {wrong[0][1]} file")
-        keep_previous(data_dir, [s.name for s in imported])
-        store.save(imported, data_dir)
-    return [f"{s.name}: {len(s.table):,} rows from {s.file.name}" for s in imported]
-
-
-def _files_of(directory: Path, names: list[str]) -> list[Path]:
-    return [directory / f"{n}{suffix}" for n in names for suffix in (".csv.gz", ".provenance.json")]
-
-
-def keep_previous(data_dir: Path, names: list[str]) -> None:
-    """Copy the files about to be replaced into previous/, each by an atomic rename."""
-    previous = data_dir / PREVIOUS
-    previous.mkdir(exist_ok=True)
-    for path in _files_of(data_dir, names):
-        if path.exists():
-            handle, temporary = tempfile.mkstemp(dir=previous, prefix=f".{path.name}.")
-            os.close(handle)
-            shutil.copyfile(path, temporary)
-            os.replace(temporary, previous / path.name)
-
-
-def rollback(data_dir: Path = store.SHIPPED_DATASET) -> list[str]:
-    """Put the previous dataset back; the one it replaces becomes the previous one (so it can be redone)."""
-    data_dir = Path(data_dir)
-    previous = data_dir / PREVIOUS
-    kept = sorted(previous.glob("*.provenance.json")) if previous.is_dir() else []
-    if not kept:
-        raise UpdateError(f"{previous}: no previous dataset to roll back to")
-    names = [p.name.removesuffix(".provenance.json") for p in kept]
-    store.load(previous)  # the previous dataset must itself be readable before it goes back in
-    swapped = []
-    for path in _files_of(data_dir, names):
-        old = previous / path.name
-        if not old.exists():
-            continue
-        handle, temporary = tempfile.mkstemp(dir=data_dir, prefix=f".{path.name}.")
-        os.close(handle)
-        shutil.copyfile(old, temporary)
-        if path.exists():
-            os.replace(path, old)  # the current file becomes the previous one
-        os.replace(temporary, path)
-        swapped.append(path.name)
-    return [f"restored {name}" for name in swapped]
+        release = store.save(imported, data_dir)
+    return [f"{s.name}: {len(s.table):,} rows from {s.file.name}" for s in imported] + [f"current release: {release}"]

@@ -3,6 +3,7 @@ and every way a download can fail. Each failure must leave the dataset byte for 
 
 from __future__ import annotations
 
+import errno
 import re
 import threading
 import time
@@ -14,7 +15,7 @@ import pytest
 from border_dashboard.components import cli
 from border_dashboard.data import store, update
 from border_dashboard.data.sources import SOURCES
-from tests.conftest import CBP_SWB_FILE, OHSS_FILE, snapshot
+from tests.conftest import CBP_SWB_FILE, NATIONWIDE_SAMPLE, OHSS_FILE, snapshot
 
 OHSS_NAME, CBP_NAME = OHSS_FILE.name, CBP_SWB_FILE.name
 
@@ -49,10 +50,17 @@ class Publisher(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A client that gave up (the timeout tests) breaks the connection: not worth a traceback on stderr,
+        where it would land in a later test's captured output."""
+
+
 @pytest.fixture
 def publisher():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Publisher)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    server = QuietServer(("127.0.0.1", 0), Publisher)
+    # A short poll interval: shutdown() waits for serve_forever to notice, half a second by default.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_port}"
     Publisher.routes = {}
@@ -72,33 +80,42 @@ def quiet(*_):
     pass
 
 
-def test_update_downloads_imports_and_keeps_the_previous(publisher, data_dir, tmp_path):
-    base, published = publisher
-    before = snapshot(data_dir)
-    lines = update.update(data_dir, sources=published, progress=quiet)
-    assert lines == [f"ohss-usbp: 40,899 rows from {OHSS_NAME}", f"cbp-swb: 1,936 rows from {CBP_NAME}"]
-    assert snapshot(data_dir) == before  # the same official files give the same bytes
-    assert snapshot(data_dir / "previous") == before
-
-
-def test_rollback_restores_and_can_be_redone(publisher, data_dir, capsys):
+def test_update_downloads_imports_and_keeps_the_previous(publisher, data_dir):
     _, published = publisher
-    original = snapshot(data_dir)
-    # Put a different dataset in place (the nationwide sample) next to the current one, as an update would.
-    update.keep_previous(data_dir, ["ohss-usbp"])
-    tampered = data_dir / "ohss-usbp.provenance.json"
-    tampered.write_text(tampered.read_text().replace("data through November 2024", "a newer release"))
+    before = (data_dir / "current").resolve()
+    lines = update.update(data_dir, sources=published, progress=quiet)
+    current = (data_dir / "current").resolve()
+    assert lines == [
+        f"ohss-usbp: 40,899 rows from {OHSS_NAME}",
+        f"cbp-swb: 1,936 rows from {CBP_NAME}",
+        f"current release: {current}",
+    ]
+    assert current != before and (data_dir / "previous").resolve() == before
+    assert snapshot(current) == snapshot(store.SHIPPED_DATASET)  # the same official files give the same bytes
+    assert snapshot(before) == snapshot(store.SHIPPED_DATASET)
+
+
+def test_rollback_swaps_current_and_previous_and_can_be_redone(data_dir, capsys):
+    shipped = snapshot(store.SHIPPED_DATASET)
+    assert cli.main(["import", str(NATIONWIDE_SAMPLE), "--data-dir", str(data_dir)]) == 0
+    newer, older = (data_dir / "current").resolve(), (data_dir / "previous").resolve()
+    assert "cbp-nationwide.csv.gz" in snapshot(newer) and snapshot(older) == shipped
+    capsys.readouterr()
     assert cli.main(["update", "--rollback", "--data-dir", str(data_dir)]) == 0
-    assert "restored ohss-usbp.provenance.json" in capsys.readouterr().out
-    assert snapshot(data_dir) == original
+    assert f"current release: {older}" in capsys.readouterr().out
+    assert (data_dir / "current").resolve() == older and (data_dir / "previous").resolve() == newer
+    assert sorted(store.load(data_dir).tables) == ["cbp-swb", "ohss-usbp"]
     assert cli.main(["update", "--rollback", "--data-dir", str(data_dir)]) == 0  # and back again
-    assert "a newer release" in tampered.read_text()
+    assert (data_dir / "current").resolve() == newer and (data_dir / "previous").resolve() == older
+    assert "cbp-nationwide" in store.load(data_dir).tables
+    assert store.release_ids(data_dir) == sorted([older.name, newer.name])  # a rollback writes no release
 
 
-def test_rollback_without_a_previous_dataset(data_dir, capsys):
+def test_rollback_without_a_previous_release(data_dir, capsys):
     before = snapshot(data_dir)
     assert cli.main(["update", "--rollback", "--data-dir", str(data_dir)]) == 1
-    assert "no previous dataset" in capsys.readouterr().err
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "no previous release" in lines[0]
     assert snapshot(data_dir) == before
 
 
@@ -177,16 +194,43 @@ def test_update_command_reports_one_line_and_exits_non_zero(publisher, data_dir,
     assert snapshot(data_dir) == before
 
 
+def test_a_write_error_during_an_update_changes_nothing(publisher, data_dir, monkeypatch, capsys):
+    base, _ = publisher
+    before = snapshot(data_dir)
+
+    def disk_full(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store, "_write_file", disk_full)
+    code = cli.main(["update", "--source", "cbp-swb", "--page", f"cbp-swb={base}/cbp", "--data-dir", str(data_dir)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and len(err) == 1 and "No space left on device" in err[0], err
+    assert snapshot(data_dir) == before
+
+
 def test_only_web_addresses_are_fetched():
     with pytest.raises(update.UpdateError, match="only http and https"):
         update.fetch("file:///etc/passwd")
 
 
-def test_the_shipped_dataset_still_loads_after_an_update(publisher, data_dir):
+def test_the_dataset_still_loads_after_an_update(publisher, data_dir):
     _, published = publisher
     update.update(data_dir, sources=published, progress=quiet)
     loaded = store.load(data_dir)
     assert sorted(loaded.tables) == ["cbp-swb", "ohss-usbp"]
+    assert loaded.location == (data_dir / "current").resolve() and loaded.release == loaded.location.name
+
+
+def test_update_defaults_to_the_sources_the_dataset_has(publisher, data_dir, capsys):
+    """With the nationwide file in the current release, a plain update asks for it too (and fails here,
+    since the local publisher has no nationwide page), leaving everything as it was."""
+    _, published = publisher
+    assert cli.main(["import", str(NATIONWIDE_SAMPLE), "--data-dir", str(data_dir)]) == 0
+    before = snapshot(data_dir)
+    nationwide = replace(SOURCES["cbp-nationwide"], page=published["cbp-swb"].page.replace("/cbp", "/none"))
+    with pytest.raises(update.UpdateError, match="/none: HTTP 404"):
+        update.update(data_dir, sources={**published, "cbp-nationwide": nationwide}, progress=quiet)
+    assert snapshot(data_dir) == before
 
 
 OHSS_LINK = SOURCES["ohss-usbp"].link
