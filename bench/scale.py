@@ -25,6 +25,7 @@ from border_dashboard.components import (
 from border_dashboard.components.state import ViewState, to_query  # noqa: E402
 from border_dashboard.components.view import ViewBuilder  # noqa: E402
 from border_dashboard.data import store  # noqa: E402
+from border_dashboard.data.importers import CROSSWALK_FILE  # noqa: E402
 from border_dashboard.data.schema import ALL, NOT_APPLICABLE  # noqa: E402
 from border_dashboard.data.schema import Encounters as E
 
@@ -41,7 +42,7 @@ def rss_mb() -> float:
 
 
 def synthetic(rows_wanted: int) -> pd.DataFrame:
-    nationalities = sorted(set(pd.read_csv(Path(store.__file__).with_name("nationalities.csv"))["nationality"]))
+    nationalities = sorted(set(pd.read_csv(CROSSWALK_FILE)["nationality"]))
     months_count = 100
     per_aor = len(DEMOGRAPHICS) * len(TITLES) * len(nationalities) * months_count
     aors = max(1, round(rows_wanted / per_aor))
@@ -77,7 +78,7 @@ def synthetic(rows_wanted: int) -> pd.DataFrame:
 
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 50
-    shipped = store.load()
+    shipped = store.load(store.SHIPPED_DATASET)
     shipped_rows = sum(len(t) for t in shipped.tables.values())
     started = time.perf_counter()
     table = synthetic(100 * shipped_rows)

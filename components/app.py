@@ -62,12 +62,13 @@ def create_app(
     dataset: store.Dataset | None = None,
     cache_url: str | None = None,
 ) -> Dash:
-    """One app on the dataset in ``data_dir`` (default: the shipped one), or on a dataset already loaded.
+    """One app on the dataset of ``data_dir`` (default: the user data folder's current release, else the
+    shipped dataset; see ``store.locate``), or on a dataset already loaded.
 
     ``cache_url``: a Redis every worker and host shares (``redis://cache:6379/0``), holding views as
     JSON and chart images as bytes (``cache.SharedCache``); default: none, each worker memoizes on its own.
     """
-    dataset = dataset or store.load(data_dir or store.SHIPPED_DATASET)
+    dataset = dataset or store.load(data_dir)
     for source in dataset.tables:
         dataset.served(source)  # index now, not on the first reader's click
     app = Dash(

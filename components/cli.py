@@ -7,9 +7,11 @@ Dash, Plotly and the app are imported only by `serve`, so the data commands answ
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from border_dashboard.data import cli as data_cli
+from border_dashboard.data import store
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -18,7 +20,11 @@ def serve(args: argparse.Namespace) -> int:
         return serve_with_gunicorn(args)
     from border_dashboard.components.app import create_app
 
-    app = create_app(args.data_dir, cache_url=args.cache_url)
+    try:
+        app = create_app(args.data_dir, cache_url=args.cache_url)
+    except (store.StoreError, FileNotFoundError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     app.run(host=args.host, port=args.port, debug=args.debug, dev_tools_hot_reload=args.debug)
     return 0
 
@@ -60,7 +66,7 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8050)
     parser.add_argument("--debug", action="store_true", help="Dash debug mode, dev tools and hot reload")
-    parser.add_argument("--data-dir", type=Path, default=None)
+    parser.add_argument("--data-dir", type=Path, default=None, metavar="DIR", help=data_cli.data_dir_help(writes=False))
     parser.add_argument("--workers", type=int, default=0, help="serve with gunicorn and N worker processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
     parser.add_argument(

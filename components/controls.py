@@ -19,9 +19,10 @@ from typing import Any
 import pandas as pd
 
 from border_dashboard.data import analysis
-from border_dashboard.data.schema import ALL, ALL_REGIONS, DEFAULT_SOURCE, SOURCES
+from border_dashboard.data.schema import ALL, ALL_REGIONS
 from border_dashboard.data.schema import Encounters as E
 from border_dashboard.data.served import ServedTable
+from border_dashboard.data.sources import DEFAULT_SOURCE, SOURCES
 from border_dashboard.data.store import Dataset
 
 MAX_NATIONALITIES = 12

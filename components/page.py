@@ -16,7 +16,7 @@ from border_dashboard.components import controls as C
 from border_dashboard.components.state import ViewState, from_query, query_from_components, to_query
 from border_dashboard.components.view import ViewBuilder, headline, sentence
 from border_dashboard.data import analysis
-from border_dashboard.data.schema import SOURCES
+from border_dashboard.data.sources import SOURCES
 from border_dashboard.data.store import Dataset
 
 HIDDEN, SHOWN = {"display": "none"}, {}

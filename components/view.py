@@ -18,8 +18,9 @@ import pandas as pd
 from border_dashboard.components.state import ViewState, to_query
 from border_dashboard.data import analysis
 from border_dashboard.data.analysis import year_label
-from border_dashboard.data.schema import ALL, SOURCES
+from border_dashboard.data.schema import ALL
 from border_dashboard.data.schema import Encounters as E
+from border_dashboard.data.sources import SOURCES
 from border_dashboard.data.store import Dataset
 
 EVENTS_FILE = Path(str(resources.files("border_dashboard.data") / "events.csv"))

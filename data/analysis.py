@@ -16,6 +16,7 @@ import pandas as pd
 from border_dashboard.data.schema import ALL, ALL_NATIONALITIES, ALL_REGIONS
 from border_dashboard.data.schema import Encounters as E
 from border_dashboard.data.served import ServedTable
+from border_dashboard.data.sources import SOURCES
 
 DEFAULT_NATIONALITIES = ("China",)
 OTHER = "Other"
@@ -396,10 +397,13 @@ def _rounded(ratio: float | None) -> float | None:
 def filterable(data: pd.DataFrame | ServedTable, column: str) -> list[str]:
     """Values of a dimension a reader can usefully filter a nationality by (empty: hide the filter).
 
-    A dimension the source does not cross with nationality (OHSS sectors and family status) is left out,
-    since every nationality would show nothing under it.
+    Only the dimensions the source breaks out (its ``filters`` in the registry) are offered. One it does
+    not cross with nationality (OHSS sectors and family status) is left out too, since every nationality
+    would show nothing under it.
     """
     table = served(data)
+    if table.source in SOURCES and column not in SOURCES[table.source].filters:
+        return []
     named = table.codes[E.nationality] != table.code(E.nationality, ALL)
     crossed = np.unique(table.codes[column][named])
     values = sorted(v for v in (table.values[column][c] for c in crossed) if v not in (ALL, ""))

@@ -5,30 +5,69 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 from pathlib import Path
 
+import platformdirs
+
 from border_dashboard.data import analysis, store, update
-from border_dashboard.data.importers import load_crosswalk, normalize_spelling, read_source_file
-from border_dashboard.data.schema import DEFAULT_SOURCE, SOURCES, DataImportError
+from border_dashboard.data.importers import (
+    CHECKSUMS_FILE,
+    NOTES_SUFFIXES,
+    load_crosswalk,
+    normalize_spelling,
+    read_checksums,
+    read_source_file,
+)
+from border_dashboard.data.schema import DataImportError
 from border_dashboard.data.schema import Encounters as E
+from border_dashboard.data.sources import DEFAULT_SOURCE, SOURCES
+
+
+def data_dir_help(writes: bool) -> str:
+    """Where a command reads or writes, for its --help."""
+    variable = f"${store.DATA_DIR_VARIABLE}"
+    variable += f" (set to {store.user_data_dir()})" if os.environ.get(store.DATA_DIR_VARIABLE) else " if set"
+    where = f"default: {variable}, else the user data folder {platformdirs.user_data_dir(store.APP_NAME)}"
+    if writes:
+        return (
+            f"the data folder to write to ({where}); a new release goes in DIR/releases/ and becomes "
+            "DIR/current, the one it replaces DIR/previous. Never the installed package"
+        )
+    return f"the data folder to read ({where}): its current release, or the shipped dataset while it has none"
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
-    importer = commands.add_parser("import", help="rebuild the dataset from official files")
+    importer = commands.add_parser(
+        "import",
+        help="rebuild the dataset from official files, as a new release of the data folder",
+        description="Read and check every FILE (an OHSS workbook, CBP CSVs; a SHA256SUMS among them checks the "
+        "inputs it lists, notes such as README.md are skipped), then write them, with the sources not given "
+        "copied from the current release, as a new current release of the data folder.",
+    )
     importer.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    importer.add_argument("--data-dir", type=Path, default=store.SHIPPED_DATASET)
+    importer.add_argument("--data-dir", type=Path, default=None, metavar="DIR", help=data_dir_help(writes=True))
     importer.set_defaults(handler=run_import)
 
-    updater = commands.add_parser("update", help="download the latest official files and swap them in")
+    updater = commands.add_parser(
+        "update",
+        help="download the latest official files and make them the current release",
+        description="Find each source's file on its publisher's page, download, check and import it, and write "
+        "a new current release of the data folder; --rollback makes the previous release current again.",
+    )
     updater.add_argument(
         "--source",
         action="append",
-        choices=list(update.PUBLISHED),
+        choices=list(SOURCES),
         dest="sources",
-        help="only this source (repeatable; default: all)",
+        help="only this source (repeatable; default: the sources the dataset has)",
     )
-    updater.add_argument("--rollback", action="store_true", help="put the previous dataset back")
+    updater.add_argument(
+        "--rollback",
+        action="store_true",
+        help="make the previous release current again (and the current one previous, so it can be redone)",
+    )
     updater.add_argument("--timeout", type=float, default=update.TIMEOUT_SECONDS, help="seconds per request")
     updater.add_argument(
         "--page",
@@ -37,7 +76,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         metavar="NAME=URL",
         help="read a source's page from another address (a mirror)",
     )
-    updater.add_argument("--data-dir", type=Path, default=store.SHIPPED_DATASET)
+    updater.add_argument("--data-dir", type=Path, default=None, metavar="DIR", help=data_dir_help(writes=True))
     updater.set_defaults(handler=run_update)
 
     summary = commands.add_parser("summary", help="the story's numbers for a selection")
@@ -49,45 +88,87 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     summary.add_argument("--basis", choices=analysis.BASES, default="calendar")
     summary.add_argument("--rise", metavar="YEAR:YEAR")
     summary.add_argument("--source", default=DEFAULT_SOURCE, choices=list(SOURCES))
-    summary.add_argument("--data-dir", type=Path, default=store.SHIPPED_DATASET)
+    summary.add_argument("--data-dir", type=Path, default=None, metavar="DIR", help=data_dir_help(writes=False))
     summary.add_argument("--json", action="store_true", help="print one JSON object")
     summary.set_defaults(handler=run_summary)
 
 
+def split_inputs(files: list[Path]) -> tuple[list[Path], list[Path], list[Path]]:
+    """Data files, checksum lists (SHA256SUMS) and notes (README.md), so that `import data/official/*`
+    reads the folder as it ships."""
+    sums = [f for f in files if f.name == CHECKSUMS_FILE]
+    notes = [f for f in files if f.suffix.lower() in NOTES_SUFFIXES]
+    return [f for f in files if f not in sums and f not in notes], sums, notes
+
+
+def verify_checksums(imported: list, sums: list[Path]) -> int:
+    """Every input a checksum list names must have its listed sha256. Returns how many were checked."""
+    checked = 0
+    for sums_file in sums:
+        listed = read_checksums(sums_file)
+        for source in imported:
+            digest = listed.get(source.file.name)
+            if digest is None:
+                continue
+            if digest != source.sha256:
+                raise DataImportError(
+                    str(source.file), f"sha256 {source.sha256[:12]}... differs from {digest[:12]}... in {sums_file}"
+                )
+            checked += 1
+    return checked
+
+
 def run_import(args: argparse.Namespace) -> int:
     """Read and validate every file first; write only when all of them are good."""
+    files, sums, notes = split_inputs(args.files)
     try:
-        imported = [read_source_file(path) for path in args.files]
+        if not files:
+            raise DataImportError(str(args.files[0]), "no data file among the files given")
+        imported = [read_source_file(path) for path in files]
+        checked = verify_checksums(imported, sums)
     except DataImportError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    for note in notes:
+        print(f"{note.name}: notes, not data; skipped")
+    if sums:
+        print(f"{checked} of {len(imported)} files checked against {', '.join(str(s) for s in sums)}")
     names = [source.name for source in imported]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         print(f"error: several files of source {repeated[0]}; import one at a time", file=sys.stderr)
         return 1
-    for source, path in zip(imported, store.save(imported, args.data_dir)[::2]):
+    try:
+        release = store.save(imported, args.data_dir)
+    except store.StoreError as error:
+        print(f"error: {error}; the dataset in place is unchanged", file=sys.stderr)
+        return 1
+    for source in imported:
         months = source.table[E.month]
         print(
             f"{source.name}: {len(source.table):,} rows, {months.min():%Y-%m} to {months.max():%Y-%m} "
-            f"from {source.file.name} -> {path}"
+            f"from {source.file.name} -> {release / source.name}{store.TABLE}"
         )
+    print(f"current release: {release}")
     return 0
 
 
 def run_update(args: argparse.Namespace) -> int:
     try:
         if args.rollback:
-            lines = update.rollback(args.data_dir)
+            current, previous = store.rollback(args.data_dir)
+            lines = [f"current release: {current}"]
+            if previous is not None:
+                lines.append(f"previous release: {previous} (roll back again to redo)")
         else:
-            published = dict(update.PUBLISHED)
+            sources = dict(SOURCES)
             for item in args.page:
                 name, _, url = item.partition("=")
-                if name not in published or not url:
-                    raise update.UpdateError(f"--page {item!r}: write NAME=URL with NAME one of {list(published)}")
-                published[name] = dataclasses.replace(published[name], page=url)
-            lines = update.update(args.data_dir, args.sources, published=published, timeout=args.timeout)
-    except update.UpdateError as error:
+                if name not in sources or not url:
+                    raise update.UpdateError(f"--page {item!r}: write NAME=URL with NAME one of {list(sources)}")
+                sources[name] = dataclasses.replace(sources[name], page=url)
+            lines = update.update(args.data_dir, args.sources, sources=sources, timeout=args.timeout)
+    except (update.UpdateError, store.StoreError) as error:
         print(f"error: {error}; the dataset in place is unchanged", file=sys.stderr)
         return 1
     print("\n".join(lines))
@@ -130,11 +211,11 @@ def run_summary(args: argparse.Namespace) -> int:
     try:
         dataset = store.load(args.data_dir)
         if args.source not in dataset.tables:
-            raise ValueError(f"source {args.source} is not in {args.data_dir}; have {dataset.sources}")
+            raise ValueError(f"source {args.source} is not in {dataset.location}; have {dataset.sources}")
         table = dataset.served(args.source)
         selection = selection_from_args(args, table)
         result = analysis.summary(table, selection, _rise_years(args.rise), rounded_to=SOURCES[args.source].rounded_to)
-    except (ValueError, FileNotFoundError) as error:
+    except (ValueError, FileNotFoundError, store.StoreError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     record = dataset.provenance[args.source]
@@ -147,6 +228,7 @@ def run_summary(args: argparse.Namespace) -> int:
             "release": record["release"],
             "rounding": record["rounding"],
         },
+        "dataset": {"release": dataset.release, "location": str(dataset.location)},
         **{key: value for key, value in result.items() if key != "selection"},
     }
     print(json.dumps(result) if args.json else format_summary(result))
@@ -171,4 +253,5 @@ def format_summary(result: dict) -> str:
         lines.append(f"\nrise {rise['from']} -> {rise['to']}: {rise['words']}{spread}")
     if result["peak"]:
         lines.append(f"peak: {result['peak']['month']} with {result['peak']['encounters']:,}")
+    lines.append(f"\ndataset: {result['dataset']['location']} ({result['dataset']['release']})")
     return "\n".join(lines)

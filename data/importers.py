@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from border_dashboard.data.schema import ALL, NOT_APPLICABLE, SOURCES, DataImportError
+from border_dashboard.data.schema import ALL, NOT_APPLICABLE, DataImportError
 from border_dashboard.data.schema import Encounters as E
+from border_dashboard.data.sources import CBP_NATIONWIDE, CBP_SWB, OHSS_USBP
 
 CROSSWALK_FILE = Path(str(resources.files(__package__) / "nationalities.csv"))
 MAX_INPUT_BYTES = 50 * 1024 * 1024
@@ -179,6 +180,28 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+CHECKSUMS_FILE = "SHA256SUMS"
+NOTES_SUFFIXES = (".md", ".txt")  # a folder's notes (README.md): never data
+
+
+def read_checksums(path: Path) -> dict[str, str]:
+    """A ``sha256sum`` list (``DIGEST  NAME`` a line, ``*NAME`` for binary mode) as name -> digest."""
+    path = Path(path)
+    _check_size(path)
+    listed = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = re.fullmatch(r"([0-9a-fA-F]{64}) [ *](.+)", line)
+        if not match:
+            raise DataImportError(str(path), f"not a sha256sum line: {line[:60]!r}", row=number)
+        digest, name = match.group(1).lower(), match.group(2)
+        if listed.get(name, digest) != digest:
+            raise DataImportError(str(path), f"lists {name} twice with different digests", row=number)
+        listed[name] = digest
+    return listed
+
+
 # --- OHSS workbook --------------------------------------------------------------------------------
 
 
@@ -200,7 +223,7 @@ def read_ohss_workbook(path: Path) -> ImportedSource:
         rows_read += len(sheets[sheet])
     table = pd.concat(parts, ignore_index=True)
     table = E.validate(table, file=str(path))
-    return ImportedSource("ohss-usbp", _canonical(table), path, sha256_of(path), rows_read)
+    return ImportedSource(OHSS_USBP.name, _canonical(table), path, sha256_of(path), rows_read)
 
 
 def _ohss_sheet(sheet: pd.DataFrame, broken_out: tuple[str, ...], *, file: str) -> pd.DataFrame:
@@ -223,7 +246,7 @@ def _ohss_sheet(sheet: pd.DataFrame, broken_out: tuple[str, ...], *, file: str) 
     reject_first(bad, frame["Month"], lambda v: f"unknown month {v!r}", file=file, column="Month", row_offset=offset)
     out = pd.DataFrame(
         {
-            E.source: "ohss-usbp",
+            E.source: OHSS_USBP.name,
             E.month: fiscal_to_calendar(fiscal_year, fiscal_month.astype("int64")),
             E.fiscal_year: fiscal_year,
             E.region: ALL,
@@ -270,9 +293,9 @@ def read_cbp_csv(path: Path) -> ImportedSource:
         raise DataImportError(file, f"not a readable CSV ({' '.join(str(error).split())})") from None
     headers = {snake_case(c): c for c in frame.columns}
     if "citizenship_grouping" in headers:
-        name, columns = "cbp-swb", CBP_SWB_COLUMNS
+        name, columns = CBP_SWB.name, CBP_SWB_COLUMNS
     elif "citizenship" in headers:
-        name, columns = "cbp-nationwide", CBP_NATIONWIDE_COLUMNS
+        name, columns = CBP_NATIONWIDE.name, CBP_NATIONWIDE_COLUMNS
     else:
         raise DataImportError(
             file,
@@ -319,7 +342,7 @@ def read_cbp_csv(path: Path) -> ImportedSource:
         values = frame[published].str.strip()
         reject_first(values == "", values, lambda v: "empty value", file=file, column=published, row_offset=offset)
         out[column] = values
-    citizenship_column = "Citizenship Grouping" if name == "cbp-swb" else "Citizenship"
+    citizenship_column = "Citizenship Grouping" if name == CBP_SWB.name else "Citizenship"
     out[E.nationality] = map_nationalities(out[E.citizenship], file=file, column=citizenship_column, row_offset=offset)
     out[E.encounters] = _whole_numbers(frame["Encounter Count"], file=file, column="Encounter Count", row_offset=offset)
     table = E.validate(out, file=file)
@@ -354,4 +377,4 @@ def _canonical(table: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(list(E.KEY), kind="stable", ignore_index=True)
 
 
-__all__ = ["ImportedSource", "SOURCES", "read_cbp_csv", "read_ohss_workbook", "read_source_file"]
+__all__ = ["ImportedSource", "read_cbp_csv", "read_checksums", "read_ohss_workbook", "read_source_file"]

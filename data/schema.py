@@ -1,11 +1,10 @@
 """The one tidy table every source is imported into, declared in one place.
 
 Column names live here and only here: every other module spells a column as ``Encounters.<name>``.
+The facts about each source (publisher, page, files) are in ``sources``.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import pandas as pd
 
@@ -69,6 +68,8 @@ class Encounters:
 
     NARROWABLE = (component, demographic, title_of_authority, encounter_type, area_of_responsibility, sector)
     """Dimensions a row is either narrowed by (a filter) or summed over: all but where and who."""
+    FILTERABLE = (component, demographic, area_of_responsibility, sector)
+    """Dimensions a source may break out for a reader to filter by (``sources.Source.filters``)."""
 
     @classmethod
     def validate(cls, frame: pd.DataFrame, *, file: str) -> pd.DataFrame:
@@ -98,55 +99,3 @@ class Encounters:
                 f"{first[cls.month]:%Y-%m}) with counts {frame.loc[rows, cls.encounters].tolist()}",
             )
         return frame
-
-
-@dataclass(frozen=True)
-class SourceInfo:
-    """What a reader needs to cite a source."""
-
-    name: str
-    title: str
-    publisher: str
-    page: str
-    rounding: str
-    label: str  # short, for a dropdown
-    rounded_to: int = 1  # every published figure is a multiple of this (OHSS: 10)
-    people: str = "CBP"  # who encounters what it counts, as a sentence names them
-
-    def source_line(self, release: str) -> str:
-        line = f"Source: {self.publisher}, {self.title}, {release}."
-        return f"{line} {self.rounding}" if self.rounding else line
-
-
-SOURCES = {
-    info.name: info
-    for info in (
-        SourceInfo(
-            name="ohss-usbp",
-            title="Key Homeland Security Metrics: CBP Encounters - USBP",
-            publisher="DHS Office of Homeland Security Statistics",
-            page="https://ohss.dhs.gov/khsm/cbp-encounters",
-            rounding="Figures rounded to the nearest 10.",
-            label="OHSS: Border Patrol",
-            rounded_to=10,
-            people="Border Patrol",
-        ),
-        SourceInfo(
-            name="cbp-swb",
-            title="Southwest Land Border Encounters",
-            publisher="U.S. Customs and Border Protection",
-            page="https://www.cbp.gov/document/stats/southwest-land-border-encounters",
-            rounding="",
-            label="CBP: Southwest border",
-        ),
-        SourceInfo(
-            name="cbp-nationwide",
-            title="Nationwide Encounters",
-            publisher="U.S. Customs and Border Protection",
-            page="https://www.cbp.gov/document/stats/nationwide-encounters",
-            rounding="",
-            label="CBP: Nationwide",
-        ),
-    )
-}
-DEFAULT_SOURCE = "ohss-usbp"

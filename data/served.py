@@ -26,6 +26,8 @@ class ServedTable:
     """
 
     def __init__(self, table: pd.DataFrame):
+        sources = table[E.source].unique()
+        self.source = str(sources[0]) if len(sources) == 1 else None  # the source's name (one source a table)
         months = pd.DatetimeIndex(table[E.month])
         self.first, self.last = months.min(), months.max()
         self.months = pd.date_range(self.first, self.last, freq="MS")

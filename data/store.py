@@ -1,43 +1,131 @@
-"""Tidy table <-> the shipped dataset on disk, with one provenance record per source.
+"""The dataset on disk. This module alone knows its file layout, how a new one replaces the old, and how to
+go back.
 
-Layout of a dataset directory: ``<source>.csv.gz`` (the tidy table) and ``<source>.provenance.json``.
-Writes go to a temporary file that is then renamed over the old one, so a failed or interrupted import
-leaves the dataset in place exactly as it was.
+A dataset is a flat folder: ``<source>.csv.gz`` (the tidy table) and ``<source>.provenance.json`` for each
+source. The shipped one, ``SHIPPED_DATASET``, is package data and read-only. Writers (`import`, `update`,
+`update --rollback`) write to a data folder outside the package, by default the user data folder
+(``platformdirs.user_data_dir("border-dashboard")``, or ``$BORDER_DASHBOARD_DATA_DIR``), laid out as
+
+    releases/<release-id>/   a whole flat dataset (every source), never changed once written
+    current -> releases/<id> the release that is read
+    previous -> releases/<id> the release it replaced (rollback swaps the two)
+    .lock                    writers hold an exclusive flock on it, one at a time
+
+A new release is written completely (each file fsynced) into a temporary folder inside ``releases/``,
+renamed to its id, then made current by swapping the ``current`` symlink (a temporary symlink renamed over
+it, the folder fsynced); the release it replaces becomes ``previous``. A release always holds every
+source: the sources not imported are copied from the current release (or the shipped dataset). The last
+``KEEP_RELEASES`` releases are kept. Reading a data folder reads its current release, or the shipped
+dataset while it has none.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import gzip
+import io
 import json
 import os
+import shutil
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
+import platformdirs
 
 from border_dashboard.data.importers import ImportedSource
-from border_dashboard.data.schema import SOURCES
+from border_dashboard.data.schema import DataImportError
 from border_dashboard.data.schema import Encounters as E
 from border_dashboard.data.served import ServedTable
+from border_dashboard.data.sources import SOURCES
 
-SHIPPED_DATASET = Path(str(resources.files(__package__) / "dataset"))  # read-only: inside the package
+PACKAGE_DIR = Path(str(resources.files(__package__)))
+SHIPPED_DATASET = PACKAGE_DIR / "dataset"  # read-only: inside the package
+APP_NAME = "border-dashboard"
+DATA_DIR_VARIABLE = "BORDER_DASHBOARD_DATA_DIR"
+TABLE, RECORD = ".csv.gz", ".provenance.json"
+RELEASES, CURRENT, PREVIOUS, LOCK = "releases", "current", "previous", ".lock"
+INCOMING = ".incoming-"  # a release being written (left behind only by a writer that was killed)
+KEEP_RELEASES = 3
+LOCK_TIMEOUT_SECONDS = 30.0
 
-# Release labels of the official files we know by content; any other file is labelled by its data range.
-KNOWN_RELEASES = {
-    "cb9723f7503c2ddc63952ab694e06f21f65e249fcf26964db31968e5099c084f": "November 2024 release",
-    "644a70518bea08884f29483c4aa6aee5fcceadc85a0bd8f09043fa6d356fedc4": "FY22-FY25 (FYTD) release of August 2025",
-}
+
+class StoreError(RuntimeError):
+    """A data folder that cannot be written or read as asked. The message is one line naming the folder or
+    file; a failed write leaves the folder as it was."""
+
+
+def user_data_dir() -> Path:
+    """The writable data folder: ``$BORDER_DASHBOARD_DATA_DIR``, else the platform's user data folder."""
+    configured = os.environ.get(DATA_DIR_VARIABLE)
+    return Path(configured).expanduser() if configured else Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def data_folder(data_dir: Path | str | None = None) -> Path:
+    return Path(data_dir).expanduser() if data_dir is not None else user_data_dir()
+
+
+def sources_in(folder: Path) -> list[str]:
+    """The sources a flat dataset folder holds (both files present)."""
+    names = [p.name.removesuffix(RECORD) for p in sorted(Path(folder).glob(f"*{RECORD}"))]
+    return [n for n in names if (Path(folder) / f"{n}{TABLE}").is_file()]
+
+
+def _pointer(folder: Path, name: str, *, strict: bool = True) -> Path | None:
+    """The release ``current`` or ``previous`` points to; None when there is no such pointer (or, unless
+    ``strict``, when the release it names is gone)."""
+    link = folder / name
+    if not link.is_symlink():
+        return None
+    target = (folder / os.readlink(link)).resolve()
+    if not target.is_dir():
+        if not strict:
+            return None
+        raise StoreError(f"{link}: points to {target}, which is missing")
+    return target
+
+
+def locate(data_dir: Path | str | None = None) -> Path:
+    """The flat dataset that reading ``data_dir`` (default: the user data folder) gives: its current release,
+    the folder itself if it is a flat dataset, else the shipped dataset."""
+    folder = data_folder(data_dir)
+    current = _pointer(folder, CURRENT)
+    if current is not None:
+        return current
+    if sources_in(folder):
+        return folder
+    return SHIPPED_DATASET
 
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
-    """All imported sources: tidy tables and their provenance records, keyed by source name."""
+    """All imported sources: tidy tables and their provenance records, keyed by source name, and the flat
+    folder they were read from (``location``: a release folder, or the shipped dataset)."""
 
     tables: dict[str, pd.DataFrame]
     provenance: dict[str, dict]
+    location: Path | None = None
     _served: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def release(self) -> str:
+        """Which release this is: its id in a data folder, ``shipped`` for the shipped dataset."""
+        if self.location is None:
+            return "in memory"
+        if self.location == SHIPPED_DATASET:
+            return "shipped"
+        return self.location.name
+
+    def is_current(self, data_dir: Path | str | None = None) -> bool:
+        """Whether the data folder still reads as this dataset (False once a new release is current)."""
+        return self.location is not None and locate(data_dir) == self.location
 
     @property
     def sources(self) -> list[str]:
@@ -50,84 +138,276 @@ class Dataset:
         return self._served[source]
 
     def source_line(self, source: str) -> str:
-        return SOURCES[source].source_line(self.provenance[source]["release"])
+        record = self.provenance[source]
+        return SOURCES[source].source_line(record.get("data_through", record["last_month"]))
 
 
 def provenance_record(imported: ImportedSource) -> dict:
-    info = SOURCES[imported.name]
+    """What the dataset says of a source's input: citation, which file (sha256), what it holds."""
+    source = SOURCES[imported.name]
     months = imported.table[E.month]
+    first, last = f"{months.min():%Y-%m}", f"{months.max():%Y-%m}"
     return {
-        "source": info.name,
-        "title": info.title,
-        "publisher": info.publisher,
-        "page": info.page,
-        "release": KNOWN_RELEASES.get(
-            imported.sha256, f"release with data from {months.min():%B %Y} to {months.max():%B %Y}"
-        ),
+        "source": source.name,
+        "title": source.title,
+        "publisher": source.publisher,
+        "page": source.page,
+        "release": source.release(imported.sha256, last),
+        "data_through": last,
         "input_file": imported.file.name,
         "input_sha256": imported.sha256,
         "input_rows": imported.rows_read,
         "rows": len(imported.table),
-        "first_month": f"{months.min():%Y-%m}",
-        "last_month": f"{months.max():%Y-%m}",
-        "rounding": info.rounding,
-        "licence": "U.S. Government work, public domain",
+        "first_month": first,
+        "last_month": last,
+        "rounding": source.rounding,
+        "licence": source.licence,
     }
 
 
-def _atomic_write(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(handle)
-    try:
-        write(temporary)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _write_gzipped_csv(table: pd.DataFrame, path: str) -> None:
-    """No name and no time in the gzip header, so the same table always gives the same bytes."""
+def table_bytes(table: pd.DataFrame) -> bytes:
+    """The gzipped CSV of a tidy table. No name and no time in the gzip header, and rows in key order, so
+    the same table always gives the same bytes."""
+    table = table.copy()
+    table[E.month] = table[E.month].dt.strftime("%Y-%m")
     text = table.to_csv(index=False, lineterminator="\n").encode()
-    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as packed:
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0) as packed:
         packed.write(text)
+    return buffer.getvalue()
 
 
-def save(imported: list[ImportedSource], data_dir: Path = SHIPPED_DATASET) -> list[Path]:
-    """Write each source's table and provenance; everything is validated before the first write."""
-    data_dir = Path(data_dir)
-    written = []
+def _files_of(imported: ImportedSource) -> dict[str, bytes]:
+    record = json.dumps(provenance_record(imported), indent=2) + "\n"
+    return {f"{imported.name}{TABLE}": table_bytes(imported.table), f"{imported.name}{RECORD}": record.encode()}
+
+
+# --- writing -------------------------------------------------------------------------------------------
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """A new file, written and fsynced."""
+    with open(path, "xb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _fsync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _point(folder: Path, name: str, target: Path) -> None:
+    """Make ``folder/name`` a symlink to ``target``, atomically: a temporary symlink renamed over it."""
+    temporary = folder / f".{name}.{os.getpid()}.{time.monotonic_ns()}.tmp"
+    os.symlink(os.path.relpath(target, folder), temporary)
+    try:
+        os.replace(temporary, folder / name)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _fsync_folder(folder)
+
+
+def _unpoint(folder: Path, name: str) -> None:
+    (folder / name).unlink(missing_ok=True)
+    _fsync_folder(folder)
+
+
+def _refuse_the_package(folder: Path) -> None:
+    resolved = folder.resolve()
+    package = PACKAGE_DIR.resolve()
+    roots = [package, package.parent] if package.parent.name == "border_dashboard" else [package]
+    if any(resolved == root or resolved.is_relative_to(root) for root in roots):
+        raise StoreError(
+            f"{folder}: inside the installed package, which is read-only; write to a data folder "
+            f"(--data-dir DIR, ${DATA_DIR_VARIABLE}, or the default {user_data_dir()})"
+        )
+
+
+@contextmanager
+def writing(data_dir: Path | str | None = None, timeout: float | None = None) -> Iterator[Path]:
+    """Hold the data folder's writer lock (an exclusive flock on ``.lock``), waiting at most ``timeout``
+    seconds (``LOCK_TIMEOUT_SECONDS``); yields the folder. Leftovers of a writer that was killed are
+    removed once the lock is held."""
+    folder = data_folder(data_dir)
+    _refuse_the_package(folder)
+    timeout = LOCK_TIMEOUT_SECONDS if timeout is None else timeout
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise StoreError(f"{folder}: cannot use it as a data folder ({error.strerror or error})") from None
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise StoreError(
+                        f"{folder}: another import or update is writing here; gave up after {timeout:g} s"
+                    ) from None
+                time.sleep(0.05)
+        _clean_leftovers(folder)
+        yield folder
+    finally:
+        os.close(descriptor)  # releases the lock
+
+
+def _clean_leftovers(folder: Path) -> None:
+    for temporary in folder.glob(f".{CURRENT}.*.tmp"):
+        temporary.unlink(missing_ok=True)
+    for temporary in folder.glob(f".{PREVIOUS}.*.tmp"):
+        temporary.unlink(missing_ok=True)
+    for incoming in (folder / RELEASES).glob(f"{INCOMING}*"):
+        shutil.rmtree(incoming, ignore_errors=True)
+
+
+def _new_release_id(releases: Path) -> str:
+    """A release's id: the UTC time it was made, to the microsecond, so ids sort in the order made."""
+    while True:
+        release_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        existing = [p.name for p in releases.iterdir() if not p.name.startswith(".")]
+        if release_id not in existing and all(release_id > other for other in existing):
+            return release_id
+        time.sleep(0.001)
+
+
+def release_ids(data_dir: Path | str | None = None) -> list[str]:
+    """The releases in a data folder, oldest first."""
+    releases = data_folder(data_dir) / RELEASES
+    if not releases.is_dir():
+        return []
+    return sorted(p.name for p in releases.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _prune(folder: Path) -> None:
+    """Delete all but the newest ``KEEP_RELEASES`` releases (never those current or previous point to)."""
+    pointed = (_pointer(folder, CURRENT), _pointer(folder, PREVIOUS, strict=False))
+    kept = {p.name for p in pointed if p is not None}
+    for release_id in release_ids(folder)[:-KEEP_RELEASES]:
+        if release_id not in kept:
+            shutil.rmtree(folder / RELEASES / release_id, ignore_errors=True)
+
+
+def _describe(error: OSError) -> str:
+    return error.strerror or errno.errorcode.get(error.errno or 0, "") or str(error)
+
+
+def save(imported: list[ImportedSource], data_dir: Path | str | None = None) -> Path:
+    """Write a new whole release to the data folder (default: the user data folder) and make it current;
+    returns its folder. Everything is validated before the first write, and a failure at any point leaves
+    the data folder as it was (StoreError, one line)."""
+    files = {}
     for source in imported:
-        table = source.table.copy()
-        table[E.month] = table[E.month].dt.strftime("%Y-%m")
-        table_path = data_dir / f"{source.name}.csv.gz"
-        _atomic_write(table_path, lambda tmp, t=table: _write_gzipped_csv(t, tmp))
-        record = json.dumps(provenance_record(source), indent=2) + "\n"
-        record_path = data_dir / f"{source.name}.provenance.json"
-        _atomic_write(record_path, lambda tmp, text=record: Path(tmp).write_text(text))
-        written += [table_path, record_path]
-    return written
+        files.update(_files_of(source))
+    with writing(data_dir) as folder:
+        base = locate(folder)
+        copied = [name for name in sources_in(base) if f"{name}{RECORD}" not in files]
+        releases = folder / RELEASES
+        current, previous = _pointer(folder, CURRENT), _pointer(folder, PREVIOUS, strict=False)
+        path = releases
+        try:
+            releases.mkdir(exist_ok=True)
+            incoming = Path(tempfile.mkdtemp(prefix=INCOMING, dir=releases))
+            os.chmod(incoming, 0o755)
+            try:
+                for name in copied:
+                    for suffix in (TABLE, RECORD):
+                        path = incoming / f"{name}{suffix}"
+                        _write_file(path, (base / f"{name}{suffix}").read_bytes())
+                for name, data in sorted(files.items()):
+                    path = incoming / name
+                    _write_file(path, data)
+                path = incoming
+                _fsync_folder(incoming)
+                release = releases / _new_release_id(releases)
+                path = release
+                os.rename(incoming, release)
+            except BaseException:
+                shutil.rmtree(incoming, ignore_errors=True)
+                raise
+            path = releases
+            _fsync_folder(releases)
+            try:
+                path = folder / PREVIOUS
+                if current is not None:
+                    _point(folder, PREVIOUS, current)
+                path = folder / CURRENT
+                _point(folder, CURRENT, release)
+            except BaseException:
+                # Put the pointers back as they were, then forget the release.
+                if previous is not None:
+                    _point(folder, PREVIOUS, previous)
+                elif current is not None:
+                    _unpoint(folder, PREVIOUS)
+                shutil.rmtree(release, ignore_errors=True)
+                raise
+        except OSError as error:
+            raise StoreError(f"{path}: could not write the new release ({_describe(error)})") from None
+        _prune(folder)
+        return release
 
 
-def load(data_dir: Path = SHIPPED_DATASET) -> Dataset:
-    """Read every source present in a dataset directory."""
-    data_dir = Path(data_dir)
+def rollback(data_dir: Path | str | None = None) -> tuple[Path, Path | None]:
+    """Make the previous release current again, and the current one previous (so a rollback can be
+    undone by another). Returns (now current, now previous)."""
+    with writing(data_dir) as folder:
+        current, previous = _pointer(folder, CURRENT), _pointer(folder, PREVIOUS)
+        if previous is None:
+            raise StoreError(f"{folder}: no previous release to roll back to")
+        try:
+            load(previous)  # it must itself be readable before it goes back in
+        except (StoreError, FileNotFoundError) as error:
+            raise StoreError(f"the previous release is not readable: {error}") from None
+        try:
+            _point(folder, CURRENT, previous)
+            if current is not None:
+                _point(folder, PREVIOUS, current)
+        except OSError as error:
+            raise StoreError(f"{folder}: could not swap the releases ({_describe(error)})") from None
+        return previous, current
+
+
+# --- reading -------------------------------------------------------------------------------------------
+
+
+def load(data_dir: Path | str | None = None) -> Dataset:
+    """Read the dataset of a data folder (default: the user data folder; see ``locate``), or a flat
+    dataset folder given directly."""
+    location = locate(data_dir)
     tables, provenance = {}, {}
-    for record_path in sorted(data_dir.glob("*.provenance.json")):
-        name = record_path.name.removesuffix(".provenance.json")
-        table_path = data_dir / f"{name}.csv.gz"
-        if name not in SOURCES or not table_path.exists():
+    for name in sources_in(location):
+        if name not in SOURCES:
             continue
+        tables[name], provenance[name] = _read_source(location, name)
+    if not tables:
+        raise FileNotFoundError(f"no dataset in {location}; run `border-dashboard import FILE...`")
+    return Dataset(tables, provenance, location)
+
+
+def _read_source(location: Path, name: str) -> tuple[pd.DataFrame, dict]:
+    table_path, record_path = location / f"{name}{TABLE}", location / f"{name}{RECORD}"
+    path = table_path
+    try:
         # Dimensions as categories: a few bytes a cell, however many rows a nationwide file brings.
         dtypes = {column: "category" for column in (E.source, *E.DIMENSIONS)}
         table = pd.read_csv(table_path, dtype={**dtypes, E.month: str}, keep_default_na=False)
         table[E.month] = pd.to_datetime(table[E.month], format="%Y-%m").astype("datetime64[s]")
         table[E.fiscal_year] = table[E.fiscal_year].astype("int64")
         table[E.encounters] = table[E.encounters].astype("int64")
-        tables[name] = E.validate(table, file=str(table_path))
-        provenance[name] = json.loads(record_path.read_text())
-    if not tables:
-        raise FileNotFoundError(f"no dataset in {data_dir}; run `border-dashboard import FILE...`")
-    return Dataset(tables, provenance)
+        table = E.validate(table, file=str(table_path))
+        path = record_path
+        record = json.loads(record_path.read_text())
+    except DataImportError as error:
+        raise StoreError(str(error)) from None
+    except (OSError, ValueError, KeyError, EOFError, pd.errors.ParserError) as error:
+        detail = " ".join(str(error).split()) or type(error).__name__
+        raise StoreError(f"{path}: not readable as the dataset's {path.name} ({detail})") from None
+    return table, record

@@ -1,63 +1,32 @@
-"""`border-dashboard update`: fetch the latest official files, import them, swap the dataset in atomically.
+"""`border-dashboard update`: fetch the latest official files, import them, make them the current release.
 
-Each source is found on its publisher's page (the addresses live here, in ``PUBLISHED``), downloaded
-with a timeout and a size limit, checked for what it claims to be, and imported with the same importer
-as `border-dashboard import`. Only when every file is good is the dataset replaced; the one it replaces
-is kept in ``previous/`` for `border-dashboard update --rollback`. Any failure leaves the dataset
-exactly as it was and is told in one line.
+Each source is found on its publisher's page (its address and its link's shape are in ``sources``),
+downloaded with a timeout and a size limit into a temporary folder, checked for what it claims to be, and
+imported with the same importer as `border-dashboard import`. Only when every file is good does the store
+write them as a new release of the data folder (``store`` alone knows its layout; `update --rollback`
+asks it to go back). Any failure leaves the data folder exactly as it was and is told in one line.
 """
 
 from __future__ import annotations
 
 import http.client
-import os
-import re
-import shutil
 import socket
 import sys
 import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from border_dashboard.data import store
 from border_dashboard.data.importers import MAX_INPUT_BYTES, read_source_file
 from border_dashboard.data.schema import DataImportError
+from border_dashboard.data.sources import SOURCES, Link, Source
 
 TIMEOUT_SECONDS = 30.0
 CHUNK = 256 * 1024
-PREVIOUS = "previous"
-
-
-@dataclass(frozen=True)
-class Published:
-    """Where a source is published: its page, and how its download link on that page looks."""
-
-    page: str
-    link: str  # regular expression matching the file's address in the page
-    kind: str  # "xlsx" or "csv"
-
-
-PUBLISHED = {
-    "ohss-usbp": Published(
-        page="https://ohss.dhs.gov/khsm/cbp-encounters",
-        link=r"""href=["']([^"']*khsm[^"']*usbp[^"']*\.xlsx)["']""",
-        kind="xlsx",
-    ),
-    "cbp-swb": Published(
-        page="https://www.cbp.gov/document/stats/southwest-land-border-encounters",
-        link=r"""href=["']([^"']*sw-land-border-encounters[^"']*\.csv)["']""",
-        kind="csv",
-    ),
-    "cbp-nationwide": Published(
-        page="https://www.cbp.gov/document/stats/nationwide-encounters",
-        link=r"""href=["']([^"']*nationwide-encounters[^"']*\.csv)["']""",
-        kind="csv",
-    ),
-}
 
 
 class UpdateError(RuntimeError):
@@ -116,12 +85,36 @@ def fetch(
         raise UpdateError(f"{url}: {type(error).__name__}: {error}") from None
 
 
-def find_link(page_url: str, html: str, pattern: str) -> str:
-    """The file's absolute address, from the first link on the page that matches the pattern."""
-    match = re.search(pattern, html, flags=re.IGNORECASE)
-    if not match:
+class _Links(HTMLParser):
+    """The first link on a page whose address, made absolute, has the shape wanted."""
+
+    def __init__(self, page_url: str, link: Link):
+        super().__init__(convert_charrefs=True)
+        self.page_url, self.link, self.found = page_url, link, None
+
+    def handle_starttag(self, tag, attrs):
+        if self.found is not None or tag not in ("a", "area", "link"):
+            return
+        for name, value in attrs:
+            if name == "href" and value:
+                address = urljoin(self.page_url, value.strip())
+                if self.link.matches(address):  # http(s) only
+                    self.found = address
+                    return
+
+
+def find_link(page_url: str, html: str, link: Link) -> str:
+    """The file's absolute address, from the first http(s) link on the page with the link's shape.
+
+    One pass of ``html.parser`` over the page, linear in its length whatever it holds. The parser is fed
+    and never closed: closing makes it re-read a construct left open at the end of the page once for every
+    ``<`` in it (quadratic on Pythons before 3.11.13), and a tag still open at the end holds no link anyway.
+    """
+    parser = _Links(page_url, link)
+    parser.feed(html)
+    if parser.found is None:
         raise UpdateError(f"{page_url}: no link to the data file on the page (the page may have changed)")
-    return urljoin(page_url, match.group(1))
+    return parser.found
 
 
 def check_content(url: str, body: bytes, content_type: str, kind: str) -> None:
@@ -133,38 +126,34 @@ def check_content(url: str, body: bytes, content_type: str, kind: str) -> None:
         raise UpdateError(f"{url}: got an HTML page, not a CSV file")
 
 
-def download(
-    name: str, published: Published, folder: Path, *, timeout: float, limit: int, progress: Progress | None
-) -> Path:
-    page, _ = fetch(published.page, timeout=timeout, limit=limit)
-    url = find_link(published.page, page.decode("utf-8", "replace"), published.link)
+def download(name: str, source: Source, folder: Path, *, timeout: float, limit: int, progress: Progress | None) -> Path:
+    page, _ = fetch(source.page, timeout=timeout, limit=limit)
+    url = find_link(source.page, page.decode("utf-8", "replace"), source.link)
     body, content_type = fetch(url, timeout=timeout, limit=limit, progress=progress)
-    check_content(url, body, content_type, published.kind)
-    path = folder / (Path(urlsplit(url).path).name or f"{name}.{published.kind}")
+    check_content(url, body, content_type, source.kind)
+    path = folder / (Path(urlsplit(url).path).name or f"{name}.{source.kind}")
     path.write_bytes(body)
     return path
 
 
 def update(
-    data_dir: Path = store.SHIPPED_DATASET,
+    data_dir: Path | str | None = None,
     names: list[str] | None = None,
     *,
-    published: dict[str, Published] = PUBLISHED,
+    sources: dict[str, Source] = SOURCES,
     timeout: float = TIMEOUT_SECONDS,
     limit: int = MAX_INPUT_BYTES,
     progress: Progress | None = print_progress,
 ) -> list[str]:
-    """Download, check and import the sources (default: those the dataset has), then swap them in."""
-    data_dir = Path(data_dir)
-    present = [p.name.removesuffix(".provenance.json") for p in sorted(data_dir.glob("*.provenance.json"))]
-    names = names or [n for n in published if n in present] or list(published)
-    unknown = [n for n in names if n not in published]
+    """Download, check and import the sources (default: those the dataset has) into a temporary folder,
+    then hand them to the store, which makes them a new current release of the data folder."""
+    present = store.sources_in(store.locate(data_dir))
+    names = names or [n for n in sources if n in present] or list(sources)
+    unknown = [n for n in names if n not in sources]
     if unknown:
-        raise UpdateError(f"unknown source {unknown[0]!r}; known: {', '.join(published)}")
+        raise UpdateError(f"unknown source {unknown[0]!r}; known: {', '.join(sources)}")
     with tempfile.TemporaryDirectory(prefix="border-update-") as folder:
-        files = [
-            download(n, published[n], Path(folder), timeout=timeout, limit=limit, progress=progress) for n in names
-        ]
+        files = [download(n, sources[n], Path(folder), timeout=timeout, limit=limit, progress=progress) for n in names]
         try:
             imported = [read_source_file(path) for path in files]
         except DataImportError as error:
@@ -172,46 +161,5 @@ def update(
         wrong = [(n, s.name) for n, s in zip(names, imported) if n != s.name]
         if wrong:
             raise UpdateError(f"the file found for {wrong[0][0]} is a {wrong[0][1]} file")
-        keep_previous(data_dir, [s.name for s in imported])
-        store.save(imported, data_dir)
-    return [f"{s.name}: {len(s.table):,} rows from {s.file.name}" for s in imported]
-
-
-def _files_of(directory: Path, names: list[str]) -> list[Path]:
-    return [directory / f"{n}{suffix}" for n in names for suffix in (".csv.gz", ".provenance.json")]
-
-
-def keep_previous(data_dir: Path, names: list[str]) -> None:
-    """Copy the files about to be replaced into previous/, each by an atomic rename."""
-    previous = data_dir / PREVIOUS
-    previous.mkdir(exist_ok=True)
-    for path in _files_of(data_dir, names):
-        if path.exists():
-            handle, temporary = tempfile.mkstemp(dir=previous, prefix=f".{path.name}.")
-            os.close(handle)
-            shutil.copyfile(path, temporary)
-            os.replace(temporary, previous / path.name)
-
-
-def rollback(data_dir: Path = store.SHIPPED_DATASET) -> list[str]:
-    """Put the previous dataset back; the one it replaces becomes the previous one (so it can be redone)."""
-    data_dir = Path(data_dir)
-    previous = data_dir / PREVIOUS
-    kept = sorted(previous.glob("*.provenance.json")) if previous.is_dir() else []
-    if not kept:
-        raise UpdateError(f"{previous}: no previous dataset to roll back to")
-    names = [p.name.removesuffix(".provenance.json") for p in kept]
-    store.load(previous)  # the previous dataset must itself be readable before it goes back in
-    swapped = []
-    for path in _files_of(data_dir, names):
-        old = previous / path.name
-        if not old.exists():
-            continue
-        handle, temporary = tempfile.mkstemp(dir=data_dir, prefix=f".{path.name}.")
-        os.close(handle)
-        shutil.copyfile(old, temporary)
-        if path.exists():
-            os.replace(path, old)  # the current file becomes the previous one
-        os.replace(temporary, path)
-        swapped.append(path.name)
-    return [f"restored {name}" for name in swapped]
+        release = store.save(imported, data_dir)
+    return [f"{s.name}: {len(s.table):,} rows from {s.file.name}" for s in imported] + [f"current release: {release}"]

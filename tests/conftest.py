@@ -1,9 +1,15 @@
-"""Shared fixtures: the real official files (read from ../shared/data/official) and a scratch dataset."""
+"""Shared fixtures: the real official files (shipped in data/official/) and scratch data folders.
+
+The tests never read or write the real user data folder: for the whole session the user data folder
+(``$BORDER_DASHBOARD_DATA_DIR``) is an empty temporary folder, so reading falls back to the shipped
+dataset unless a test writes a release of its own.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,10 +17,30 @@ import pytest
 from border_dashboard.data import importers, store
 
 ROOT = Path(__file__).resolve().parents[1]
-OFFICIAL = Path(os.environ.get("BORDER_OFFICIAL_DIR", ROOT.parent / "shared" / "data" / "official"))
+SHIPPED_OFFICIAL = ROOT / "data" / "official"  # the official input files, in the repository
+OFFICIAL = Path(os.environ.get("BORDER_OFFICIAL_DIR", SHIPPED_OFFICIAL))  # or another copy of them
 OHSS_FILE = OFFICIAL / "ohss-khsm-cbp-encounters-usbp-fy2000-fy2025m02.xlsx"
 CBP_SWB_FILE = OFFICIAL / "cbp-sw-land-border-encounters-fy22-fy25-aug.csv"
 NATIONWIDE_SAMPLE = ROOT / "tests" / "fixtures" / "cbp-nationwide-sample.csv"
+
+_SESSION_DATA_DIR = {}
+
+
+def pytest_configure(config):
+    """Before any test module is imported (some load the dataset at import time)."""
+    folder = tempfile.mkdtemp(prefix="border-dashboard-tests-")
+    _SESSION_DATA_DIR["saved"] = os.environ.get(store.DATA_DIR_VARIABLE)
+    _SESSION_DATA_DIR["folder"] = folder
+    os.environ[store.DATA_DIR_VARIABLE] = folder
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_SESSION_DATA_DIR.pop("folder", ""), ignore_errors=True)
+    saved = _SESSION_DATA_DIR.pop("saved", None)
+    if saved is None:
+        os.environ.pop(store.DATA_DIR_VARIABLE, None)
+    else:
+        os.environ[store.DATA_DIR_VARIABLE] = saved
 
 
 def _require(path: Path) -> Path:
@@ -41,12 +67,24 @@ def dataset():
 
 @pytest.fixture
 def data_dir(tmp_path):
-    """A writable copy of the shipped dataset."""
-    target = tmp_path / "dataset"
-    shutil.copytree(store.SHIPPED_DATASET, target)
-    return target
+    """A writable data folder whose one release, current, is the shipped dataset."""
+    folder = tmp_path / "data"
+    store.save([], folder)
+    assert snapshot(folder / store.CURRENT) == snapshot(store.SHIPPED_DATASET)
+    return folder
 
 
-def snapshot(directory: Path) -> dict[str, bytes]:
-    """Every file of a directory (not its subdirectories), byte for byte."""
-    return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file()}
+def snapshot(directory: Path) -> dict[str, bytes | str]:
+    """Everything under a directory, byte for byte: each file's bytes, each symlink's target, each folder."""
+    found: dict[str, bytes | str] = {}
+    for root, folders, files in os.walk(directory):
+        for name in sorted([*folders, *files]):
+            path = Path(root) / name
+            key = str(path.relative_to(directory))
+            if path.is_symlink():
+                found[key] = f"symlink to {os.readlink(path)}"
+            elif path.is_dir():
+                found[key] = "folder"
+            else:
+                found[key] = path.read_bytes()
+    return found

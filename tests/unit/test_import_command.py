@@ -2,23 +2,131 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import re
+import shutil
 
 import pytest
 
 from border_dashboard.components import cli
 from border_dashboard.data import importers, store
 from tests.bad_inputs import CASES, VALID
-from tests.conftest import CBP_SWB_FILE, OHSS_FILE, snapshot
+from tests.conftest import CBP_SWB_FILE, NATIONWIDE_SAMPLE, OHSS_FILE, SHIPPED_OFFICIAL, snapshot
+
+NATIONWIDE_FILES = ["cbp-nationwide.csv.gz", "cbp-nationwide.provenance.json"]
 
 
 def test_import_rebuilds_the_shipped_dataset_byte_for_byte(tmp_path, capsys):
     assert cli.main(["import", str(OHSS_FILE), str(CBP_SWB_FILE), "--data-dir", str(tmp_path)]) == 0
-    assert "ohss-usbp: 40,899 rows, 1999-10 to 2024-11" in capsys.readouterr().out
-    assert snapshot(tmp_path) == snapshot(store.SHIPPED_DATASET)
+    out = capsys.readouterr().out
+    assert "ohss-usbp: 40,899 rows, 1999-10 to 2024-11" in out
+    first = (tmp_path / "current").resolve()
+    assert f"current release: {first}" in out and first.parent == tmp_path / "releases"
+    assert snapshot(tmp_path / "current") == snapshot(store.SHIPPED_DATASET)
+    assert not (tmp_path / "previous").exists()
+    # A second import is a new release; the first is kept as the previous one.
     assert cli.main(["import", str(OHSS_FILE), str(CBP_SWB_FILE), "--data-dir", str(tmp_path)]) == 0
-    assert snapshot(tmp_path) == snapshot(store.SHIPPED_DATASET)
+    second = (tmp_path / "current").resolve()
+    assert second != first and (tmp_path / "previous").resolve() == first
+    assert snapshot(second) == snapshot(first) == snapshot(store.SHIPPED_DATASET)
+    assert store.release_ids(tmp_path) == [first.name, second.name]
+
+
+def test_importing_one_source_keeps_the_others_of_the_current_release(tmp_path, capsys):
+    assert cli.main(["import", str(CBP_SWB_FILE), "--data-dir", str(tmp_path)]) == 0  # nothing current yet
+    assert snapshot(tmp_path / "current") == snapshot(store.SHIPPED_DATASET)  # ohss-usbp from the shipped one
+    assert cli.main(["import", str(NATIONWIDE_SAMPLE), "--data-dir", str(tmp_path)]) == 0
+    current = snapshot(tmp_path / "current")
+    assert sorted(current) == sorted([*snapshot(store.SHIPPED_DATASET), *NATIONWIDE_FILES])
+    assert snapshot(tmp_path / "previous") == snapshot(store.SHIPPED_DATASET)
+    assert sorted(store.load(tmp_path).tables) == ["cbp-nationwide", "cbp-swb", "ohss-usbp"]
+
+
+def test_the_default_import_writes_to_the_user_data_folder_and_summary_reads_it(tmp_path, monkeypatch, capsys):
+    """No --data-dir and no $BORDER_DASHBOARD_DATA_DIR: platformdirs' folder (XDG_DATA_HOME on Linux)."""
+    monkeypatch.delenv(store.DATA_DIR_VARIABLE)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    shipped = snapshot(store.PACKAGE_DIR)
+    assert cli.main(["summary", "--source", "cbp-nationwide", "--nationality", "china"]) == 2  # not shipped
+    assert cli.main(["import", str(NATIONWIDE_SAMPLE)]) == 0
+    folder = tmp_path / "xdg" / "border-dashboard"
+    assert f"current release: {folder / 'releases'}" in capsys.readouterr().out
+    assert snapshot(store.PACKAGE_DIR) == shipped  # nothing written inside the package
+    assert cli.main(["summary", "--source", "cbp-nationwide", "--nationality", "china", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["dataset"]["location"] == str((folder / "current").resolve())
+    assert sum(row["encounters"] for row in result["yearly"]) == 2310 + 412 + 4024 + 980 + 1120
+
+
+def test_the_data_dir_variable_moves_the_user_data_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv(store.DATA_DIR_VARIABLE, str(tmp_path / "mine"))
+    assert cli.main(["import", str(NATIONWIDE_SAMPLE)]) == 0
+    assert (tmp_path / "mine" / "current" / "cbp-nationwide.provenance.json").is_file()
+    capsys.readouterr()
+    assert cli.main(["summary", "--source", "cbp-nationwide", "--nationality", "china"]) == 0
+    assert f"dataset: {(tmp_path / 'mine' / 'current').resolve()}" in capsys.readouterr().out
+
+
+def test_no_writer_writes_inside_the_package(capsys):
+    shipped = snapshot(store.PACKAGE_DIR)
+    for target in (store.SHIPPED_DATASET, store.PACKAGE_DIR):
+        assert cli.main(["import", str(NATIONWIDE_SAMPLE), "--data-dir", str(target)]) == 1
+        lines = capsys.readouterr().err.strip().splitlines()
+        assert len(lines) == 1 and "inside the installed package" in lines[0], lines
+        assert cli.main(["update", "--rollback", "--data-dir", str(target)]) == 1
+        assert "inside the installed package" in capsys.readouterr().err
+    assert snapshot(store.PACKAGE_DIR) == shipped
+
+
+def test_help_says_where_each_command_reads_and_writes(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "2000")  # argparse wraps at hyphens otherwise
+    for command in ("import", "update", "summary", "serve"):
+        with pytest.raises(SystemExit):
+            cli.main([command, "--help"])
+        text = " ".join(capsys.readouterr().out.split())
+        assert "--data-dir DIR" in text and store.DATA_DIR_VARIABLE in text, command
+        assert str(store.user_data_dir()) in text, command
+        assert ("shipped dataset" in text) is (command in ("summary", "serve")), command
+
+
+def shell_glob(folder) -> list[str]:
+    """What the shell makes of ``folder/*``: every file but the dotfiles, in order."""
+    return sorted(str(p) for p in folder.iterdir() if not p.name.startswith("."))
+
+
+def test_import_of_the_official_folder_as_it_ships(tmp_path, capsys):
+    """`border-dashboard import data/official/*`: the notes are skipped, the checksums checked."""
+    assert cli.main(["import", *shell_glob(SHIPPED_OFFICIAL), "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "README.md: notes, not data; skipped" in out
+    assert "2 of 2 files checked against" in out
+    assert snapshot(tmp_path / "current") == snapshot(store.SHIPPED_DATASET)
+
+
+def test_an_input_that_differs_from_its_checksum_is_rejected(tmp_path, data_dir, capsys):
+    copy = tmp_path / CBP_SWB_FILE.name
+    copy.write_bytes(CBP_SWB_FILE.read_bytes().replace(b"Expulsions,3", b"Expulsions,4", 1))
+    (tmp_path / "SHA256SUMS").write_text((SHIPPED_OFFICIAL / "SHA256SUMS").read_text())
+    before = snapshot(data_dir)
+    assert cli.main(["import", str(copy), str(tmp_path / "SHA256SUMS"), "--data-dir", str(data_dir)]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and copy.name in lines[0] and "differs from 644a70518bea" in lines[0], lines
+    assert snapshot(data_dir) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("not a checksum\n", r"SHA256SUMS, row 1: not a sha256sum line"), ("", r"the file is empty")],
+)
+def test_a_bad_checksum_list_is_one_line(tmp_path, data_dir, capsys, text, message):
+    sums = tmp_path / "SHA256SUMS"
+    sums.write_text(text)
+    before = snapshot(data_dir)
+    assert cli.main(["import", str(CBP_SWB_FILE), str(sums), "--data-dir", str(data_dir)]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and re.search(message, lines[0]), lines
+    assert snapshot(data_dir) == before
 
 
 def test_provenance_records_the_input(dataset):
@@ -78,16 +186,25 @@ def test_one_bad_file_among_good_ones_writes_nothing(tmp_path, data_dir, capsys)
     assert snapshot(data_dir) == before
 
 
-def test_interrupted_write_leaves_the_old_file(data_dir, monkeypatch, ohss):
-    before = snapshot(data_dir)
+def test_a_write_error_mid_save_is_one_line_and_changes_nothing(data_dir, monkeypatch, capsys):
+    """The disk fills up after the first file of the new release: the data folder stays as it was."""
+    (data_dir / "releases" / ".incoming-killed").mkdir()  # a writer that was killed: cleaned by the next
+    before = {k: v for k, v in snapshot(data_dir).items() if "incoming" not in k}
+    written = []
+    real = store._write_file
 
-    def fail(*args, **kwargs):
-        raise OSError("disk full")
+    def fill_up(path, data):
+        if written:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written.append(path)
+        real(path, data)
 
-    monkeypatch.setattr("pandas.DataFrame.to_csv", fail)
-    with pytest.raises(OSError):
-        store.save([ohss], data_dir)
-    assert snapshot(data_dir) == before
+    monkeypatch.setattr(store, "_write_file", fill_up)
+    assert cli.main(["import", str(NATIONWIDE_SAMPLE), "--data-dir", str(data_dir)]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "No space left on device" in lines[0] and "unchanged" in lines[0], lines
+    assert "Traceback" not in lines[0] and str(data_dir / "releases") in lines[0]
+    assert written and snapshot(data_dir) == before
 
 
 def test_summary_json(capsys):
@@ -159,3 +276,14 @@ def test_summary_readable_table(capsys):
 def test_summary_bad_arguments_exit_non_zero(args, message, capsys):
     assert cli.main(["summary", *args]) == 2
     assert re.search(message, capsys.readouterr().err)
+
+
+def test_a_broken_data_folder_is_one_line_for_summary_and_serve(data_dir, monkeypatch, capsys):
+    import dash
+
+    shutil.rmtree((data_dir / "current").resolve())
+    monkeypatch.setattr(dash.Dash, "run", lambda *a, **k: pytest.fail("the server must not start"))
+    assert cli.main(["summary", "--data-dir", str(data_dir)]) == 2
+    assert cli.main(["serve", "--data-dir", str(data_dir)]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 2 and all("current: points to" in line and "missing" in line for line in lines), lines

@@ -8,6 +8,7 @@ import pytest
 from border_dashboard.data import importers
 from border_dashboard.data.schema import ALL
 from border_dashboard.data.schema import Encounters as E
+from border_dashboard.data.sources import SOURCES
 from tests.conftest import NATIONWIDE_SAMPLE, OHSS_FILE
 
 # Row counts of the monthly sheets, as the README beside the official files lists them.
@@ -141,3 +142,10 @@ def test_workbook_dispatch_by_content(tmp_path):
     renamed = tmp_path / "workbook.bin"
     renamed.write_bytes(OHSS_FILE.read_bytes())
     assert importers.read_source_file(renamed).name == "ohss-usbp"
+
+
+def test_each_importer_names_its_source_as_the_registry_does(ohss, cbp_swb):
+    for imported in (ohss, cbp_swb, importers.read_source_file(NATIONWIDE_SAMPLE)):
+        source = SOURCES[imported.name]
+        assert set(imported.table[E.source]) == {source.name}
+        assert imported.file.suffix == f".{source.kind}"

@@ -15,7 +15,7 @@ from border_dashboard.components import controls as C
 from border_dashboard.components.state import from_query, to_query
 from border_dashboard.components.view import ViewBuilder, headline
 from border_dashboard.data import analysis
-from border_dashboard.data.schema import SOURCES
+from border_dashboard.data.sources import SOURCES
 
 MONTHS = ("1999-10", "2019-06", "2021-10", "2022-01", "2023-12", "2024-11", "2025-08", "2025-12")
 

@@ -3,6 +3,7 @@ and every way a download can fail. Each failure must leave the dataset byte for 
 
 from __future__ import annotations
 
+import errno
 import re
 import threading
 import time
@@ -13,7 +14,8 @@ import pytest
 
 from border_dashboard.components import cli
 from border_dashboard.data import store, update
-from tests.conftest import CBP_SWB_FILE, OHSS_FILE, snapshot
+from border_dashboard.data.sources import SOURCES
+from tests.conftest import CBP_SWB_FILE, NATIONWIDE_SAMPLE, OHSS_FILE, snapshot
 
 OHSS_NAME, CBP_NAME = OHSS_FILE.name, CBP_SWB_FILE.name
 
@@ -48,18 +50,25 @@ class Publisher(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
+class QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A client that gave up (the timeout tests) breaks the connection: not worth a traceback on stderr,
+        where it would land in a later test's captured output."""
+
+
 @pytest.fixture
 def publisher():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Publisher)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    server = QuietServer(("127.0.0.1", 0), Publisher)
+    # A short poll interval: shutdown() waits for serve_forever to notice, half a second by default.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_port}"
     Publisher.routes = {}
     yield (
         base,
         {
-            "ohss-usbp": replace(update.PUBLISHED["ohss-usbp"], page=f"{base}/ohss"),
-            "cbp-swb": replace(update.PUBLISHED["cbp-swb"], page=f"{base}/cbp"),
+            "ohss-usbp": replace(SOURCES["ohss-usbp"], page=f"{base}/ohss"),
+            "cbp-swb": replace(SOURCES["cbp-swb"], page=f"{base}/cbp"),
         },
     )
     Publisher.routes = {}
@@ -71,33 +80,42 @@ def quiet(*_):
     pass
 
 
-def test_update_downloads_imports_and_keeps_the_previous(publisher, data_dir, tmp_path):
-    base, published = publisher
-    before = snapshot(data_dir)
-    lines = update.update(data_dir, published=published, progress=quiet)
-    assert lines == [f"ohss-usbp: 40,899 rows from {OHSS_NAME}", f"cbp-swb: 1,936 rows from {CBP_NAME}"]
-    assert snapshot(data_dir) == before  # the same official files give the same bytes
-    assert snapshot(data_dir / "previous") == before
-
-
-def test_rollback_restores_and_can_be_redone(publisher, data_dir, capsys):
+def test_update_downloads_imports_and_keeps_the_previous(publisher, data_dir):
     _, published = publisher
-    original = snapshot(data_dir)
-    # Put a different dataset in place (the nationwide sample) next to the current one, as an update would.
-    update.keep_previous(data_dir, ["ohss-usbp"])
-    tampered = data_dir / "ohss-usbp.provenance.json"
-    tampered.write_text(tampered.read_text().replace("November 2024 release", "a newer release"))
+    before = (data_dir / "current").resolve()
+    lines = update.update(data_dir, sources=published, progress=quiet)
+    current = (data_dir / "current").resolve()
+    assert lines == [
+        f"ohss-usbp: 40,899 rows from {OHSS_NAME}",
+        f"cbp-swb: 1,936 rows from {CBP_NAME}",
+        f"current release: {current}",
+    ]
+    assert current != before and (data_dir / "previous").resolve() == before
+    assert snapshot(current) == snapshot(store.SHIPPED_DATASET)  # the same official files give the same bytes
+    assert snapshot(before) == snapshot(store.SHIPPED_DATASET)
+
+
+def test_rollback_swaps_current_and_previous_and_can_be_redone(data_dir, capsys):
+    shipped = snapshot(store.SHIPPED_DATASET)
+    assert cli.main(["import", str(NATIONWIDE_SAMPLE), "--data-dir", str(data_dir)]) == 0
+    newer, older = (data_dir / "current").resolve(), (data_dir / "previous").resolve()
+    assert "cbp-nationwide.csv.gz" in snapshot(newer) and snapshot(older) == shipped
+    capsys.readouterr()
     assert cli.main(["update", "--rollback", "--data-dir", str(data_dir)]) == 0
-    assert "restored ohss-usbp.provenance.json" in capsys.readouterr().out
-    assert snapshot(data_dir) == original
+    assert f"current release: {older}" in capsys.readouterr().out
+    assert (data_dir / "current").resolve() == older and (data_dir / "previous").resolve() == newer
+    assert sorted(store.load(data_dir).tables) == ["cbp-swb", "ohss-usbp"]
     assert cli.main(["update", "--rollback", "--data-dir", str(data_dir)]) == 0  # and back again
-    assert "a newer release" in tampered.read_text()
+    assert (data_dir / "current").resolve() == newer and (data_dir / "previous").resolve() == older
+    assert "cbp-nationwide" in store.load(data_dir).tables
+    assert store.release_ids(data_dir) == sorted([older.name, newer.name])  # a rollback writes no release
 
 
-def test_rollback_without_a_previous_dataset(data_dir, capsys):
+def test_rollback_without_a_previous_release(data_dir, capsys):
     before = snapshot(data_dir)
     assert cli.main(["update", "--rollback", "--data-dir", str(data_dir)]) == 1
-    assert "no previous dataset" in capsys.readouterr().err
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "no previous release" in lines[0]
     assert snapshot(data_dir) == before
 
 
@@ -159,7 +177,7 @@ def test_failures_leave_the_dataset_as_it_was(publisher, data_dir, name, path, b
     if name == "over-size-limit":  # a small limit, so the test need not serve 50 MB
         published, limit = {"cbp-swb": published["cbp-swb"]}, 1024
     with pytest.raises(update.UpdateError) as caught:
-        update.update(data_dir, published=published, timeout=0.5, limit=limit, progress=quiet)
+        update.update(data_dir, sources=published, timeout=0.5, limit=limit, progress=quiet)
     text = str(caught.value)
     assert "\n" not in text and re.search(message, text), text
     assert snapshot(data_dir) == before
@@ -176,13 +194,99 @@ def test_update_command_reports_one_line_and_exits_non_zero(publisher, data_dir,
     assert snapshot(data_dir) == before
 
 
+def test_a_write_error_during_an_update_changes_nothing(publisher, data_dir, monkeypatch, capsys):
+    base, _ = publisher
+    before = snapshot(data_dir)
+
+    def disk_full(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store, "_write_file", disk_full)
+    code = cli.main(["update", "--source", "cbp-swb", "--page", f"cbp-swb={base}/cbp", "--data-dir", str(data_dir)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and len(err) == 1 and "No space left on device" in err[0], err
+    assert snapshot(data_dir) == before
+
+
 def test_only_web_addresses_are_fetched():
     with pytest.raises(update.UpdateError, match="only http and https"):
         update.fetch("file:///etc/passwd")
 
 
-def test_the_shipped_dataset_still_loads_after_an_update(publisher, data_dir):
+def test_the_dataset_still_loads_after_an_update(publisher, data_dir):
     _, published = publisher
-    update.update(data_dir, published=published, progress=quiet)
+    update.update(data_dir, sources=published, progress=quiet)
     loaded = store.load(data_dir)
     assert sorted(loaded.tables) == ["cbp-swb", "ohss-usbp"]
+    assert loaded.location == (data_dir / "current").resolve() and loaded.release == loaded.location.name
+
+
+def test_update_defaults_to_the_sources_the_dataset_has(publisher, data_dir, capsys):
+    """With the nationwide file in the current release, a plain update asks for it too (and fails here,
+    since the local publisher has no nationwide page), leaving everything as it was."""
+    _, published = publisher
+    assert cli.main(["import", str(NATIONWIDE_SAMPLE), "--data-dir", str(data_dir)]) == 0
+    before = snapshot(data_dir)
+    nationwide = replace(SOURCES["cbp-nationwide"], page=published["cbp-swb"].page.replace("/cbp", "/none"))
+    with pytest.raises(update.UpdateError, match="/none: HTTP 404"):
+        update.update(data_dir, sources={**published, "cbp-nationwide": nationwide}, progress=quiet)
+    assert snapshot(data_dir) == before
+
+
+OHSS_LINK = SOURCES["ohss-usbp"].link
+PAGE = "https://ohss.dhs.gov/khsm/cbp-encounters"
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ('<a href="/files/khsm-usbp.xlsx">x</a>', "https://ohss.dhs.gov/files/khsm-usbp.xlsx"),
+        ("<A HREF='files/KHSM_USBP.XLSX'>x</A>", "https://ohss.dhs.gov/khsm/files/KHSM_USBP.XLSX"),
+        ("<a href=//cdn.example.org/khsm-usbp.xlsx>x</a>", "https://cdn.example.org/khsm-usbp.xlsx"),
+        ('<a href="/khsm-usbp.xlsx?a=1&amp;b=2">x</a>', "https://ohss.dhs.gov/khsm-usbp.xlsx?a=1&b=2"),
+        ('<a href="/khsm-usbp.pdf">pdf</a><a href="/b/khsm-usbp.xlsx">1</a><a href="/c/khsm-usbp.xlsx">2</a>', "/b/"),
+        (
+            '<a href="javascript:get(\'khsm-usbp.xlsx\')">j</a><a href="ftp://x.org/khsm-usbp.xlsx">f</a>'
+            '<a href="file:///khsm-usbp.xlsx">l</a><a href="http://x.org/khsm-usbp.xlsx">h</a>',
+            "http://x.org/khsm-usbp.xlsx",
+        ),
+        ('<!-- <a href="/old/khsm-usbp.xlsx"> --><a href="/new/khsm-usbp.xlsx">', "/new/"),
+        ('<p data-href="/khsm-usbp.xlsx">no</p><a class="k" href="/khsm-usbp.xlsx">', "/khsm-usbp.xlsx"),
+    ],
+)
+def test_find_link_reads_the_page_as_html(html, expected):
+    found = update.find_link(PAGE, html, OHSS_LINK)
+    assert found == expected if expected.startswith("http") else expected in found
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<html>We moved the data.</html>",
+        '<a href="/khsm-usbp.xlsx',  # the page ends inside the tag
+        "<script>var u = \"<a href='/khsm-usbp.xlsx'>\";</script>",  # a script's text is not a link
+        '<a href="mailto:khsm-usbp.xlsx@example.org">',
+    ],
+)
+def test_find_link_without_a_link(html):
+    with pytest.raises(update.UpdateError, match="no link to the data file"):
+        update.find_link(PAGE, html, OHSS_LINK)
+
+
+ADVERSARIAL_PAGES = {  # the backtracking pattern spent 80 s on 20 kB of the first; old parsers' close() too
+    "unclosed-href": '<a href="' + "khsm usbp " * 40_000,
+    "unclosed-tags": "<x" * 200_000,
+    "many-hrefs": '<a href="khsm-usbp' * 25_000,
+    "tags-then-unclosed": '<a b="khsm usbp">' * 25_000 + '<a href="' + "k" * 10,
+    "comments": "<!--" + "<a href=x>" * 40_000,
+}
+
+
+@pytest.mark.parametrize("name", list(ADVERSARIAL_PAGES))
+def test_find_link_is_linear_in_the_page(name):
+    html = ADVERSARIAL_PAGES[name]
+    assert len(html) >= 400_000
+    started = time.perf_counter()
+    with pytest.raises(update.UpdateError):
+        update.find_link(PAGE, html, OHSS_LINK)
+    assert time.perf_counter() - started < 2.0  # about 0.2 s here; quadratic would take minutes
