@@ -7,6 +7,7 @@ callbacks on that instance. ``create_server()`` is the WSGI application for guni
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -14,6 +15,7 @@ from urllib.parse import urlsplit
 
 import flask
 from dash import Dash
+from dash.exceptions import DependencyException
 from werkzeug.exceptions import HTTPException
 
 from border_dashboard.components import callbacks
@@ -106,7 +108,8 @@ def create_app(
 
 
 def secure(app: Dash) -> None:
-    """Headers a public dashboard should send, and errors answered without a traceback.
+    """Headers a public dashboard should send, and errors answered without a traceback: a request the page
+    could not have sent is a 400, a failure of ours a 500 whose traceback goes to the server's log only.
 
     The content security policy is as strict as Dash allows: scripts only from this server plus the hash
     of Dash's one inline script; styles inline too, since Plotly and Dash's components set them.
@@ -134,16 +137,129 @@ def secure(app: Dash) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")  # the layout reads the page's query
         return response
 
+    update_path = app.config.routes_pathname_prefix + "_dash-update-component"
+
+    @app.server.before_request
+    def reject_malformed_callback_requests():
+        """A callback request the page could not have sent is the client's error: 400, before any callback
+        runs (Dash itself would pass most such bodies on to the callback unchecked)."""
+        if flask.request.path == update_path and flask.request.method == "POST":
+            fault = request_fault(app, flask.request.get_json(silent=True))
+            if fault:
+                app.server.logger.info("rejected a malformed callback request: %s", fault)
+                return flask.jsonify(error=f"Malformed callback request: {fault}."), 400
+        return None
+
     @app.server.errorhandler(Exception)
     def answer_without_traceback(error: Exception):
-        """A request Dash cannot dispatch (malformed, unknown ids, wrong shapes) is the client's error;
-        the traceback goes to the server's log only."""
-        if isinstance(error, HTTPException):
+        """Anything that fails on a well-formed request, a callback above all, is the server's error: 500,
+        with the traceback in the server's log and never in the answer."""
+        if isinstance(error, HTTPException):  # unknown page (404), wrong method (405)...
             return error
-        app.server.logger.exception("request failed: %s %s", flask.request.method, flask.request.path)
-        if flask.request.path.endswith("_dash-update-component"):
-            return flask.jsonify(error="This request could not be answered."), 400
+        if isinstance(error, DependencyException):  # /_dash-component-suites/<no such package or file>
+            return flask.jsonify(error="Not found."), 404
+        app.server.logger.error(
+            "unexpected exception answering %s %s", flask.request.method, flask.request.path, exc_info=error
+        )
         return flask.jsonify(error="Internal error."), 500
+
+
+def request_fault(app: Dash, body) -> str | None:
+    """Why a ``/_dash-update-component`` body is not one the page could send, or None if it could be.
+
+    Dash dispatches on ``output`` and passes ``inputs`` and ``state`` to the callback without comparing them
+    with the callback's registration; a browser always sends them in the registered order and shape:
+    one ``{id, property, value}`` per plain input, a list of them per wildcard (``ALL``) input, and its
+    values are text a browser can hold.
+    """
+    if not isinstance(body, dict):
+        return "the body is not a JSON object"
+    key = body.get("output")
+    entry = app.callback_map.get(key) if isinstance(key, str) else None
+    if entry is None or "callback" not in entry:  # clientside callbacks have no server function
+        return "no server callback has that output"
+    expected = [_split_prop_id(part) for part in key[2:-2].split("...")] if key.startswith("..") else None
+    outputs = body.get("outputs")
+    if expected is None:
+        if not _matches(outputs, _split_prop_id(key)):
+            return "outputs do not match the callback"
+    elif not (isinstance(outputs, list) and len(outputs) == len(expected)) or not all(
+        _matches(o, e) for o, e in zip(outputs, expected)
+    ):
+        return "outputs do not match the callback"
+    for part in ("inputs", "state"):
+        sent, registered = body.get(part, []), entry[part]
+        if not (isinstance(sent, list) and len(sent) == len(registered)):
+            return f"{part} do not match the callback"
+        if not all(_matches(s, r) for s, r in zip(sent, registered)):
+            return f"{part} do not match the callback"
+    changed = body.get("changedPropIds", [])
+    named = {_prop_id(i) for item in body["inputs"] for i in (item if isinstance(item, list) else [item])}
+    if not (isinstance(changed, list) and all(isinstance(c, str) and _canonical(c) in named for c in changed)):
+        return "changedPropIds name something that is not an input of the callback"
+    try:
+        json.dumps(body, ensure_ascii=False).encode()
+    except UnicodeEncodeError:  # JSON may escape half a UTF-16 pair ("\\ud800"); no text has one (RFC 7493)
+        return "a value is not Unicode text (an unpaired surrogate)"
+    return None
+
+
+def _split_prop_id(prop_id: str) -> dict:
+    component, _, prop = prop_id.rpartition(".")  # properties have no dots; pattern ids may
+    return {"id": component, "property": prop}
+
+
+def _matches(sent, registered: dict) -> bool:
+    """One input, state or output as sent, against its registration (a wildcard id: a list of matches)."""
+    pattern = _pattern(registered["id"])
+    if pattern is None:
+        return (
+            isinstance(sent, dict)
+            and sent.get("id") == registered["id"]
+            and sent.get("property") == registered["property"]
+        )
+    return isinstance(sent, list) and all(
+        isinstance(one, dict)
+        and isinstance(one.get("id"), dict)
+        and one["id"].keys() == pattern.keys()
+        and all(isinstance(v, list) or one["id"][k] == v for k, v in pattern.items())  # ["ALL"]: any value
+        and one.get("property") == registered["property"]
+        for one in sent
+    )
+
+
+def _pattern(component_id: str) -> dict | None:
+    """A wildcard id as registered (``'{"chart":["ALL"],...}'``), parsed; None for a plain id."""
+    if not component_id.startswith("{"):
+        return None
+    try:
+        return json.loads(component_id)
+    except ValueError:
+        return None
+
+
+def _prop_id(item) -> str | None:
+    if not isinstance(item, dict):
+        return None
+    component = item.get("id")
+    return f"{_canonical_id(component)}.{item.get('property')}"
+
+
+def _canonical(prop_id: str) -> str:
+    """A changedPropIds entry with its id, if a pattern one, spelt the one way ``_prop_id`` spells it."""
+    component, _, prop = prop_id.rpartition(".")
+    if component.startswith("{"):
+        try:
+            return f"{_canonical_id(json.loads(component))}.{prop}"
+        except ValueError:
+            return prop_id
+    return prop_id
+
+
+def _canonical_id(component) -> str:
+    return (
+        json.dumps(component, sort_keys=True, separators=(",", ":")) if isinstance(component, dict) else str(component)
+    )
 
 
 def create_server(data_dir: str | None = None, cache_url: str | None = None):
