@@ -126,9 +126,14 @@ JUNK = [
 ]
 
 
+def _dependencies(app) -> list[dict]:
+    """The callbacks as the page learns them, from the app's public /_dash-dependencies."""
+    return json.loads(app.server.test_client().get("/_dash-dependencies").data)
+
+
 def _server_callbacks(app):
-    """(output key, registration) of every callback that runs on the server (not the clientside one)."""
-    return [(key, entry) for key, entry in app.callback_map.items() if "callback" in entry]
+    """(output key, registration) of every callback that runs on the server (not the clientside ones)."""
+    return [(d["output"], d) for d in _dependencies(app) if not d.get("clientside_function")]
 
 
 def _outputs(key: str):
@@ -204,7 +209,7 @@ def _malformed(app, rng: random.Random):
         }
     ).encode()
     yield json.dumps({"output": 5, "inputs": "x"}).encode()
-    clientside = next(key for key, entry in app.callback_map.items() if "callback" not in entry)
+    clientside = next(d["output"] for d in _dependencies(app) if d.get("clientside_function"))
     yield json.dumps({"output": clientside, "outputs": _outputs(clientside), "inputs": []}).encode()
     key, entry = next((k, e) for k, e in _server_callbacks(app) if ids.DOWNLOAD_IMAGE in k)
     button = {"type": ids.EXPORT_BUTTON, "chart": ids.TREND, "format": "png"}

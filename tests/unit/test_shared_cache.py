@@ -92,7 +92,7 @@ def test_a_view_built_by_one_server_is_read_by_another(redis_url, monkeypatch):
 
     monkeypatch.setattr(view, "build", not_again)
     assert _render(second, state) == (200, sentence)  # read from Redis, not built
-    assert _render(second, ViewState(nationalities=("Peru",)))[0] != 200  # one not in Redis is built: refused
+    assert _render(second, ViewState(nationalities=("Peru",)))[0] == 500  # one not in Redis is built: refused
 
 
 def test_nothing_stored_is_a_pickle_and_keys_name_format_and_dataset(redis_url):
