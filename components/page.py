@@ -84,13 +84,14 @@ def controls(
         query = query_from_components(values)
     state, notices = from_query(query, dataset)
     table = dataset.served(state.source)
-    for asked, group in analysis.counted_as(table, state.nationalities).items():
+    counted = analysis.counted_as(table, state.nationalities)
+    for asked, group in counted.items():
         if asked != group:
             notices.append(
                 f"{asked} is not broken out in this source ({SOURCES[state.source].label}): it is counted in "
                 f"'{group}', shown instead."
             )
-    missing = [n for n in state.nationalities if n not in analysis.counted_as(table, state.nationalities)]
+    missing = [n for n in state.nationalities if n not in counted]
     if missing:
         notices.append(f"Not in this source: {', '.join(missing)}.")
     styles = {}
