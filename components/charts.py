@@ -8,7 +8,14 @@ import plotly.graph_objects as go
 
 from border_dashboard.components import figures, ids
 from border_dashboard.components.view import View
+from border_dashboard.data import measures
+from border_dashboard.data.schema import Encounters as E
 
+TREND_TITLES = {
+    measures.COUNT: "Monthly encounters",
+    measures.INDEX: "Monthly encounters, indexed to the first month",
+    measures.SHARE: "Monthly share of the region's encounters",
+}
 CHART_NAMES = {ids.TREND: "trend", ids.RISE: "rise", ids.PEAK: "peak", ids.TOP: "top-nationalities"}
 
 
@@ -17,7 +24,7 @@ def build_charts(view: View) -> dict[str, go.Figure]:
     state, line = view.state, view.source_line
     window = f"{_month(state.start)} to {_month(state.end)}"
     titles = {
-        ids.TREND: f"Monthly encounters: {view.title_suffix}, {window}",
+        ids.TREND: f"{TREND_TITLES[state.measure]}: {view.title_suffix}, {window}",
         ids.RISE: f"Encounters per {'calendar' if state.basis == 'calendar' else 'fiscal'} year: {view.title_suffix}",
         ids.PEAK: f"Peak month and seasonality ({view.basis_label}): {view.title_suffix}"
         + (", combined" if len(view.nationalities) > 1 else ""),
@@ -28,8 +35,17 @@ def build_charts(view: View) -> dict[str, go.Figure]:
         for chart in (ids.TREND, ids.RISE, ids.PEAK):
             charts[chart] = figures.empty_figure(view.empty_message, title=titles[chart], source_line=line)
     else:
+        first_month = view.series[E.month].min() if len(view.series) else None
+        trend = measures.measured(view.series, state.measure, view.region_monthly)
         charts[ids.TREND] = figures.trend_figure(
-            view.series, title=titles[ids.TREND], source_line=line, events=view.events, peak=view.peak
+            view.series if state.measure == measures.COUNT else trend,
+            title=titles[ids.TREND],
+            source_line=line,
+            events=view.events,
+            peak=view.peak,
+            y_title=measures.label(state.measure, first_month),
+            scale=state.scale,
+            note=_undrawable(measures.undefined(trend, state.measure), state.measure, first_month),
         )
         charts[ids.RISE] = figures.rise_figure(
             view.yearly,
@@ -51,6 +67,17 @@ def build_charts(view: View) -> dict[str, go.Figure]:
             view.top, highlight=view.nationalities, title=titles[ids.TOP], source_line=line
         )
     return charts
+
+
+def _undrawable(names: list[str], measure: str, first_month) -> str:
+    """Why a line is missing from an index or share chart."""
+    if not names:
+        return ""
+    if measure == measures.INDEX:
+        why = f"fewer than 5 encounters in {first_month:%b %Y}, the index's base"
+    else:
+        why = "the region's total is zero in its months"
+    return f"Not drawn: {', '.join(names)} ({why})."
 
 
 def _month(text: str) -> str:

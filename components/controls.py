@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from border_dashboard.data import analysis
+from border_dashboard.data import analysis, measures
 from border_dashboard.data.schema import ALL, ALL_REGIONS
 from border_dashboard.data.schema import Encounters as E
 from border_dashboard.data.served import ServedTable
@@ -255,6 +255,21 @@ def parse_rise(values, context: ParseContext) -> tuple[int, int] | None:
     return first, second
 
 
+def choice_parser(parameter: str, allowed: tuple[str, ...]) -> Parser:
+    """One of a fixed set of words (the first is the default), in any case."""
+
+    def parse(values, context: ParseContext) -> str:
+        text = (_last(values) or allowed[0]).strip().lower()
+        if text not in allowed:
+            context.notices.append(
+                f"'{parameter}' must be {' or '.join(allowed)}, not {text[:40]!r}; showing {allowed[0]}."
+            )
+            return allowed[0]
+        return text
+
+    return parse
+
+
 def parse_toggle(values, context: ParseContext) -> bool:
     return _last(values) != "off"
 
@@ -327,6 +342,12 @@ def year_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
         {"label": analysis.year_label(y, state.basis) + ("" if m >= 12 else f" ({m} of 12 months)"), "value": y}
         for y, m in years.items()
     ]
+
+
+def fixed_options(*pairs: tuple[str, str]) -> Callable[[Dataset, ServedTable, Any], list[dict]]:
+    """A list that is the same for every view: (value, label) pairs."""
+    options = [{"label": label, "value": value} for value, label in pairs]
+    return lambda dataset, table, state: options
 
 
 def events_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
@@ -460,6 +481,32 @@ DEMOGRAPHIC = filter_control(
     {"UAC": "Unaccompanied children (UAC)", "FMUA": "Family units (FMUA)"},
 )
 AREA = filter_control("area-of-responsibility", "aor", E.area_of_responsibility, "Area of responsibility")
+MEASURE = Control(
+    id="measure",
+    parameter="measure",
+    label="Trend shows",
+    kind="radio",
+    field="measure",
+    default=measures.COUNT,
+    parse=choice_parser("measure", measures.MEASURES),
+    options=fixed_options(
+        (measures.COUNT, "Encounters"),
+        (measures.INDEX, "Index (first month = 100)"),
+        (measures.SHARE, "Share of region (%)"),
+    ),
+    props={"inline": True},
+)
+SCALE = Control(
+    id="scale",
+    parameter="scale",
+    label="Trend scale",
+    kind="radio",
+    field="scale",
+    default="linear",
+    parse=choice_parser("scale", ("linear", "log")),
+    options=fixed_options(("linear", "Linear"), ("log", "Logarithmic")),
+    props={"inline": True},
+)
 EVENTS = Control(
     id="events-toggle",
     parameter="events",
@@ -482,6 +529,8 @@ CONTROLS: tuple[Control, ...] = (
     COMPONENT,
     DEMOGRAPHIC,
     AREA,
+    MEASURE,
+    SCALE,
     EVENTS,
 )
 FILTERS = tuple(c for c in CONTROLS if c.field == "filters")

@@ -35,6 +35,7 @@ class View:
     monthly: pd.DataFrame  # month, encounters: the selected nationalities added up
     yearly: pd.DataFrame  # nationality, year, encounters, months
     region_yearly: pd.DataFrame  # year, encounters: every nationality in the region
+    region_monthly: pd.DataFrame  # month, encounters: every nationality in the region (the publisher's totals)
     rise_years: tuple[int, int] | None
     rise: dict[str, float | None]  # nationality (and "Combined" when several) -> ratio
     comparison: dict | None  # analysis.comparison of the combined totals: ratio, range, months
@@ -120,7 +121,7 @@ def dataset_version(dataset: Dataset) -> str:
     ).hexdigest()[:16]
 
 
-_FRAMES = ("series", "monthly", "yearly", "region_yearly", "top", "events")
+_FRAMES = ("series", "monthly", "yearly", "region_yearly", "region_monthly", "top", "events")
 
 
 def _frame_to_json(frame: pd.DataFrame) -> dict:
@@ -244,6 +245,7 @@ def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
         monthly=monthly,
         yearly=yearly,
         region_yearly=region_yearly,
+        region_monthly=region_series[[E.month, E.encounters]],
         rise_years=rise_years,
         rise=rise,
         comparison=comparison,
