@@ -228,7 +228,8 @@ def month_parser(parameter: str, default: str) -> Parser:
             context.notices.append(f"'{parameter}' must be a month written YYYY-MM, not {text!r}.")
             return default
         if not first <= month <= last:
-            context.notices.append(f"'{parameter}' {text} is outside the data ({first} to {last}).")
+            covers = " to ".join(f"{m:%Y-%m}" for m in analysis.coverage(context.table))
+            context.notices.append(f"'{parameter}' {text} is outside the data: this source covers {covers}.")
             return default
         return month
 

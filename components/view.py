@@ -292,6 +292,19 @@ def _span(low: float, high: float) -> str:
     return f"{low:.{digits}f} and {high:.{digits}f}"
 
 
+def _range_note(low: float, high: float) -> str:
+    """How far rounding may move the ratio, said the way the value is: times for a rise, percent for a fall."""
+    if high < 1:
+        fall_low, fall_high = (1 - high) * 100, (1 - low) * 100
+        if f"{fall_low:.1f}" == f"{fall_high:.1f}":
+            return f"A fall of {fall_low:.1f}% whichever way the rounding went."
+        digits = 0 if f"{fall_low:.0f}" != f"{fall_high:.0f}" else 1
+        return f"A fall of between {fall_low:.{digits}f}% and {fall_high:.{digits}f}% under rounding."
+    if f"{low:.2f}" == f"{high:.2f}":
+        return f"{low:.2f} times whichever way the rounding went."
+    return f"Between {_span(low, high)} times under rounding."
+
+
 def _bound_note(months: int, bound: int, rounded_to: int) -> str:
     if not bound:
         return ""
@@ -327,7 +340,7 @@ def headline(view: View) -> list[tuple[str, str, str]]:
             (
                 f"Rise {year_text(view, first)} to {year_text(view, second)}",
                 comparison["words"],
-                f"Between {_span(comparison['low'], comparison['high'])} times under rounding." if ranged else "",
+                _range_note(comparison["low"], comparison["high"]) if ranged else "",
             )
         )
     else:
@@ -363,9 +376,7 @@ def headline(view: View) -> list[tuple[str, str, str]]:
                 )
             )
     if view.share is not None:
-        items.append(
-            (f"Share of all encounters, {analysis.display(view.state.region, E.region)}", f"{view.share:.1%}", "")
-        )
+        items.append((f"Share of all encounters at {view.where}", f"{view.share:.1%}", ""))
     return items
 
 
@@ -385,8 +396,10 @@ def _after_peak(view: View) -> str:
     spelled = {1: "one", 2: "two", 3: "three"}
     if falls == len(following):
         return f"down in each of the {spelled[falls]} months that followed" if falls > 1 else "down the month after"
+    if falls == 1:
+        return "down the month after, then up"
     if falls:
-        return f"down in the {spelled[falls]} month{'s' if falls > 1 else ''} that followed, then up"
+        return f"down in the {spelled[falls]} months that followed, then up"
     return "not lower the month after"
 
 
@@ -418,7 +431,12 @@ def sentence(view: View) -> str:
         )
     else:
         total = count_text(int(view.monthly[E.encounters].sum()), SOURCES[view.state.source].rounded_to)
-        parts.append(f"{who} encountered {total} {whom} at {view.where} in {window_text(view, long=True)}.")
+        months = view.monthly[E.month]
+        span = window_text(view, long=True)
+        span = f"in {span}" if months.nunique() <= 1 else f"from {span}"
+        if len(months) and pd.Timestamp(months.max()) < pd.Timestamp(view.state.end + "-01"):
+            span += ", where the data ends"
+        parts.append(f"{who} encountered {total} {whom} at {view.where} {span}.")
     if view.peak and len(view.monthly) > 1:
         peak = view.peak
         subject = "Their combined monthly count" if several else "The monthly count"
