@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from border_dashboard.components import about, export, ids, page
 from border_dashboard.components import controls as C
-from border_dashboard.components import export, ids, page
 from border_dashboard.components.charts import CHART_NAMES
 from border_dashboard.components.page import ControlsUpdate, chosen_options, content, controls
 from border_dashboard.components.view import ViewBuilder
@@ -154,6 +154,7 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
                         [
                             html.P(shown["sentence"], id=ids.SENTENCE, className="sentence"),
                             html.Dl(shown["headline"], id=ids.HEADLINE, className="headline"),
+                            about.what_these_numbers_are(),
                             html.Button("Download the data (CSV)", id=ids.DOWNLOAD_CSV_BUTTON, className="csv"),
                             *[_chart_card(chart, shown) for chart in ids.CHARTS],
                             html.Section(shown["provenance"], id=ids.SOURCE_LINE, className="provenance"),

@@ -72,3 +72,16 @@ def test_one_month_after_a_peak_is_said_plainly(builder, dataset):
 def test_a_month_outside_the_data_gets_the_chosen_sources_coverage(dataset, query, notice):
     _, notices = from_query(query, dataset)
     assert notices == [notice]
+
+
+def test_the_page_and_the_readme_explain_the_same_points():
+    from pathlib import Path
+
+    from border_dashboard.components import about
+
+    readme = Path(__file__).parents[2].joinpath("README.md").read_text()
+    section = readme.split("## What these numbers are", 1)[1].split("\n## ", 1)[0]
+    for phrase in ("Title 42 expulsion", "Southwest Land Border", "nearest 10", "within 5 x n", "October to September"):
+        assert phrase in section, phrase
+        page_text = " ".join(" ".join(point) for point in about.POINTS).replace("\u00d7", "x")
+        assert phrase in page_text, phrase
