@@ -117,7 +117,8 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
     deferred = None
     if query is not None:
         deferred = {
-            "search": location["search"],  # the address the lists are for
+            "search": location["search"],  # the address the lists are for, as the link wrote it
+            "canonical": initial.store,  # and as the page rewrites it (show_address): the same view
             "ids": list(C.DROPDOWNS),  # the clientside callback's outputs, in this order
             "lists": {cid: lists[cid] for cid in C.DROPDOWNS},
             "follow_url": list(C.LISTS_FOLLOWING_THE_VIEW),  # lists the URL callback sets as well
@@ -128,6 +129,8 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
             dcc.Store(id=ids.SELECTION, data=initial.store),
             dcc.Store(id=ids.DROPDOWN_LISTS, data=deferred),
             dcc.Store(id=ids.ADDRESS),
+            dcc.Store(id=ids.PAGE_TITLE, data=shown["title"]),
+            dcc.Store(id=ids.TITLE_SHOWN),
             dcc.Download(id=ids.DOWNLOAD_CSV),
             dcc.Download(id=ids.DOWNLOAD_IMAGE),
             html.Header(

@@ -403,6 +403,17 @@ def _after_peak(view: View) -> str:
     return "not lower the month after"
 
 
+SITE_TITLE = "U.S. border encounters"
+
+
+def page_title(view: View) -> str:
+    """The browser tab's title: the selection, so that tabs, bookmarks and shared previews say what they show.
+    'China - Southwest Land Border, Jan 2022 to Nov 2024 - U.S. border encounters'."""
+    if not view.nationalities:
+        return SITE_TITLE
+    return f"{view.title_suffix}, {window_text(view)} - {SITE_TITLE}"
+
+
 def sentence(view: View) -> str:
     """One plain sentence of the story for the current filters, written from the numbers."""
     if view.empty_message:
