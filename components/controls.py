@@ -474,13 +474,9 @@ RISE = Control(
     props={"clearable": False},
 )
 COMPONENT = filter_control("component", "component", E.component, "Component")
-DEMOGRAPHIC = filter_control(
-    "demographic",
-    "demographic",
-    E.demographic,
-    "Demographic",
-    {"UAC": "Unaccompanied children (UAC)", "FMUA": "Family units (FMUA)"},
-)
+SPELLED = {E.demographic: {"UAC": "Unaccompanied children (UAC)", "FMUA": "Family units (FMUA)"}}
+"""The words a reader sees for a publisher's abbreviation, by column."""
+DEMOGRAPHIC = filter_control("demographic", "demographic", E.demographic, "Demographic", SPELLED[E.demographic])
 AREA = filter_control("area-of-responsibility", "aor", E.area_of_responsibility, "Area of responsibility")
 MEASURE = Control(
     id="measure",
@@ -544,3 +540,8 @@ LISTS_FOLLOWING_THE_VIEW = tuple(
 """Dropdowns whose option lists change with the view (the URL callback sends them)."""
 DROPDOWNS = tuple(cid for c in CONTROLS if c.has_dropdown for cid in c.component_ids)
 """Dropdowns, drawn first with their chosen options only and filled in after the charts."""
+
+
+def filters_text(filters: tuple[tuple[str, str], ...]) -> str:
+    """The filters of a view in a reader's words: 'Office of Field Operations, Family units (FMUA)'."""
+    return ", ".join(SPELLED.get(column, {}).get(value, value) for column, value in filters)

@@ -122,7 +122,11 @@ def content(dataset: Dataset, builder: ViewBuilder, query: str | None) -> dict:
             "displaylogo": False,
             "modeBarButtonsToRemove": ["select2d", "lasso2d"],  # selecting points has no use here
             "responsive": True,
-            "toImageButtonOptions": {"format": "png", "filename": charts.file_stem(view, chart), "scale": 2},
+            "toImageButtonOptions": {
+                "format": "png",
+                "filename": charts.file_stem(view, chart, as_shown=True),
+                "scale": 2,
+            },
         }
         for chart in ids.CHARTS
     }

@@ -205,7 +205,7 @@ def test_b005_downloads(dash, tables):
     png = wait(
         dash, lambda: next((p for p in download_dir.glob("*.png") if p.stat().st_size > 0), None), "no PNG downloaded"
     )
-    assert png.name == "border-encounters-trend-china-southwest-land-border-2022-01-to-2024-12.png"
+    assert png.name == "border-encounters-trend-china-southwest-land-border-2022-01-to-2024-12-ohss-usbp-calendar.png"
     content = png.read_bytes()
     assert content[:8] == b"\x89PNG\r\n\x1a\n"
     width = int.from_bytes(content[16:20], "big")

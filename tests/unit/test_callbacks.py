@@ -149,7 +149,10 @@ def test_render_any_other_selection_sums_to_its_monthly_series(dataset, builder)
 
 def test_csv_download_has_exactly_the_rows_shown(dataset, builder):
     sent = callbacks.download_csv(dataset, builder, SHOWN)
-    assert sent["filename"] == "border-encounters-data-china-southwest-land-border-2022-01-to-2024-12.csv"
+    assert (
+        sent["filename"]
+        == "border-encounters-data-china-southwest-land-border-2022-01-to-2024-12-ohss-usbp-calendar.csv"
+    )
     text = sent["content"]
     assert text.startswith("# U.S. border encounters")
     assert "Office of Homeland Security Statistics" in text and "nationality=China" in text
@@ -167,7 +170,10 @@ def test_image_download_renders_on_the_server(dataset, builder, fmt, magic):
     assert sent["notice"] is no_update
     content = base64.b64decode(sent["file"]["content"])
     assert content.lstrip()[: len(magic)] == magic
-    assert sent["file"]["filename"] == f"border-encounters-rise-china-southwest-land-border-2022-01-to-2024-12.{fmt}"
+    assert (
+        sent["file"]["filename"]
+        == f"border-encounters-rise-china-southwest-land-border-2022-01-to-2024-12-ohss-usbp-calendar.{fmt}"
+    )
     if fmt == "svg":
         text = content.decode()
         assert "Encounters per calendar year" in text and "rounded to the nearest 10" in text
