@@ -375,8 +375,43 @@ def headline(view: View) -> list[tuple[str, str, str]]:
                     "",
                 )
             )
+    items += month_changes(view)
     if view.share is not None:
         items.append((f"Share of all encounters at {view.where}", f"{view.share:.1%}", ""))
+    return items
+
+
+def _change(now: int, before: int) -> str:
+    if before == 0:
+        return "n/a" if now == 0 else "from fewer than 5"
+    change = now / before - 1
+    return "unchanged" if round(change * 100) == 0 else f"{change:+.0%}"
+
+
+def month_changes(view: View) -> list[tuple[str, str, str]]:
+    """The last month against the month before and the same month a year earlier, months named; with
+    several nationalities each one's change (up to three) besides the combined one."""
+    monthly = view.monthly.set_index(E.month)[E.encounters]
+    if len(monthly) < 2:
+        return []
+    last = pd.Timestamp(monthly.index.max())
+    rounded_to = SOURCES[view.state.source].rounded_to
+    items = []
+    for before in (last - pd.DateOffset(months=1), last - pd.DateOffset(years=1)):
+        if before not in monthly.index:
+            continue
+        value = _change(int(monthly[last]), int(monthly[before]))
+        now_text, before_text = (count_text(int(monthly[m]), rounded_to) for m in (last, before))
+        note = f"{last:%b %Y}: {now_text}; {before:%b %Y}: {before_text}"
+        if len(view.nationalities) > 1:
+            each = []
+            for name, rows in view.series.groupby(E.nationality, sort=False):
+                counts = rows.set_index(E.month)[E.encounters]
+                each.append(f"{name} {_change(int(counts[last]), int(counts[before]))}")
+            note = f"Combined: {note}. Each: {', '.join(each)}"
+            if len(each) <= 3:
+                value = f"{value} ({', '.join(each)})"
+        items.append((f"{last:%b %Y} vs {before:%b %Y}", value, note + "."))
     return items
 
 

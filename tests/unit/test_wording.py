@@ -85,3 +85,33 @@ def test_the_page_and_the_readme_explain_the_same_points():
         assert phrase in section, phrase
         page_text = " ".join(" ".join(point) for point in about.POINTS).replace("\u00d7", "x")
         assert phrase in page_text, phrase
+
+
+def test_the_last_month_against_the_month_before_and_a_year_earlier(builder, dataset):
+    sheet = pd.read_excel(OHSS_FILE, sheet_name="Monthly Rgn and Citp", engine="calamine")
+    china = sheet[(sheet["Region"] == "Southwest Land Border") & (sheet["Citizenship"] == "China, People's Republic")]
+
+    def cell(fiscal_year, month):
+        return int(china.loc[(china["Fiscal\nYear"] == fiscal_year) & (china["Month"] == month), "Quantity"].iloc[0])
+
+    november_2024, october_2024, november_2023 = (
+        cell(2025, "02 November"),
+        cell(2025, "01 October"),
+        cell(2024, "02 November"),
+    )
+    view, _ = opened(builder, dataset, "?nationality=China")
+    items = {label: (value, note) for label, value, note in V.headline(view)}
+    assert items["Nov 2024 vs Oct 2024"] == (
+        f"{november_2024 / october_2024 - 1:+.0%}",
+        f"Nov 2024: {november_2024:,}; Oct 2024: {october_2024:,}.",
+    )
+    assert items["Nov 2024 vs Nov 2023"][0] == f"{november_2024 / november_2023 - 1:+.0%}" == "-82%"
+
+    several, _ = opened(builder, dataset, "?nationality=China&nationality=India")
+    value = dict((label, value) for label, value, _ in V.headline(several))["Nov 2024 vs Nov 2023"]
+    assert value.endswith("(China -82%, India -56%)")
+
+
+def test_a_single_month_has_no_change_tile(builder, dataset):
+    view, _ = opened(builder, dataset, "?nationality=China&from=2023-12&to=2023-12")
+    assert not [label for label, _, _ in V.headline(view) if " vs " in label or "Change" in label]
