@@ -18,8 +18,10 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session", autouse=True)
 def _image_browser_first():
-    """Start Kaleido's browser before any test app: dash_duo stops every thread started after its app
-    server, which would include Kaleido's, mid-run."""
+    """Start Kaleido's server before any test app. When a test ends, dash_duo raises SystemExit in every
+    thread started after its app server; a Kaleido server first started by a download request would be
+    among them, and the next test's download would wait on a dead thread (seen: "no PNG downloaded").
+    Started here, in the main thread and first, it is never one of them, so no revival is needed."""
     from border_dashboard.components import export
 
     export.start_image_server()
