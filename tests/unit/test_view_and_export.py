@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+
+import plotly.graph_objects as go
 import pytest
 
 from border_dashboard.components import export
@@ -75,6 +78,24 @@ def test_formula_cells_are_neutralized(value):
 def test_image_format_is_checked():
     with pytest.raises(ValueError, match="unknown image format"):
         export.image_bytes(None, "gif")
+
+
+def test_images_rendered_at_once_from_several_threads_each_go_to_their_caller():
+    """Kaleido's one server answers through one queue: without a lock two callers swap images."""
+    wrong = []
+
+    def render(i):
+        figure = go.Figure(go.Bar(x=[1], y=[i]), layout_title_text=f"figure {i} of 4")
+        for _ in range(2):
+            if f"figure {i} of 4".encode() not in export.image_bytes(figure, "svg"):
+                wrong.append(i)
+
+    threads = [threading.Thread(target=render, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wrong == []
 
 
 def test_a_view_read_back_from_its_json_is_the_same_view(builder):
