@@ -34,3 +34,22 @@ def _chromium():
             "browser tests need Debian's chromium and chromium-driver: apt-get install chromium chromium-driver"
         )
     os.environ.setdefault("DASH_TEST_CHROMEPATH", CHROMIUM)
+
+
+# Console entries a test may leave, each with why it is harmless. (None so far: Dash serves no favicon
+# request that fails, and every callback request the page sends is answered.)
+ALLOWED_CONSOLE_ERRORS: tuple[str, ...] = ()
+
+
+@pytest.fixture(autouse=True)
+def _no_console_errors(dash_duo):
+    """After each browser test, the page's console holds no error: an uncaught exception, a failed
+    request (a 4xx or 5xx callback answer, a missing asset) or a console.error from Dash or Plotly."""
+    yield
+    errors = [
+        entry
+        for entry in dash_duo.get_logs()  # Chromium's SEVERE entries (dash_duo logs no lower level)
+        if entry["level"] == "SEVERE" and not any(allowed in entry["message"] for allowed in ALLOWED_CONSOLE_ERRORS)
+    ]
+    if errors:
+        pytest.fail("the browser console has errors:\n" + "\n".join(e["message"] for e in errors), pytrace=False)
