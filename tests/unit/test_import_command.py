@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import re
 import shutil
@@ -12,10 +13,24 @@ import pytest
 
 from border_dashboard.components import cli
 from border_dashboard.data import importers, store
-from tests.bad_inputs import CASES, VALID
+from tests import official
+from tests.bad_inputs import CASES, VALID, small_workbook_sheets
 from tests.conftest import CBP_SWB_FILE, NATIONWIDE_SAMPLE, OHSS_FILE, SHIPPED_OFFICIAL, snapshot
 
 NATIONWIDE_FILES = ["cbp-nationwide.csv.gz", "cbp-nationwide.provenance.json"]
+
+
+def _cbp_total():
+    return "cbp-swb", official.cbp_file()["Encounter Count"].sum()  # 7,421,677
+
+
+VALID_TOTALS = {  # each valid odd file: the source it imports as and the sum of its published counts
+    "utf-8-bom": _cbp_total,
+    "utf-16": _cbp_total,
+    "crlf-line-ends": _cbp_total,
+    "latin-1-nationwide": lambda: ("cbp-nationwide", pd.read_csv(NATIONWIDE_SAMPLE)["Encounter Count"].sum()),
+    "small-valid-workbook": lambda: ("ohss-usbp", sum(f["Quantity"].sum() for f in small_workbook_sheets().values())),
+}
 
 
 def test_import_rebuilds_the_shipped_dataset_byte_for_byte(tmp_path, capsys):
@@ -150,7 +165,11 @@ def test_bad_and_unusual_files(name, build, expected, tmp_path, data_dir, capsys
     err = capsys.readouterr().err
     if expected is VALID:
         assert code == 0, err
-        assert importers.read_source_file(path).table["encounters"].sum() > 0
+        # What the release now holds adds up to the input's own count column, summed with plain pandas.
+        source, total = VALID_TOTALS[name]()
+        imported = store.load(data_dir)
+        assert imported.provenance[source]["input_sha256"] == hashlib.sha256(content).hexdigest()  # this file's
+        assert imported.tables[source]["encounters"].sum() == total
         return
     assert code == 1
     lines = err.strip().splitlines()
