@@ -168,15 +168,42 @@ def parse_source(values, context: ParseContext) -> str:
     return name
 
 
+def _names_in(value: str, known: list[str]) -> list[str]:
+    """One URL value as names: itself, or a comma-separated list ('China,India'). Official spellings have
+    commas too ('CHINA, PEOPLES REPUBLIC OF', 'Korea, South'): the longest run of parts (up to three) that
+    is one name is taken as one."""
+    if "," not in value:
+        return [value.strip()]
+    parts = [p.strip() for p in value.split(",")][: 4 * MAX_NATIONALITIES]  # a hostile link may be long
+    names, start = [], 0
+    while start < len(parts):
+        for end in range(min(len(parts), start + 3), start, -1):
+            candidate = ", ".join(parts[start:end])
+            if end == start + 1 or _is_one_name(candidate, known):
+                names.append(candidate)
+                start = end
+                break
+    return names
+
+
+def _is_one_name(text: str, known: list[str]) -> bool:
+    try:
+        analysis.resolve_nationality(text, known)
+    except analysis.UnknownNameError:
+        return False
+    return True
+
+
 def parse_nationalities(values, context: ParseContext) -> tuple[str, ...]:
-    """Names as a hand-typed link may write them ('china', the official spelling, a unique part of one),
-    at most ``MAX_NATIONALITIES``; a name the source lacks is dropped with a notice naming the closest."""
+    """Names as a hand-typed link may write them ('china', the official spelling, a unique part of one;
+    repeated or comma-separated), at most ``MAX_NATIONALITIES``; a name the source lacks is dropped with a
+    notice naming the closest."""
     if values is None:
         return analysis.DEFAULT_NATIONALITIES
     # Any nationality of any source: one the chosen source does not break out is counted in its 'Other'
     # group (``analysis.counted_as``), and comes back when the reader returns to a source that has it.
     known = all_values(context.dataset, E.nationality)
-    asked = [n for n in dict.fromkeys(values) if n]
+    asked = list(dict.fromkeys(n for value in values for n in _names_in(value, known) if n))
     if len(asked) > MAX_NATIONALITIES:
         context.notices.append(
             f"At most {MAX_NATIONALITIES} nationalities are shown at once; showing the first {MAX_NATIONALITIES} "

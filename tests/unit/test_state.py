@@ -132,6 +132,8 @@ def test_each_parameter_is_read_by_one_control():
         ("?nationality=CHINA,+PEOPLES+REPUBLIC+OF", lambda s: s.nationalities == ("China",)),
         ("?nationality=korea,+south&region=all", lambda s: (s.nationalities, s.region) == (("South Korea",), ALL)),
         ("?nationality=india&nationality=India", lambda s: s.nationalities == ("India",)),
+        ("?nationality=China,india,+Mexico", lambda s: s.nationalities == ("China", "India", "Mexico")),
+        ("?nationality=korea,+south,China", lambda s: s.nationalities == ("South Korea", "China")),
     ],
 )
 def test_hand_typed_links_resolve_names_like_the_command_line(dataset, query, check):
