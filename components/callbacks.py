@@ -118,6 +118,14 @@ def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
         Input(ids.SELECTION, "data"),
     )
 
+    # In the browser: "Copy link" puts the view's address on the clipboard and says so (or shows it).
+    app.clientside_callback(
+        ClientsideFunction(namespace="border", function_name="copy_link"),
+        Output(ids.COPY_LINK_STATUS, "children"),
+        Input(ids.COPY_LINK_BUTTON, "n_clicks"),
+        prevent_initial_call=True,
+    )
+
     @app.callback(
         output={
             "figures": {chart: Output(chart, "figure") for chart in ids.CHARTS},

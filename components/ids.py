@@ -23,3 +23,5 @@ DOWNLOAD_CSV_BUTTON = "download-csv-button"
 DOWNLOAD_CSV = "download-csv"
 DOWNLOAD_IMAGE = "download-image"
 EXPORT_BUTTON = "export-button"  # pattern-matching type: {"type": EXPORT_BUTTON, "chart": ..., "format": ...}
+COPY_LINK_BUTTON = "copy-link-button"
+COPY_LINK_STATUS = "copy-link-status"  # says the link was copied (or shows it to copy by hand)

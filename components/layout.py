@@ -154,7 +154,24 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
                         [
                             html.P(shown["sentence"], id=ids.SENTENCE, className="sentence"),
                             html.Dl(shown["headline"], id=ids.HEADLINE, className="headline"),
-                            html.Button("Download the data (CSV)", id=ids.DOWNLOAD_CSV_BUTTON, className="csv"),
+                            html.Div(
+                                [
+                                    html.Button("Download the data (CSV)", id=ids.DOWNLOAD_CSV_BUTTON, className="csv"),
+                                    html.Button(
+                                        "Copy link",
+                                        id=ids.COPY_LINK_BUTTON,
+                                        className="copy-link",
+                                        title="Copy the address of this view, to share it",
+                                    ),
+                                    html.Span(
+                                        id=ids.COPY_LINK_STATUS,
+                                        className="copy-status",
+                                        role="status",
+                                        **{"aria-live": "polite"},
+                                    ),
+                                ],
+                                className="actions",
+                            ),
                             *[_chart_card(chart, shown) for chart in ids.CHARTS],
                             html.Section(shown["provenance"], id=ids.SOURCE_LINE, className="provenance"),
                         ]

@@ -20,6 +20,8 @@ from border_dashboard.data.sources import SOURCES
 from border_dashboard.data.store import Dataset
 
 HIDDEN, SHOWN = {"display": "none"}, {}
+CLOUD_BUTTONS = ("sendChartToCloud", "sendDataToCloud", "editInChartStudio")
+"""The modebar buttons that would upload a chart to Plotly's servers, by their names in plotly.js 1 to 4."""
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,11 @@ def content(dataset: Dataset, builder: ViewBuilder, query: str | None) -> dict:
     configs = {
         chart: {
             "displaylogo": False,
-            "modeBarButtonsToRemove": ["select2d", "lasso2d"],  # selecting points has no use here
+            # No upload to a third party: plotly.js 4 offers "Share chart..." (it sends the chart and the
+            # page's address to Plotly's cloud) unless told not to; the page has its own "Copy link".
+            "showSendToCloud": False,
+            "showEditInChartStudio": False,
+            "modeBarButtonsToRemove": [*CLOUD_BUTTONS, "select2d", "lasso2d"],  # selecting points: no use here
             "responsive": True,
             "toImageButtonOptions": {"format": "png", "filename": charts.file_stem(view, chart), "scale": 2},
         }

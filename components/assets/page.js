@@ -13,6 +13,34 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             }
             return canonical;
         },
+        // "Copy link": the address bar always holds the view's canonical address (show_address).
+        copy_link: function (clicks) {
+            var link = window.location.href;
+            function byHand() {
+                // Without the Clipboard API (an insecure origin, a refused permission): the old way.
+                var field = document.createElement("textarea");
+                field.value = link;
+                field.setAttribute("readonly", "");
+                field.style.position = "fixed";
+                field.style.opacity = "0";
+                document.body.appendChild(field);
+                field.select();
+                var copied = false;
+                try { copied = document.execCommand("copy"); } catch (error) { copied = false; }
+                document.body.removeChild(field);
+                return copied ? "Link copied." : "Copy this link: " + link;
+            }
+            if (!clicks) {
+                throw window.dash_clientside.PreventUpdate;
+            }
+            if (navigator.clipboard && window.isSecureContext) {
+                return navigator.clipboard.writeText(link).then(
+                    function () { return "Link copied."; },
+                    byHand
+                );
+            }
+            return byHand();
+        },
         fill_dropdowns: function (stored) {
             var no_update = window.dash_clientside.no_update;
             if (!stored) {
