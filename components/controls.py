@@ -336,8 +336,20 @@ def region_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
 
 
 def month_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
+    """Every month, found by typing it as a reader writes it: '2023-12', 'Dec 2023', 'December 2023',
+    '12/2023' (the dropdown searches each option's ``search`` text as well as its label)."""
     first, last = month_range(dataset)
-    return [{"label": f"{m:%b %Y} ({m:%Y-%m})", "value": f"{m:%Y-%m}"} for m in pd.date_range(first, last, freq="MS")]
+    return [
+        {"label": f"{m:%b %Y} ({m:%Y-%m})", "value": f"{m:%Y-%m}", "search": month_spellings(m)}
+        for m in pd.date_range(first, last, freq="MS")
+    ]
+
+
+def month_spellings(month: pd.Timestamp) -> str:
+    """'2023-12 2023/12 Dec 2023 December 2023 12/2023 12-2023' (and '1/2024' for January)."""
+    spellings = [f"{month:%Y-%m}", f"{month:%Y/%m}", f"{month:%b %Y}", f"{month:%B %Y}", f"{month:%m/%Y}"]
+    spellings += [f"{month:%m-%Y}", f"{month.month}/{month.year}"]
+    return " ".join(dict.fromkeys(spellings))
 
 
 def basis_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
