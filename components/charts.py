@@ -12,8 +12,9 @@ from border_dashboard.components.view import View
 CHART_NAMES = {ids.TREND: "trend", ids.RISE: "rise", ids.PEAK: "peak", ids.TOP: "top-nationalities"}
 
 
-def build_charts(view: View) -> dict[str, go.Figure]:
-    """The trend, rise, peak and top-nationalities figures of a view (or their empty states)."""
+def build_charts(view: View, *, narrow: bool = False) -> dict[str, go.Figure]:
+    """The trend, rise, peak and top-nationalities figures of a view (or their empty states); ``narrow``:
+    laid out for a phone's width (exports are always wide)."""
     state, line = view.state, view.source_line
     window = f"{_month(state.start)} to {_month(state.end)}"
     titles = {
@@ -26,10 +27,12 @@ def build_charts(view: View) -> dict[str, go.Figure]:
     charts = {}
     if view.empty_message:
         for chart in (ids.TREND, ids.RISE, ids.PEAK):
-            charts[chart] = figures.empty_figure(view.empty_message, title=titles[chart], source_line=line)
+            charts[chart] = figures.empty_figure(
+                view.empty_message, title=titles[chart], source_line=line, narrow=narrow
+            )
     else:
         charts[ids.TREND] = figures.trend_figure(
-            view.series, title=titles[ids.TREND], source_line=line, events=view.events, peak=view.peak
+            view.series, title=titles[ids.TREND], source_line=line, events=view.events, peak=view.peak, narrow=narrow
         )
         charts[ids.RISE] = figures.rise_figure(
             view.yearly,
@@ -38,17 +41,18 @@ def build_charts(view: View) -> dict[str, go.Figure]:
             source_line=line,
             rise_years=view.rise_years,
             ratios=view.rise,
+            narrow=narrow,
         )
         charts[ids.PEAK] = figures.peak_figure(
-            view.monthly, basis=state.basis, title=titles[ids.PEAK], source_line=line, peak=view.peak
+            view.monthly, basis=state.basis, title=titles[ids.PEAK], source_line=line, peak=view.peak, narrow=narrow
         )
     if view.top.empty:
         charts[ids.TOP] = figures.empty_figure(
-            "No nationality is broken out for this selection.", title=titles[ids.TOP], source_line=line
+            "No nationality is broken out for this selection.", title=titles[ids.TOP], source_line=line, narrow=narrow
         )
     else:
         charts[ids.TOP] = figures.top_figure(
-            view.top, highlight=view.nationalities, title=titles[ids.TOP], source_line=line
+            view.top, highlight=view.nationalities, title=titles[ids.TOP], source_line=line, narrow=narrow
         )
     return charts
 

@@ -7,6 +7,7 @@ URL = "url"
 SELECTION = "selection-store"  # the canonical selection, as the URL states it
 DROPDOWN_LISTS = "dropdown-lists-store"  # every dropdown's full list of options, filled in after first paint
 NOTICE = "notice"
+VIEWPORT = "viewport-store"  # "narrow" where the chart cards are narrower than a wide figure needs
 ADDRESS = "address-store"  # output of the clientside callback that writes the canonical address
 
 HEADLINE = "headline"

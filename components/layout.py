@@ -78,6 +78,7 @@ def _chart_card(chart: str, shown: dict) -> html.Figure:
                 className="chart",
                 figure=shown["figures"][chart],
                 config=shown["configs"][chart],
+                style=shown["styles"][chart],
                 responsive=True,
             ),  # follow the card's width (a figure with a height is not, by default)
             html.Figcaption(
@@ -128,6 +129,7 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
             dcc.Store(id=ids.SELECTION, data=initial.store),
             dcc.Store(id=ids.DROPDOWN_LISTS, data=deferred),
             dcc.Store(id=ids.ADDRESS),
+            dcc.Store(id=ids.VIEWPORT, data="wide"),  # the layout's charts are wide; page.js says otherwise
             dcc.Download(id=ids.DOWNLOAD_CSV),
             dcc.Download(id=ids.DOWNLOAD_IMAGE),
             html.Header(

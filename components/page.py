@@ -114,11 +114,14 @@ def controls(
     )
 
 
-def content(dataset: Dataset, builder: ViewBuilder, query: str | None) -> dict:
-    """Everything the page shows for the stored selection."""
+def content(dataset: Dataset, builder: ViewBuilder, query: str | None, narrow: bool = False) -> dict:
+    """Everything the page shows for the stored selection; ``narrow``: charts laid out for a phone."""
     state, _ = from_query(query, dataset)
     view = builder.build(state)
-    figures = charts.build_charts(view)
+    figures = charts.build_charts(view, narrow=narrow)
+    # Each chart's box is exactly as tall as its figure (which has room for its title, legend and source
+    # line): the drawing never spills over the caption and buttons under it.
+    styles = {chart: {"height": f"{figures[chart].layout.height}px"} for chart in ids.CHARTS}
     configs = {
         chart: {
             "displaylogo": False,
@@ -162,6 +165,7 @@ def content(dataset: Dataset, builder: ViewBuilder, query: str | None) -> dict:
     return {
         "figures": figures,
         "configs": configs,
+        "styles": styles,
         "headline": headline_items(headline(view)),
         "sentence": sentence(view),
         "provenance": provenance,

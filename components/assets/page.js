@@ -13,6 +13,15 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             }
             return canonical;
         },
+        // "narrow" where a chart card is narrower than a wide figure's layout needs (640 px), else "wide";
+        // no update while it stays the same. A resize that crosses the line sets it again.
+        viewport: function (_selection, current) {
+            var kind = window.border_viewport();
+            if (kind === current) {
+                return window.dash_clientside.no_update;
+            }
+            return kind;
+        },
         // "Copy link": the address bar always holds the view's canonical address (show_address).
         copy_link: function (clicks) {
             var link = window.location.href;
@@ -160,4 +169,25 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             event.stopPropagation();
         }
     }, true);
+})();
+
+// The width class of the page's charts (see the viewport callback), and the resize that changes it.
+window.border_viewport = function () {
+    var card = document.querySelector(".chart-card");
+    var width = card ? card.clientWidth : window.innerWidth;
+    return width < 640 ? "narrow" : "wide";
+};
+(function () {
+    var last = null;
+    var timer = null;
+    window.addEventListener("resize", function () {
+        clearTimeout(timer);
+        timer = setTimeout(function () {
+            var kind = window.border_viewport();
+            if (kind !== last && window.dash_clientside.set_props) {
+                last = kind;
+                window.dash_clientside.set_props("viewport-store", { data: kind });
+            }
+        }, 200);
+    });
 })();
