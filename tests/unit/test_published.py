@@ -1,0 +1,184 @@
+"""Published annual figures: a whole fiscal year is the figure OHSS publishes in its Annual sheets, read
+here independently of the importer (openpyxl, the workbook's own cells), not the sum of the rounded months.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+
+import openpyxl
+import pytest
+
+from border_dashboard.components import cli
+from border_dashboard.data import analysis
+from border_dashboard.data.analysis import Selection
+from border_dashboard.data.importers import CROSSWALK_FILE
+from border_dashboard.data.schema import ALL
+from tests.conftest import OHSS_FILE
+
+SOUTHWEST = "Southwest Land Border"
+
+
+def _normal(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+@pytest.fixture(scope="module")
+def workbook_cells():
+    """The workbook's own cells: {sheet: [row dict, ...]} for the Annual sheets and two monthly ones, with
+    each citizenship named as nationalities.csv (read as a plain CSV) names it."""
+    with CROSSWALK_FILE.open(newline="", encoding="utf-8") as handle:
+        names = {}
+        for row in csv.DictReader(handle):
+            names[_normal(row["nationality"])] = row["nationality"]
+            names[_normal(row["spelling"])] = row["nationality"]
+    book = openpyxl.load_workbook(OHSS_FILE, read_only=True, data_only=True)
+    cells = {}
+    try:
+        for sheet in book.sheetnames:
+            if not sheet.startswith("Annual") and sheet not in ("Monthly Count", "Monthly Rgn and Citp"):
+                continue
+            rows = book[sheet].iter_rows(values_only=True)
+            header = [" ".join(str(h).split()) for h in next(rows)]
+            found = []
+            for values in rows:
+                if all(v is None for v in values):
+                    continue
+                row = dict(zip(header, values))
+                row["Fiscal Year"] = int(row["Fiscal Year"])
+                row["nationality"] = names[_normal(row["Citizenship"])] if "Citizenship" in row else ALL
+                row["region"] = row.get("Region", ALL)
+                found.append(row)
+            cells[sheet] = found
+    finally:
+        book.close()
+    return cells
+
+
+@pytest.fixture(scope="module")
+def whole_fiscal_years(workbook_cells):
+    """The fiscal years all 12 of whose months are in the workbook's monthly data (FY2000 to FY2024)."""
+    months = defaultdict(set)
+    for row in workbook_cells["Monthly Count"]:
+        months[row["Fiscal Year"]].add(row["Month"])
+    return sorted(year for year, found in months.items() if len(found) == 12)
+
+
+@pytest.fixture(scope="module")
+def ohss(dataset):
+    return dataset.served("ohss-usbp")
+
+
+def test_whole_fiscal_years_are_fy2000_to_fy2024(whole_fiscal_years):
+    assert whole_fiscal_years == list(range(2000, 2025))
+
+
+def test_every_published_cell_of_every_whole_fiscal_year_is_served(workbook_cells, whole_fiscal_years, ohss):
+    """Every nationality x region the Annual sheets give (Rgn and Citp, Citizenship for all regions, Region
+    for all nationalities, Count for both), every whole fiscal year: summary gives the published cell."""
+    expected = defaultdict(int)  # (region, nationality, year) -> published figure
+    for sheet in ("Annual Rgn and Citp", "Annual Citizenship", "Annual Region", "Annual Count"):
+        for row in workbook_cells[sheet]:
+            if row["Fiscal Year"] in whole_fiscal_years:
+                expected[row["region"], row["nationality"], row["Fiscal Year"]] += int(row["Quantity"])
+    assert len(expected) > 6_000
+    pairs = sorted({(region, nationality) for region, nationality, _ in expected})
+    checked = 0
+    for region, nationality in pairs:
+        selection = Selection(
+            nationalities=(nationality,), region=region, start="1999-10", end="2024-09", basis="fiscal"
+        )
+        items = {item["year"]: item for item in analysis.summary(ohss, selection, rounded_to=10)["yearly"]}
+        assert sorted(items) == whole_fiscal_years
+        for year in whole_fiscal_years:
+            if (region, nationality, year) not in expected:  # a cell the publisher left out: the months' sum
+                assert items[year]["kind"] == "sum", (region, nationality, year)
+                continue
+            item = items[year]
+            published = expected[region, nationality, year]
+            assert (item["encounters"], item["kind"], item["bound"]) == (published, "published", 5), (
+                region,
+                nationality,
+                year,
+            )
+            checked += 1
+    assert checked == len(expected)
+
+
+def test_brazil_southwest_fy2023_is_the_published_21630_not_the_summed_21650(workbook_cells, ohss):
+    published = [
+        r
+        for r in workbook_cells["Annual Rgn and Citp"]
+        if (r["region"], r["nationality"], r["Fiscal Year"]) == (SOUTHWEST, "Brazil", 2023)
+    ]
+    months = [
+        r
+        for r in workbook_cells["Monthly Rgn and Citp"]
+        if (r["region"], r["nationality"], r["Fiscal Year"]) == (SOUTHWEST, "Brazil", 2023)
+    ]
+    assert [int(r["Quantity"]) for r in published] == [21_630]
+    assert len(months) == 12 and sum(int(r["Quantity"]) for r in months) == 21_650
+
+    whole = Selection(nationalities=("Brazil",), start="2022-10", end="2023-09", basis="fiscal")
+    result = analysis.summary(ohss, whole, rounded_to=10)
+    assert result["yearly"] == [{"year": 2023, "encounters": 21_630, "months": 12, "kind": "published", "bound": 5}]
+    assert sum(m["encounters"] for m in result["monthly"]) == 21_650  # the months stay the months
+
+    # A partial fiscal year, and a calendar year, stay sums of the rounded months.
+    partial = analysis.summary(ohss, whole.with_(end="2023-08"), rounded_to=10)["yearly"]
+    assert [(y["kind"], y["months"], y["bound"]) for y in partial] == [("sum", 11, 55)]
+    calendar = analysis.summary(ohss, whole.with_(start="2023-01", end="2023-12", basis="calendar"), rounded_to=10)
+    assert [(y["kind"], y["months"], y["bound"]) for y in calendar["yearly"]] == [("sum", 12, 60)]
+
+
+def test_the_rise_between_published_years_has_its_range(ohss):
+    selection = Selection(nationalities=("Brazil",), start="2021-10", end="2023-09", basis="fiscal")
+    rise = analysis.summary(ohss, selection, rounded_to=10)["rise"]
+    first, second = ohss.published(SOUTHWEST, "Brazil", ())[2022], 21_630
+    assert (rise["from"], rise["to"], rise["from_total"], rise["to_total"]) == (2022, 2023, first, second)
+    assert (rise["from_kind"], rise["to_kind"], rise["from_months"], rise["to_months"]) == (
+        "published",
+        "published",
+        12,
+        12,
+    )
+    assert rise["ratio"] == round(second / first, 3)
+    assert rise["low"] == round((second - 5) / (first + 5), 3)
+    assert rise["high"] == round((second + 5) / (first - 5), 3)
+
+
+def test_the_calendar_story_stays_a_sum_with_its_range(ohss):
+    rise = analysis.summary(ohss, Selection(), rounded_to=10)["rise"]  # China, Southwest, 2022 to 2024
+    assert (rise["from_kind"], rise["to_kind"], rise["from_bound"], rise["to_bound"]) == ("sum", "sum", 60, 60)
+    assert rise["words"] == "x10.3"
+    assert (round(rise["low"], 1), round(rise["high"], 1)) == (10.1, 10.5)
+
+
+def test_several_nationalities_add_their_published_figures(ohss):
+    selection = Selection(nationalities=("China", "Brazil"), start="2022-10", end="2023-09", basis="fiscal")
+    item = analysis.summary(ohss, selection, rounded_to=10)["yearly"][0]
+    china, brazil = (ohss.published(SOUTHWEST, n, ())[2023] for n in ("China", "Brazil"))
+    assert (item["encounters"], item["kind"], item["bound"]) == (china + brazil, "published", 10)
+
+
+def test_cbp_publishes_no_annual_figures(dataset):
+    cbp = dataset.served("cbp-swb")
+    assert cbp.annual is None
+    selection = Selection(nationalities=("Mexico",), start="2021-10", end="2024-09", basis="fiscal")
+    result = analysis.summary(cbp, selection)
+    assert [y["kind"] for y in result["yearly"]] == ["sum", "sum", "sum"]
+    assert {y["bound"] for y in result["yearly"]} == {0}
+
+
+def test_summary_json_says_what_each_total_is(capsys):
+    args = ["summary", "--nationality", "Brazil", "--basis", "fiscal", "--from", "2021-10", "--to", "2024-11"]
+    assert cli.main([*args, "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    kinds = [(y["year"], y["encounters"], y["kind"], y["bound"]) for y in result["yearly"]]
+    assert kinds[1] == (2023, 21_630, "published", 5)
+    assert kinds[-1][0] == 2025 and kinds[-1][2:] == ("sum", 10)  # FY2025: two months of data
+    rise = result["rise"]
+    assert (rise["from"], rise["to"], rise["from_months"], rise["to_months"]) == (2023, 2024, 12, 12)
+    assert rise["low"] <= rise["ratio"] <= rise["high"]
