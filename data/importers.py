@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
+from border_dashboard.data import limits
 from border_dashboard.data.schema import ALL, FISCAL_YEAR, MONTH, NOT_APPLICABLE, DataImportError
 from border_dashboard.data.schema import Encounters as E
 from border_dashboard.data.sources import CBP_NATIONWIDE, CBP_SWB, OHSS_USBP
@@ -221,7 +222,8 @@ def read_ohss_workbook(path: Path) -> ImportedSource:
     twins into one tidy table (rows of period MONTH and FISCAL_YEAR)."""
     path = Path(path)
     _check_size(path)
-    sheets = _read_sheets(path, list(OHSS_SHEETS))
+    data = path.read_bytes()
+    sheets = _read_sheets(data, list(OHSS_SHEETS), file=str(path))
     parts, labels, rows = [], [], []
     for sheet, broken_out in OHSS_SHEETS.items():
         frame, sheet_rows = sheets[sheet]
@@ -238,33 +240,34 @@ def read_ohss_workbook(path: Path) -> ImportedSource:
 
     table = E.validate(table, file=str(path), origin=origin)
     rows_read = int(sum(len(part) for part in parts))
-    return ImportedSource(OHSS_USBP.name, _canonical(table), path, sha256_of(path), rows_read)
+    return ImportedSource(OHSS_USBP.name, _canonical(table), path, hashlib.sha256(data).hexdigest(), rows_read)
 
 
-def _read_sheets(path: Path, names: list[str]) -> dict[str, tuple[pd.DataFrame, np.ndarray]]:
-    """Only the named sheets of a workbook, each as a frame of its cells under its header row (the first
-    row with anything in it) and the spreadsheet row number of each of the frame's rows. Rows with nothing
-    in them are left out."""
+def _read_sheets(data: bytes, names: list[str], *, file: str) -> dict[str, tuple[pd.DataFrame, np.ndarray]]:
+    """Only the named sheets of a workbook's bytes, each as a frame of its cells under its header row (the
+    first row with anything in it) and the spreadsheet row number of each of the frame's rows. Rows with
+    nothing in them are left out. The zip is checked against ``limits`` before anything parses it."""
+    limits.check_xlsx(data, names, file=file)
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as error:  # calamine raises its own types for zip, xml and format errors
-        raise DataImportError(str(path), f"not a readable Excel workbook ({_one_line(error)})") from None
+        raise DataImportError(file, f"not a readable Excel workbook ({_one_line(error)})") from None
     try:
-        for name in names:
-            if name not in workbook.sheet_names:
-                raise DataImportError(f"{path} [{name}]", "sheet missing from the workbook")
         sheets = {}
         for name in names:
-            file = f"{path} [{name}]"
+            where = f"{file} [{name}]"
             try:
                 cells = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
             except Exception as error:
-                raise DataImportError(file, f"not a readable sheet ({_one_line(error)})") from None
+                raise DataImportError(where, f"not a readable sheet ({_one_line(error)})") from None
+            if len(cells) > limits.MAX_ROWS + 1:
+                raise DataImportError(where, f"the sheet has over {limits.MAX_ROWS:,} rows")
             filled = [number for number, row in enumerate(cells, start=1) if any(c != "" for c in row)]
             if not filled:
-                raise DataImportError(file, "the sheet is empty")
+                raise DataImportError(where, "the sheet is empty")
             header = cells[filled[0] - 1]
             width = max((i + 1 for i, c in enumerate(header) if c != ""), default=0)
+            _reject_control_characters(cells, filled, [" ".join(str(c).split()) for c in header], file=where)
             body = filled[1:]
             frame = pd.DataFrame(
                 [cells[number - 1][:width] for number in body], columns=[str(c) for c in header[:width]], dtype=object
@@ -273,6 +276,31 @@ def _read_sheets(path: Path, names: list[str]) -> dict[str, tuple[pd.DataFrame, 
         return sheets
     finally:
         workbook.close()
+
+
+def _reject_control_characters(cells: list[list], filled: list[int], header: list[str], *, file: str) -> None:
+    """The first text cell with a control character in it (NUL and the like) is an error naming its
+    spreadsheet row and column."""
+    flat = [value for number in filled for value in cells[number - 1]]
+    position = limits.first_control_character(flat)
+    if position is None:
+        return
+    for number in filled:
+        row = cells[number - 1]
+        if position < len(row):
+            column = header[position] if position < len(header) and header[position] else _column_letters(position)
+            raise limits.control_character_error(row[position], file=file, row=number, column=column)
+        position -= len(row)
+
+
+def _column_letters(index: int) -> str:
+    """0 -> 'A', 26 -> 'AA'."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _one_line(error: BaseException) -> str:
@@ -345,10 +373,18 @@ def read_cbp_csv(path: Path) -> ImportedSource:
     file = str(path)
     raw = path.read_bytes()
     text = _decode(raw, file=file)
+    lines = text.count("\n")
+    if lines > limits.MAX_CSV_LINES:
+        raise DataImportError(file, f"{lines:,} lines, over the {limits.MAX_CSV_LINES:,}-line limit")
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
         raise DataImportError(file, f"not a readable CSV ({' '.join(str(error).split())})") from None
+    if len(frame.columns) * len(frame) > limits.MAX_CSV_CELLS:
+        raise DataImportError(
+            file, f"{len(frame.columns) * len(frame):,} cells, over the {limits.MAX_CSV_CELLS:,} limit"
+        )
+    _reject_csv_control_characters(frame, text, file=file)
     headers = {snake_case(c): c for c in frame.columns}
     if "citizenship_grouping" in headers:
         name, columns = CBP_SWB.name, CBP_SWB_COLUMNS
@@ -406,6 +442,24 @@ def read_cbp_csv(path: Path) -> ImportedSource:
     out[E.encounters] = _whole_numbers(frame["Encounter Count"], file=file, column="Encounter Count", row_offset=offset)
     table = E.validate(out, file=file, origin=lambda position: (file, csv_line(text, position), "Encounter Count"))
     return ImportedSource(name, _canonical(table), path, hashlib.sha256(raw).hexdigest(), len(frame))
+
+
+def _reject_csv_control_characters(frame: pd.DataFrame, text: str, *, file: str) -> None:
+    """The first field with a control character in it (NUL and the like) is an error naming its line and
+    column. One search over the whole text first: a clean file costs one pass."""
+    found = limits.CONTROL_CHARACTERS.search(text)
+    if not found:
+        return
+    header = limits.first_control_character(frame.columns)
+    if header is not None:
+        raise limits.control_character_error(str(frame.columns[header]), file=file, row=1, column=None)
+    for column in frame.columns:
+        position = limits.first_control_character(frame[column])
+        if position is not None:
+            value = frame[column].iloc[position]
+            raise limits.control_character_error(value, file=file, row=csv_line(text, position), column=column)
+    line = text.count("\n", 0, found.start()) + 1  # outside any field the reader kept
+    raise limits.control_character_error(text[found.start() : found.start() + 40], file=file, row=line, column=None)
 
 
 def csv_line(text: str, position: int) -> int:
