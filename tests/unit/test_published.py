@@ -15,7 +15,9 @@ from border_dashboard.components import cli
 from border_dashboard.data import analysis
 from border_dashboard.data.analysis import Selection
 from border_dashboard.data.importers import CROSSWALK_FILE
-from border_dashboard.data.schema import ALL
+from border_dashboard.data.schema import ALL, MONTH
+from border_dashboard.data.schema import Encounters as E
+from border_dashboard.data.served import ServedTable
 from tests.conftest import OHSS_FILE
 
 SOUTHWEST = "Southwest Land Border"
@@ -79,11 +81,14 @@ def test_every_published_cell_of_every_whole_fiscal_year_is_served(workbook_cell
     """Every nationality x region the Annual sheets give (Rgn and Citp, Citizenship for all regions, Region
     for all nationalities, Count for both), every whole fiscal year: summary gives the published cell."""
     expected = defaultdict(int)  # (region, nationality, year) -> published figure
+    cells = 0
     for sheet in ("Annual Rgn and Citp", "Annual Citizenship", "Annual Region", "Annual Count"):
         for row in workbook_cells[sheet]:
             if row["Fiscal Year"] in whole_fiscal_years:
                 expected[row["region"], row["nationality"], row["Fiscal Year"]] += int(row["Quantity"])
-    assert len(expected) > 6_000
+                cells += 1
+    assert cells == 3_884 + 2_436 + 75 + 25  # FY2000 to FY2024 (FY2025 has two months of data)
+    assert len(expected) == cells  # one spelling a nationality in each sheet
     pairs = sorted({(region, nationality) for region, nationality, _ in expected})
     checked = 0
     for region, nationality in pairs:
@@ -105,6 +110,53 @@ def test_every_published_cell_of_every_whole_fiscal_year_is_served(workbook_cell
             )
             checked += 1
     assert checked == len(expected)
+
+
+@pytest.mark.parametrize(
+    ("sheet", "column", "dimension"),
+    [
+        ("Annual Family Status", "Family Status", E.demographic),
+        ("Annual Rgn and Fam Status", "Family Status", E.demographic),
+        ("Annual Sector", "Sector", E.sector),
+        ("Annual Rgn and Sector", "Sector", E.sector),
+    ],
+)
+def test_every_published_family_status_and_sector_cell_is_served(
+    workbook_cells, whole_fiscal_years, ohss, sheet, column, dimension
+):
+    """The same for the sheets broken out by family status or sector (all nationalities: OHSS does not
+    cross them with citizenship), read as the filters of a selection."""
+    expected = {
+        (row["region"], str(row[column]).strip(), row["Fiscal Year"]): int(row["Quantity"])
+        for row in workbook_cells[sheet]
+        if row["Fiscal Year"] in whole_fiscal_years
+    }
+    for region, value in sorted({(region, value) for region, value, _ in expected}):
+        selection = Selection(
+            nationalities=(ALL,),
+            region=region,
+            start="1999-10",
+            end="2024-09",
+            basis="fiscal",
+            filters=((dimension, value),),
+        )
+        items = {item["year"]: item for item in analysis.summary(ohss, selection, rounded_to=10)["yearly"]}
+        for year in whole_fiscal_years:
+            if (region, value, year) in expected:
+                assert (items[year]["encounters"], items[year]["kind"]) == (expected[region, value, year], "published")
+            else:
+                assert items[year]["kind"] == "sum", (region, value, year)
+
+
+def test_a_release_written_before_the_annual_figures_reads_as_months(dataset, tmp_path):
+    """A stored table without the period column (an older release) is all months: summed as before."""
+    table = dataset.tables["ohss-usbp"]
+    older = table[table[E.period] == MONTH].drop(columns=E.period)
+    served = ServedTable(E.validate(older, file="older.csv.gz"))
+    assert served.annual is None
+    selection = Selection(nationalities=("Brazil",), start="2022-10", end="2023-09", basis="fiscal")
+    item = analysis.summary(served, selection, rounded_to=10)["yearly"][0]
+    assert (item["encounters"], item["kind"], item["bound"]) == (21_650, "sum", 60)
 
 
 def test_brazil_southwest_fy2023_is_the_published_21630_not_the_summed_21650(workbook_cells, ohss):
