@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from border_dashboard.data import importers, limits
@@ -70,9 +71,11 @@ def zip_of(parts: list[Part]) -> bytes:
 
 
 @cache
-def valid_parts() -> tuple[dict[str, bytes], dict[str, str]]:
-    """The parts of a small valid workbook (the real one's first rows), and each sheet's part name."""
-    with zipfile.ZipFile(io.BytesIO(workbook())) as archive:
+def valid_parts(notes: bool = False) -> tuple[dict[str, bytes], dict[str, str]]:
+    """The parts of a small valid workbook (the real one's first rows), and each sheet's part name;
+    ``notes``: with a 17th sheet, 'Notes', that the importer does not use."""
+    change = (lambda sheets: sheets.update(Notes=pd.DataFrame({"note": ["not data"]}))) if notes else None
+    with zipfile.ZipFile(io.BytesIO(workbook(change))) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
     rels = {}
     for found in re.finditer(rb"<Relationship [^>]*>", parts["xl/_rels/workbook.xml.rels"]):
@@ -88,17 +91,17 @@ def valid_parts() -> tuple[dict[str, bytes], dict[str, str]]:
     return parts, sheets
 
 
-def workbook_with(sheet: str = "Monthly Count", part: Part | None = None, extra: list[Part] = (), **replace) -> bytes:
-    """The small valid workbook with one sheet's part replaced (``part``), other parts replaced by name
-    (``replace``: name with '/' written '__'), and ``extra`` parts added."""
-    parts, sheets = valid_parts()
-    replaced = {name.replace("__", "/"): data for name, data in replace.items()}
+def workbook_with(
+    sheet: str = "Monthly Count", part: Part | None = None, extra: list[Part] = (), *, notes: bool = False
+) -> bytes:
+    """The small valid workbook with one sheet's part replaced by ``part``, and ``extra`` parts added."""
+    parts, sheets = valid_parts(notes)
     built = []
     for name, data in parts.items():
         if part is not None and name == sheets[sheet]:
             built.append(Part(name, part.payload, part.method, part.declared, part.crc))
         else:
-            built.append(stored(name, replaced.get(name, data)))
+            built.append(stored(name, data))
     return zip_of([*built, *extra])
 
 
@@ -316,12 +319,16 @@ def test_the_real_workbook_is_well_inside_the_bounds():
 
 
 def test_only_the_sheets_used_are_read(tmp_path):
-    """A sheet the importer does not use may be anything: it is neither checked nor parsed."""
-    parts, sheets = valid_parts()
-    path = tmp_path / "with-an-unused-sheet.xlsx"
-    junk = stored("xl/worksheets/unused.xml", b"<not xml at all")
-    path.write_bytes(workbook_with(extra=[junk]))
-    assert importers.read_source_file(path).table["encounters"].sum() > 0
+    """A sheet the importer does not use is never parsed: here a 2 GB bomb (declaring 4 kB) and a sheet
+    that is not XML at all, in a workbook that otherwise imports."""
+    for name, part in [("bomb", inflating_sheet(2, honest=False)), ("junk", honest(b"<not xml at all"))]:
+        path = tmp_path / f"unused-{name}.xlsx"
+        path.write_bytes(workbook_with("Notes", part, notes=True))
+        assert importers.read_source_file(path).table["encounters"].sum() > 0
+    with pytest.raises(DataImportError, match=r"\[Monthly Count\]: part .* inflates to more than"):
+        bomb = tmp_path / "used-bomb.xlsx"
+        bomb.write_bytes(workbook_with("Monthly Count", inflating_sheet(2, honest=False), notes=True))
+        importers.read_source_file(bomb)
 
 
 @pytest.mark.parametrize(
