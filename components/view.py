@@ -201,9 +201,10 @@ def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
     selection = state.selection.with_(nationalities=nationalities)
     series = analysis.monthly_series(table, selection)
     monthly = analysis.combined(series)
-    yearly = analysis.yearly_totals(series, state.basis)
+    yearly = analysis.with_published(analysis.yearly_totals(series, state.basis), table, selection)
     region_series = analysis.region_total(table, selection)
-    region_yearly = analysis.yearly_totals(region_series, state.basis)[["year", "encounters", "months"]]
+    region_yearly = analysis.with_published(analysis.yearly_totals(region_series, state.basis), table, selection)
+    region_yearly = region_yearly[["year", "encounters", "months"]]
     combined_yearly = analysis.yearly_combined(series, state.basis)
     rise_years = analysis.choose_rise_years(analysis.months_by_year(combined_yearly), state.rise)
     rise = {}

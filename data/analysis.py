@@ -334,6 +334,23 @@ def published_totals(data: pd.DataFrame | ServedTable, selection: Selection) -> 
     return {year: sum(f[year] for f in figures) for year in whole if all(year in f for f in figures)}
 
 
+def with_published(yearly: pd.DataFrame, data: pd.DataFrame | ServedTable, selection: Selection) -> pd.DataFrame:
+    """A per-nationality ``yearly_totals`` table of the selection with each whole fiscal year the publisher
+    gives a figure for (``published_totals``, one nationality at a time) at that figure: what a chart or a
+    download of yearly totals shows, so that it agrees with ``summary``."""
+    if selection.basis != "fiscal" or yearly.empty:
+        return yearly
+    index = served(data)
+    if index.annual is None:
+        return yearly
+    yearly = yearly.copy()
+    for nationality in yearly[E.nationality].unique():
+        figures = published_totals(index, selection.with_(nationalities=(nationality,)))
+        rows = (yearly[E.nationality] == nationality) & yearly["year"].isin(list(figures))
+        yearly.loc[rows, "encounters"] = yearly.loc[rows, "year"].map(figures).astype("int64")
+    return yearly
+
+
 def year_items(
     yearly: pd.DataFrame, rounded_to: int = 1, parts: int = 1, published: dict[int, int] | None = None
 ) -> list[dict]:

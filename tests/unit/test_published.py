@@ -234,3 +234,27 @@ def test_summary_json_says_what_each_total_is(capsys):
     rise = result["rise"]
     assert (rise["from"], rise["to"], rise["from_months"], rise["to_months"]) == (2023, 2024, 12, 12)
     assert rise["low"] <= rise["ratio"] <= rise["high"]
+
+
+def test_every_view_of_a_whole_fiscal_year_shows_the_published_figure(dataset):
+    """The dashboard's headline, sentence, yearly totals, per-nationality rise and CSV download agree with
+    summary: FY2023 of Brazil at the Southwest border is 21,630 everywhere."""
+    from border_dashboard.components import export
+    from border_dashboard.components.state import ViewState
+    from border_dashboard.components.view import ViewBuilder, headline, sentence
+
+    state = ViewState(nationalities=("Brazil",), basis="fiscal", start="2021-10", end="2023-09")
+    view = ViewBuilder(dataset).build(state)
+    yearly = view.yearly.set_index("year")["encounters"].to_dict()
+    assert yearly[2023] == 21_630
+    assert view.rise["Brazil"] == pytest.approx(21_630 / yearly[2022])
+    items = {label: (value, note) for label, value, note in headline(view)}
+    assert items["FY2023 total"] == (
+        "21,630",
+        "The published annual figure, rounded to the nearest 10: within 5 of the count.",
+    )
+    assert "21,630" in sentence(view)
+    text = export.csv_text(view, dataset.provenance["ohss-usbp"])
+    assert "Brazil,fiscal year total,FY2023,21630,12" in text.splitlines()
+    region = view.region_yearly.set_index("year")["encounters"].to_dict()
+    assert region[2023] == dataset.served("ohss-usbp").published(SOUTHWEST, ALL, ())[2023]
