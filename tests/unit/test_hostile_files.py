@@ -248,6 +248,11 @@ HOSTILE = [
         r"\[Monthly Count\], row 2, column 'Month': text with control character U\+0000",
     ),
     (
+        "csv-of-1100000-lines",
+        lambda: (_with_cell(2, "Encounter Count", "1").replace(b"\n", b"\n" + b",,,,,,,,\n" * 1_100_000, 1), ".csv"),
+        r"\.csv: 1,101,937 lines, over the 1,000,000-line limit",
+    ),
+    (
         "nul-in-a-csv-field",
         lambda: (_with_cell(200, "Citizenship Grouping", "Mex\x00ico"), ".csv"),
         r"\.csv, row 200, column 'Citizenship Grouping': text with control character U\+0000",
