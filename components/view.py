@@ -202,9 +202,10 @@ def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
     selection = state.selection.with_(nationalities=nationalities)
     series = analysis.monthly_series(table, selection)
     monthly = analysis.combined(series)
-    yearly = analysis.yearly_totals(series, state.basis)
+    yearly = analysis.with_published(analysis.yearly_totals(series, state.basis), table, selection)
     region_series = analysis.region_total(table, selection)
-    region_yearly = analysis.yearly_totals(region_series, state.basis)[["year", "encounters", "months"]]
+    region_yearly = analysis.with_published(analysis.yearly_totals(region_series, state.basis), table, selection)
+    region_yearly = region_yearly[["year", "encounters", "months"]]
     combined_yearly = analysis.yearly_combined(series, state.basis)
     rise_years = analysis.choose_rise_years(analysis.months_by_year(combined_yearly), state.rise)
     rise = {}
@@ -214,7 +215,11 @@ def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
         if len(nationalities) > 1:
             rise["Combined"] = analysis.rise(yearly, *rise_years)
     comparison = analysis.comparison(
-        combined_yearly, rise_years, SOURCES[state.source].rounded_to, max(1, len(nationalities))
+        combined_yearly,
+        rise_years,
+        SOURCES[state.source].rounded_to,
+        max(1, len(nationalities)),
+        published=analysis.published_totals(table, selection),
     )
     start, end = selection.window
     events = (
@@ -328,11 +333,16 @@ def headline(view: View) -> list[tuple[str, str, str]]:
         partial = f" ({months_of[second]} of 12 months)" if months_of[second] < 12 else ""
         parts = max(1, len(view.nationalities))
         bound = analysis.rounding_bound(months_of[second] * parts, rounded_to)
+        note = _bound_note(months_of[second] * parts, bound, rounded_to)
+        if comparison.get("to_kind") == "published":  # the publisher's own annual figure, rounded once
+            bound = comparison["to_bound"]
+            what = "annual figures, each" if parts > 1 else "annual figure,"
+            note = f"The published {what} rounded to the nearest {rounded_to}: within {bound:,} of the count."
         items.append(
             (
                 f"{year_label(second, basis)} total{', combined' if several else ''}{partial}",
                 count_text(comparison["to_total"], rounded_to),
-                _bound_note(months_of[second] * parts, bound, rounded_to),
+                note,
             )
         )
         ranged = comparison["low"] is not None and comparison["high"] is not None and bound

@@ -18,7 +18,7 @@ from border_dashboard.data.importers import (
     read_checksums,
     read_source_file,
 )
-from border_dashboard.data.schema import DataImportError
+from border_dashboard.data.schema import FISCAL_YEAR, DataImportError
 from border_dashboard.data.schema import Encounters as E
 from border_dashboard.data.sources import DEFAULT_SOURCE, SOURCES, resolve_source
 
@@ -146,9 +146,13 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"error: {error}; the dataset in place is unchanged", file=sys.stderr)
         return 1
     for source in imported:
-        months = source.table[E.month]
+        annual = source.table[E.period] == FISCAL_YEAR
+        months = source.table.loc[~annual, E.month]
+        rows = f"{(~annual).sum():,} rows"
+        if annual.any():
+            rows += f" and {annual.sum():,} published fiscal-year rows"
         print(
-            f"{source.name}: {len(source.table):,} rows, {months.min():%Y-%m} to {months.max():%Y-%m} "
+            f"{source.name}: {rows}, {months.min():%Y-%m} to {months.max():%Y-%m} "
             f"from {source.file.name} -> {release / source.name}{store.TABLE}"
         )
     print(f"current release: {release}")

@@ -43,6 +43,23 @@ def ohss_sheet(name: str) -> pd.DataFrame:
     return frame
 
 
+@cache
+def _annual_sheet(name: str) -> pd.DataFrame:
+    frame = pd.read_excel(OHSS_FILE, sheet_name=name, engine="openpyxl")
+    frame.columns = [str(c).replace("\n", " ") for c in frame.columns]
+    return frame
+
+
+def ohss_annual(sheet: str, fiscal_year: int, **where: str) -> int:
+    """The figure OHSS publishes for a whole fiscal year in one of its Annual sheets (one row, or an error)."""
+    frame = _annual_sheet(sheet)
+    rows = frame[frame["Fiscal Year"] == fiscal_year]
+    for column, value in where.items():
+        rows = rows[rows[column] == value]
+    assert len(rows) == 1, (sheet, fiscal_year, where, len(rows))
+    return int(rows["Quantity"].iloc[0])
+
+
 def ohss_monthly(sheet: str, start: str = "2022-01", end: str = "2024-12", **where: str) -> pd.Series:
     """The workbook's monthly Quantity for the rows matching ``where`` (column=value), by calendar month."""
     frame = ohss_sheet(sheet)

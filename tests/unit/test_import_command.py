@@ -36,7 +36,7 @@ VALID_TOTALS = {  # each valid odd file: the source it imports as and the sum of
 def test_import_rebuilds_the_shipped_dataset_byte_for_byte(tmp_path, capsys):
     assert cli.main(["import", str(OHSS_FILE), str(CBP_SWB_FILE), "--data-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "ohss-usbp: 40,899 rows, 1999-10 to 2024-11" in out
+    assert "ohss-usbp: 40,899 rows and 7,916 published fiscal-year rows, 1999-10 to 2024-11" in out
     first = (tmp_path / "current").resolve()
     assert f"current release: {first}" in out and first.parent == tmp_path / "releases"
     assert snapshot(tmp_path / "current") == snapshot(store.SHIPPED_DATASET)
@@ -148,7 +148,7 @@ def test_a_bad_checksum_list_is_one_line(tmp_path, data_dir, capsys, text, messa
 def test_provenance_records_the_input(dataset):
     record = dataset.provenance["ohss-usbp"]
     assert record["input_sha256"] == "cb9723f7503c2ddc63952ab694e06f21f65e249fcf26964db31968e5099c084f"
-    assert (record["first_month"], record["last_month"], record["rows"]) == ("1999-10", "2024-11", 40_899)
+    assert (record["first_month"], record["last_month"], record["rows"]) == ("1999-10", "2024-11", 40_899 + 7_916)
     assert record["page"] == "https://ohss.dhs.gov/khsm/cbp-encounters"
     cbp = dataset.provenance["cbp-swb"]
     assert cbp["input_sha256"] == "644a70518bea08884f29483c4aa6aee5fcceadc85a0bd8f09043fa6d356fedc4"
