@@ -21,6 +21,7 @@ from werkzeug.exceptions import HTTPException
 from border_dashboard.components import callbacks
 from border_dashboard.components.cache import SharedCache
 from border_dashboard.components.layout import build_layout
+from border_dashboard.components.live import LiveData, Served
 from border_dashboard.components.view import EVENTS_FILE, ViewBuilder, dataset_version
 from border_dashboard.data import store
 
@@ -67,12 +68,14 @@ def create_app(
     """One app on the dataset of ``data_dir`` (default: the user data folder's current release, else the
     shipped dataset; see ``store.locate``), or on a dataset already loaded.
 
+    An app on a data folder follows it: once `import` or `update` makes another release current, the app
+    serves it within a few seconds (``live.LiveData``). An app on a dataset given serves that one.
+
     ``cache_url``: a Redis every worker and host shares (``redis://cache:6379/0``), holding views as
     JSON and chart images as bytes (``cache.SharedCache``); default: none, each worker memoizes on its own.
     """
+    given = dataset
     dataset = dataset or store.load(data_dir)
-    for source in dataset.tables:
-        dataset.served(source)  # index now, not on the first reader's click
     app = Dash(
         __name__,
         title="U.S. border encounters",
@@ -80,9 +83,18 @@ def create_app(
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    shared = SharedCache(cache_url, namespace=dataset_version(dataset)) if cache_url else None
-    builder = ViewBuilder(dataset, events_file, shared=shared)
-    page_for = lru_cache(maxsize=128)(lambda query: build_layout(dataset, builder, query))
+
+    def serve(loaded: store.Dataset) -> Served:
+        """Everything requests read of one release: built once per release."""
+        for source in loaded.tables:
+            loaded.served(source)  # index now, not on the first reader's click
+        shared = SharedCache(cache_url, namespace=dataset_version(loaded)) if cache_url else None
+        builder = ViewBuilder(loaded, events_file, shared=shared)
+        page_for = lru_cache(maxsize=128)(lambda query: build_layout(loaded, builder, query))
+        return Served(loaded, builder, page_for, {"shared": shared})
+
+    current = LiveData(serve, dataset, data_dir, follow=given is None)
+    app.server.config["BORDER_LIVE_DATA"] = current  # for the command line and tests: which release is served
 
     def layout():
         """The page for the link being opened, drawn on the server: no request at all before the first view.
@@ -95,14 +107,14 @@ def create_app(
         # A referrer without a query may be a bare address or a long one the browser cut to its origin
         # (Chromium does past 4 kB): the browser then reports the address itself.
         query = urlsplit(referrer).query if referrer else None
-        return page_for(query or None)
+        return current().page_for(query or None)
 
     # Every asset URL in the page carries its file's mtime (?m=...), so a browser may keep it for good
     # rather than ask again on each page view.
     app.server.config["SEND_FILE_MAX_AGE_DEFAULT"] = 365 * 24 * 3600
     app.index_string = INDEX
     app.layout = layout
-    callbacks.register(app, dataset, builder)
+    callbacks.register(app, current)
     secure(app)
     return app
 

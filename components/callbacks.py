@@ -1,12 +1,15 @@
 """Callbacks: parse the inputs, call the state, view, chart and export functions, return. Nothing more.
 
 Each callback is a plain function of this module that takes what it needs as arguments, the triggering
-input included, so that a test calls it directly. ``register(app, dataset, builder)`` (called by
-``create_app()``) wires them to one app instance; their inputs and outputs are dicts generated from the
-control table (``controls.CONTROLS``), not positions.
+input included, so that a test calls it directly. ``register(app, current)`` (called by ``create_app()``)
+wires them to one app instance; ``current()`` gives the release to serve (``live.Served``), taken once per
+request. Their inputs and outputs are dicts generated from the control table (``controls.CONTROLS``), not
+positions.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from dash import ALL as ALL_MATCH
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
@@ -14,6 +17,7 @@ from dash.exceptions import PreventUpdate
 
 from border_dashboard.components import charts, export, ids
 from border_dashboard.components import controls as C
+from border_dashboard.components.live import Served
 from border_dashboard.components.page import content, controls, option_lists
 from border_dashboard.components.state import from_query
 from border_dashboard.components.view import ViewBuilder
@@ -80,8 +84,9 @@ def download_image(dataset: Dataset, builder: ViewBuilder, query: str | None, bu
     return {"file": dcc.send_bytes(data, f"{charts.file_stem(view, chart)}.{fmt}"), "notice": no_update}
 
 
-def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
-    """Wire the callbacks above to ``app``: each app instance gets its own."""
+def register(app: Dash, current: Callable[[], Served]) -> None:
+    """Wire the callbacks above to ``app``: each app instance gets its own. Each request reads the release
+    ``current()`` gives at its start, and that one only."""
 
     @app.callback(
         output={
@@ -101,7 +106,7 @@ def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
         prevent_initial_call=True,  # the layout comes drawn for its URL
     )
     def _sync(search, values, shown):
-        return sync_url_and_controls(dataset, search, values, shown, ctx.triggered_id)
+        return sync_url_and_controls(current().dataset, search, values, shown, ctx.triggered_id)
 
     # In the browser, once the charts are drawn: each dropdown gets its full list (layout: the store).
     app.clientside_callback(
@@ -130,7 +135,8 @@ def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
         prevent_initial_call=True,  # the layout comes drawn
     )
     def _render(query):
-        return render_view(dataset, builder, query)
+        served = current()
+        return render_view(served.dataset, served.builder, query)
 
     @app.callback(
         Output(ids.DOWNLOAD_CSV, "data"),
@@ -139,7 +145,8 @@ def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
         prevent_initial_call=True,
     )
     def _download_csv(_clicks, query):
-        return download_csv(dataset, builder, query)
+        served = current()
+        return download_csv(served.dataset, served.builder, query)
 
     @app.callback(
         output={
@@ -155,4 +162,5 @@ def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
     def _download_image(clicks, query):
         if not any(clicks or []):
             return {"file": no_update, "notice": no_update}
-        return download_image(dataset, builder, query, ctx.triggered_id)
+        served = current()
+        return download_image(served.dataset, served.builder, query, ctx.triggered_id)
