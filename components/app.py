@@ -18,7 +18,7 @@ from dash import Dash
 from dash.exceptions import DependencyException
 from werkzeug.exceptions import HTTPException
 
-from border_dashboard.components import callbacks
+from border_dashboard.components import callbacks, images
 from border_dashboard.components.cache import SharedCache
 from border_dashboard.components.layout import build_layout
 from border_dashboard.components.live import LiveData, Served
@@ -114,7 +114,9 @@ def create_app(
     app.server.config["SEND_FILE_MAX_AGE_DEFAULT"] = 365 * 24 * 3600
     app.index_string = INDEX
     app.layout = layout
-    callbacks.register(app, current)
+    renderer = images.Renderer()  # one bounded render pool per app, for the image URLs and the buttons alike
+    callbacks.register(app, current, renderer)
+    images.register(app, current, renderer)  # /export/<chart>.<png|svg|pdf>?<query>
     secure(app)
     return app
 

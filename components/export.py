@@ -25,6 +25,9 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE = 1000, 520, 2
 IMAGE_FORMATS = ("png", "svg", "pdf")
 _START_LOCK = threading.Lock()
+# Kaleido's server takes one task at a time from a shared queue and hands results back on another: two
+# threads calling it at once can each get the other's image. One render at a time per process.
+_RENDER_LOCK = threading.Lock()
 
 
 def neutralize(value):
@@ -114,7 +117,7 @@ def image_bytes(figure: go.Figure, fmt: str) -> bytes:
         raise ValueError(f"unknown image format {fmt!r}")
     try:
         start_image_server()
-        with warnings.catch_warnings():
+        with _RENDER_LOCK, warnings.catch_warnings():
             # Plotly warns that per-call Kaleido options are unused when a server runs; we pass none.
             warnings.filterwarnings("ignore", message="The kopts argument is ignored", category=UserWarning)
             return figure.to_image(format=fmt, width=IMAGE_WIDTH, height=IMAGE_HEIGHT, scale=IMAGE_SCALE)
