@@ -35,6 +35,7 @@ PRELOADS = "".join(
     f'<link rel="preload" as="script" href="/_dash-component-suites/dash/dcc/{chunk}.js">'
     for chunk in ("async-dropdown", "async-graph")
 )
+MAX_REQUEST_BYTES = 1024 * 1024
 INDEX = (
     """<!DOCTYPE html>
 <html lang="en">
@@ -152,6 +153,23 @@ def secure(app: Dash) -> None:
         return response
 
     update_path = app.config.routes_pathname_prefix + "_dash-update-component"
+    # The page's largest callback body is a few kB; a bigger one is refused (413) before it is read.
+    app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    reload_path = app.config.routes_pathname_prefix + "_reload-hash"
+    suites = app.config.routes_pathname_prefix + "_dash-component-suites/"
+
+    @app.server.before_request
+    def development_routes_only_in_development():
+        """Outside debug mode: no hot-reload endpoint, no source maps, and not the full plotly.js (the page
+        draws with the cartesian bundle in assets/vendor): 404, as for any file the server does not have."""
+        path = flask.request.path
+        dev_tools = app._dev_tools  # noqa: SLF001 - set by Dash from run(debug=...) and DASH_* variables
+        if path == reload_path and not dev_tools.get("hot_reload"):
+            return flask.jsonify(error="Not found."), 404
+        if path.startswith(suites) and not dev_tools.get("serve_dev_bundles"):
+            if path.endswith(".map") or path.startswith(suites + "plotly/"):
+                return flask.jsonify(error="Not found."), 404
+        return None
 
     @app.server.before_request
     def reject_malformed_callback_requests():

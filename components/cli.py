@@ -25,8 +25,29 @@ def serve(args: argparse.Namespace) -> int:
     except (store.StoreError, FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    app.run(host=args.host, port=args.port, debug=args.debug, dev_tools_hot_reload=args.debug)
+    app.run(
+        host=args.host,
+        port=args.port,
+        debug=args.debug,
+        dev_tools_hot_reload=args.debug,
+        request_handler=quiet_request_handler(),
+    )
     return 0
+
+
+SERVER_NAME = "border-dashboard"
+
+
+def quiet_request_handler():
+    """Werkzeug's request handler, announcing itself as ``border-dashboard`` only (not Werkzeug's and
+    Python's versions) in the Server header."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    class Handler(WSGIRequestHandler):
+        def version_string(self) -> str:
+            return SERVER_NAME
+
+    return Handler
 
 
 def serve_with_gunicorn(args: argparse.Namespace) -> int:
