@@ -3,6 +3,7 @@ serves the new release within seconds, without a restart and without an error an
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import threading
@@ -114,3 +115,54 @@ def test_an_app_on_a_given_dataset_does_not_follow(data_dir, dataset):
     store.save([], data_dir)
     current._next_check = 0
     assert current().dataset is dataset
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_every_gunicorn_worker_serves_the_new_release(data_dir):
+    """`serve --workers 2` (gunicorn, the dataset preloaded before the fork): after an import, every
+    answer is of the new release within seconds, whichever worker gives it."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "app.py", "serve", "--workers", "2", "--threads", "2", "--port", str(port)]
+        + ["--data-dir", str(data_dir)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if _get(f"{base}/_dash-layout")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        pages = [_get(f"{base}/_dash-layout")[1] for _ in range(10)]
+        assert not any(NATIONWIDE_LABEL in page for page in pages)
+        done = subprocess.run(
+            [sys.executable, "app.py", "import", str(NATIONWIDE_SAMPLE), "--data-dir", str(data_dir)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
+        )
+        assert done.returncode == 0, done.stderr
+        imported_at, statuses, streak = time.monotonic(), [], 0
+        while streak < 20 and time.monotonic() - imported_at < 15:
+            status, page = _get(f"{base}/_dash-layout")
+            statuses.append(status)
+            streak = streak + 1 if NATIONWIDE_LABEL in page else 0
+        took = time.monotonic() - imported_at
+        assert streak >= 20, "not every worker served the new release within 15 s"
+        assert set(statuses) == {200}
+        print(f"\nevery worker on the new release after {took:.1f} s, {len(statuses)} answers, all 200")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        server.stderr.close()
