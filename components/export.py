@@ -97,6 +97,27 @@ def start_image_server() -> None:
         atexit.register(_end_image_browser)  # runs before Kaleido's own close (last registered, first run)
 
 
+def stop_image_server(grace: float = 2.0) -> bool:
+    """End this process's Chromium while no image is being drawn, so that its memory (a few hundred MB)
+    goes back once exports stop; the next image starts a new one. Returns whether one was running.
+
+    Kaleido's server loop ends on a ``None`` task and closes its browser; should that close hang (it can,
+    started from a server thread), the browser is killed after ``grace`` seconds."""
+    server = kaleido._global_server  # noqa: SLF001
+    with _RENDER_LOCK, _START_LOCK:
+        if not server.is_running():
+            return False
+        thread = server._thread  # noqa: SLF001
+        if thread.is_alive():
+            server._task_queue.put(None)  # noqa: SLF001
+            thread.join(grace)
+        if thread.is_alive():
+            _end_image_browser()
+            thread.join(grace)
+        server._initialized = False  # noqa: SLF001 - as Kaleido's own close leaves it
+        return True
+
+
 def _end_image_browser() -> None:
     """At exit, end Kaleido's Chromium ourselves: when it was started from a server thread, Kaleido's
     close can wait minutes for it. Only children of this process started with a DevTools pipe."""
@@ -116,8 +137,8 @@ def image_bytes(figure: go.Figure, fmt: str) -> bytes:
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"unknown image format {fmt!r}")
     try:
-        start_image_server()
         with _RENDER_LOCK, warnings.catch_warnings():
+            start_image_server()
             # Plotly warns that per-call Kaleido options are unused when a server runs; we pass none.
             warnings.filterwarnings("ignore", message="The kopts argument is ignored", category=UserWarning)
             return figure.to_image(format=fmt, width=IMAGE_WIDTH, height=IMAGE_HEIGHT, scale=IMAGE_SCALE)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -55,6 +56,8 @@ class Renderer:
         per_client: renders one client may have queued or running; beyond, 429.
         cache_items, cache_bytes: the LRU of finished images.
         wait: seconds a request waits for its render before a 503.
+        idle: seconds without a render after which this process's Chromium is ended, so that its memory
+            goes back after a burst of exports (the next one starts it again, about 2 s); None: kept.
     """
 
     def __init__(
@@ -66,8 +69,12 @@ class Renderer:
         cache_items: int = 64,
         cache_bytes: int = 32 * 1024 * 1024,
         wait: float = 30.0,
+        idle: float | None = 60.0,
     ):
         self.workers, self.queue, self.per_client, self.wait = workers, queue, per_client, wait
+        self.idle = idle
+        self._last_render = 0.0
+        self._idle_timer: threading.Timer | None = None
         self.cache_items, self.cache_bytes = cache_items, cache_bytes
         self._lock = threading.Lock()
         self._cache: OrderedDict[tuple, tuple[str, bytes]] = OrderedDict()
@@ -128,6 +135,26 @@ class Renderer:
                 self._by_client[client] -= 1
                 if self._by_client[client] <= 0:
                     del self._by_client[client]
+                self._last_render = time.monotonic()
+                self._arm_idle_timer()
+
+    def _arm_idle_timer(self) -> None:
+        if self.idle is None or (self._idle_timer is not None and self._idle_timer.is_alive()):
+            return
+        self._idle_timer = threading.Timer(self.idle, self._end_browser_if_idle)
+        self._idle_timer.daemon = True
+        self._idle_timer.start()
+
+    def _end_browser_if_idle(self) -> None:
+        with self._lock:
+            self._idle_timer = None
+            if self._running or time.monotonic() - self._last_render < self.idle:
+                if not self._running:
+                    self._arm_idle_timer()  # a render came since: look again later
+                return
+        if export.stop_image_server():
+            self.stats["browser ended"] += 1
+            log.info("no image drawn for %g s: ended this process's Chromium", self.idle)
 
     def _remember(self, key: tuple, result: tuple[str, bytes]) -> None:
         size = len(result[1])

@@ -3,14 +3,16 @@ view, and bounded: a flood gets busy answers, never a 500, and another reader ke
 
 from __future__ import annotations
 
+import os
 import statistics
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
 from border_dashboard.components import app as application
-from border_dashboard.components import images
+from border_dashboard.components import export, images
 
 MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF"}
 
@@ -145,3 +147,34 @@ def test_a_failed_render_frees_its_place():
         with pytest.raises(images.export.ImageExportError):
             render.get(("k",), "c", fail)
     assert render.pending == 0 and not render._by_client
+
+
+def _browsers() -> int:
+    """Chromium processes this process started (Kaleido's)."""
+    found = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        found += parent == os.getpid() and b"chrom" in command
+    return found
+
+
+def test_the_browser_ends_when_idle_and_comes_back(dataset):
+    """After a burst of exports the process's Chromium is ended, its memory returned; the next export
+    starts another."""
+    app = application.create_app(dataset=dataset)
+    render = renderer(app)
+    render.idle = 0.5
+    client = app.server.test_client()
+    assert client.get("/export/trend.png?nationality=Haiti").status_code == 200
+    assert _browsers() >= 1
+    deadline = time.monotonic() + 15
+    while _browsers() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _browsers() == 0 and render.stats["browser ended"] == 1
+    assert not export.kaleido._global_server.is_running()  # noqa: SLF001
+    answer = client.get("/export/trend.png?nationality=Peru")
+    assert answer.status_code == 200 and answer.get_data().startswith(MAGIC["png"])
