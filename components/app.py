@@ -65,6 +65,7 @@ def create_app(
     events_file: Path = EVENTS_FILE,
     dataset: store.Dataset | None = None,
     cache_url: str | None = None,
+    image_waiting: int | None = None,
 ) -> Dash:
     """One app on the dataset of ``data_dir`` (default: the user data folder's current release, else the
     shipped dataset; see ``store.locate``), or on a dataset already loaded.
@@ -74,6 +75,9 @@ def create_app(
 
     ``cache_url``: a Redis every worker and host shares (``redis://cache:6379/0``), holding views as
     JSON and chart images as bytes (``cache.SharedCache``); default: none, each worker memoizes on its own.
+
+    ``image_waiting``: how many requests of this process may wait for a chart image at once (see
+    ``images.Renderer``); keep it below the server's threads per process.
     """
     given = dataset
     dataset = dataset or store.load(data_dir)
@@ -115,7 +119,8 @@ def create_app(
     app.server.config["SEND_FILE_MAX_AGE_DEFAULT"] = 365 * 24 * 3600
     app.index_string = INDEX
     app.layout = layout
-    renderer = images.Renderer()  # one bounded render pool per app, for the image URLs and the buttons alike
+    # One bounded render pool per app, for the image URLs and the download buttons alike.
+    renderer = images.Renderer(max_waiting=image_waiting)
     callbacks.register(app, current, renderer)
     images.register(app, current, renderer)  # /export/<chart>.<png|svg|pdf>?<query>
     secure(app)
@@ -294,6 +299,6 @@ def _canonical_id(component) -> str:
     )
 
 
-def create_server(data_dir: str | None = None, cache_url: str | None = None):
+def create_server(data_dir: str | None = None, cache_url: str | None = None, image_waiting: int | None = None):
     """The WSGI application, for gunicorn and other WSGI servers."""
-    return create_app(Path(data_dir) if data_dir else None, cache_url=cache_url).server
+    return create_app(Path(data_dir) if data_dir else None, cache_url=cache_url, image_waiting=image_waiting).server

@@ -65,7 +65,9 @@ def serve_with_gunicorn(args: argparse.Namespace) -> int:
         def load(self):
             from border_dashboard.components.app import create_server
 
-            return create_server(str(args.data_dir) if args.data_dir else None, args.cache_url)
+            # Half of a worker's threads at most wait for chart images: the others stay for the readers.
+            waiting = max(1, args.threads // 2)
+            return create_server(str(args.data_dir) if args.data_dir else None, args.cache_url, waiting)
 
     Production().run()
     return 0

@@ -8,9 +8,10 @@ Anything else is a 404.
 
 Rendering (Kaleido's one Chromium per process) is bounded, so a flood of exports cannot starve the page's
 other readers nor grow the process: a small pool of render threads per process with a bounded queue, at
-most ``per_client`` renders queued or running for one client, identical requests answered from an LRU of
-results (or joined to the render already under way), and beyond that a busy answer: 429 with
-``Retry-After`` for a client over its share, 503 with ``Retry-After`` when the queue is full.
+most ``per_client`` requests of one client waiting for an image and ``max_waiting`` of all clients,
+identical requests answered from an LRU of results (or joined to the render already under way), and
+beyond that a busy answer: 429 with ``Retry-After`` for a client over its share, 503 with ``Retry-After``
+when the server is full.
 """
 
 from __future__ import annotations
@@ -50,10 +51,16 @@ class Busy(Exception):
 class Renderer:
     """A bounded render pool with an LRU of results, one per app (and so per process).
 
+    What a flood could exhaust is the server's request threads, each blocked while its image is drawn, so
+    the limits count requests waiting for an image, whether they started its render or joined an
+    identical one under way.
+
     Args:
         workers: render threads. Kaleido draws one image at a time per process anyway.
-        queue: renders that may wait for a thread; beyond, 503.
-        per_client: renders one client may have queued or running; beyond, 429.
+        queue: renders that may wait for a render thread.
+        per_client: requests of one client that may wait for an image; beyond, 429.
+        max_waiting: requests of all clients that may wait for an image (default ``workers + queue``);
+            beyond, 503. Below the server's threads per process, it leaves threads for the other readers.
         cache_items, cache_bytes: the LRU of finished images.
         wait: seconds a request waits for its render before a 503.
         idle: seconds without a render after which this process's Chromium is ended, so that its memory
@@ -66,12 +73,14 @@ class Renderer:
         workers: int = 1,
         queue: int = 6,
         per_client: int = 2,
+        max_waiting: int | None = None,
         cache_items: int = 64,
         cache_bytes: int = 32 * 1024 * 1024,
         wait: float = 30.0,
         idle: float | None = 60.0,
     ):
         self.workers, self.queue, self.per_client, self.wait = workers, queue, per_client, wait
+        self.max_waiting = max(1, workers + queue if max_waiting is None else max_waiting)
         self.idle = idle
         self._last_render = 0.0
         self._idle_timer: threading.Timer | None = None
@@ -80,7 +89,8 @@ class Renderer:
         self._cache: OrderedDict[tuple, tuple[str, bytes]] = OrderedDict()
         self._cached_bytes = 0
         self._running: dict[tuple, Future] = {}
-        self._by_client: Counter[str] = Counter()
+        self._waiting: Counter[str] = Counter()  # by client
+        self._waiting_total = 0
         self._pool: ThreadPoolExecutor | None = None
         self._pool_pid = 0
         self.stats = Counter()
@@ -94,36 +104,51 @@ class Renderer:
 
     @property
     def pending(self) -> int:
+        """Renders queued or running."""
         return len(self._running)
+
+    @property
+    def waiting(self) -> int:
+        """Requests waiting for an image."""
+        return self._waiting_total
 
     def get(self, key: tuple, client: str, make: Callable[[], tuple[str, bytes]]) -> tuple[str, bytes]:
         """The (file name, bytes) of ``key``: from the cache, from the identical render under way, or from a
-        new render if this client and the queue have room; else ``Busy``."""
+        new render, if this client and the server have room to wait for it; else ``Busy``."""
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 self.stats["cached"] += 1
                 return self._cache[key]
+            if self._waiting[client] >= self.per_client:
+                self.stats["429"] += 1
+                raise Busy(429, 2, f"At most {self.per_client} images at a time per reader; retry shortly.")
             future = self._running.get(key)
+            if self._waiting_total >= self.max_waiting or (
+                future is None and len(self._running) >= self.workers + self.queue
+            ):
+                self.stats["503"] += 1
+                raise Busy(503, 5, "The server is drawing many images; retry in a few seconds.")
             if future is None:
-                if self._by_client[client] >= self.per_client:
-                    self.stats["429"] += 1
-                    raise Busy(429, 2, f"At most {self.per_client} images at a time per reader; retry shortly.")
-                if len(self._running) >= self.workers + self.queue:
-                    self.stats["503"] += 1
-                    raise Busy(503, 5, "The server is drawing many images; retry in a few seconds.")
-                self._by_client[client] += 1
-                future = self._executor().submit(self._render, key, client, make)
+                future = self._executor().submit(self._render, key, make)
                 self._running[key] = future
                 self.stats["rendered"] += 1
             else:
                 self.stats["joined"] += 1
+            self._waiting[client] += 1
+            self._waiting_total += 1
         try:
             return future.result(timeout=self.wait)
         except FutureTimeout:
             raise Busy(503, 5, "The image took too long to draw; retry in a few seconds.") from None
+        finally:
+            with self._lock:
+                self._waiting_total -= 1
+                self._waiting[client] -= 1
+                if self._waiting[client] <= 0:
+                    del self._waiting[client]
 
-    def _render(self, key: tuple, client: str, make: Callable[[], tuple[str, bytes]]) -> tuple[str, bytes]:
+    def _render(self, key: tuple, make: Callable[[], tuple[str, bytes]]) -> tuple[str, bytes]:
         try:
             result = make()
             with self._lock:
@@ -132,25 +157,24 @@ class Renderer:
         finally:
             with self._lock:
                 self._running.pop(key, None)
-                self._by_client[client] -= 1
-                if self._by_client[client] <= 0:
-                    del self._by_client[client]
                 self._last_render = time.monotonic()
                 self._arm_idle_timer()
 
-    def _arm_idle_timer(self) -> None:
+    def _arm_idle_timer(self, after: float | None = None) -> None:
         if self.idle is None or (self._idle_timer is not None and self._idle_timer.is_alive()):
             return
-        self._idle_timer = threading.Timer(self.idle, self._end_browser_if_idle)
+        self._idle_timer = threading.Timer(self.idle if after is None else after, self._end_browser_if_idle)
         self._idle_timer.daemon = True
         self._idle_timer.start()
 
     def _end_browser_if_idle(self) -> None:
         with self._lock:
             self._idle_timer = None
-            if self._running or time.monotonic() - self._last_render < self.idle:
-                if not self._running:
-                    self._arm_idle_timer()  # a render came since: look again later
+            if self._running:
+                return  # the last of them arms the timer again
+            idle_for = time.monotonic() - self._last_render
+            if idle_for < self.idle:
+                self._arm_idle_timer(after=self.idle - idle_for)  # a render came since: wait out the rest
                 return
         if export.stop_image_server():
             self.stats["browser ended"] += 1
