@@ -178,3 +178,39 @@ def test_the_browser_ends_when_idle_and_comes_back(dataset):
     assert not export.kaleido._global_server.is_running()  # noqa: SLF001
     answer = client.get("/export/trend.png?nationality=Peru")
     assert answer.status_code == 200 and answer.get_data().startswith(MAGIC["png"])
+
+
+def test_identical_requests_under_way_are_joined_and_count_as_waiting():
+    """Five clients asking for the same image while it is drawn: one render, four joined. One client
+    asking for it three times at once: its third request is over its share (a thread it would hold)."""
+    render = images.Renderer(per_client=2, idle=None)
+    gate, made = threading.Event(), []
+
+    def slow():
+        made.append(1)
+        gate.wait(10)
+        return "same.png", b"png"
+
+    results, lock = [], threading.Lock()
+
+    def ask(client):
+        try:
+            answer = render.get(("same",), client, slow)
+        except images.Busy as busy:
+            answer = busy.status
+        with lock:
+            results.append(answer)
+
+    askers = [threading.Thread(target=ask, args=(f"client-{i}",)) for i in range(5)]
+    askers += [threading.Thread(target=ask, args=("client-0",)) for _ in range(2)]
+    for thread in askers:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while len(results) + render.waiting < 7 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    gate.set()
+    for thread in askers:
+        thread.join()
+    assert len(made) == 1 and render.stats["rendered"] == 1 and render.stats["joined"] == 5
+    assert results.count(429) == 1 and results.count(("same.png", b"png")) == 6
+    assert render.waiting == 0 and render.pending == 0
