@@ -166,3 +166,42 @@ def test_every_gunicorn_worker_serves_the_new_release(data_dir):
         server.terminate()
         server.wait(timeout=20)
         server.stderr.close()
+
+
+def test_two_writers_and_a_reading_server(running, data_dir):
+    """Two imports at once (the writer lock orders them) while a reader asks all along: every answer is
+    200, and the server ends on the release that is current once both are done."""
+    app, base = running
+    answers, stop = [], threading.Event()
+
+    def reader():
+        while not stop.is_set():
+            try:
+                answers.append(_get(f"{base}/_dash-layout")[0])
+            except Exception as error:  # noqa: BLE001
+                answers.append(repr(error))
+
+    threading.Thread(target=reader, daemon=True).start()
+    script = "import sys; from border_dashboard.components import cli; sys.exit(cli.main())"
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, "import", str(path), "--data-dir", str(data_dir)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for path in (NATIONWIDE_SAMPLE, CBP_SWB_FILE)
+    ]
+    for writer in writers:
+        assert writer.wait(timeout=120) == 0, writer.stderr.read()
+        writer.stderr.close()
+    final = store.locate(data_dir)
+    current = app.server.config["BORDER_LIVE_DATA"]
+    deadline = time.monotonic() + 10
+    while current.release != final.name and time.monotonic() < deadline:
+        _get(f"{base}/_dash-layout")
+        time.sleep(0.1)
+    stop.set()
+    assert current.release == final.name
+    assert sorted(current().dataset.tables) == ["cbp-nationwide", "cbp-swb", "ohss-usbp"]  # both imports in it
+    assert answers and set(answers) == {200}
