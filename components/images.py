@@ -83,7 +83,7 @@ class Renderer:
         self.max_waiting = max(1, workers + queue if max_waiting is None else max_waiting)
         self.idle = idle
         self._last_render = 0.0
-        self._idle_timer: threading.Timer | None = None
+        self._idle_timer: threading.Thread | None = None
         self.cache_items, self.cache_bytes = cache_items, cache_bytes
         self._lock = threading.Lock()
         self._cache: OrderedDict[tuple, tuple[str, bytes]] = OrderedDict()
@@ -163,9 +163,18 @@ class Renderer:
     def _arm_idle_timer(self, after: float | None = None) -> None:
         if self.idle is None or (self._idle_timer is not None and self._idle_timer.is_alive()):
             return
-        self._idle_timer = threading.Timer(self.idle if after is None else after, self._end_browser_if_idle)
+        self._idle_timer = threading.Thread(
+            target=self._idle_watch, args=(self.idle if after is None else after,), name="border-image-idle"
+        )
         self._idle_timer.daemon = True
         self._idle_timer.start()
+
+    def _idle_watch(self, after: float) -> None:
+        try:
+            time.sleep(after)
+            self._end_browser_if_idle()
+        except SystemExit:  # a test harness (dash.testing) stopping the threads it did not start
+            pass
 
     def _end_browser_if_idle(self) -> None:
         with self._lock:

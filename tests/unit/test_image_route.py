@@ -125,7 +125,11 @@ def test_a_flood_gets_busy_answers_and_another_reader_keeps_its_speed(app):
     assert counts.get(429, 0) > 0 and counts.get(503, 0) > 0 and counts.get(200, 0) > 0
     assert set(counts) <= {200, 429, 503}
     assert statistics.median(during) < max(0.5, 5 * statistics.median(quiet))
-    assert renderer(app).pending == 0 and renderer(app).waiting == 0  # nothing left queued
+    assert renderer(app).waiting == 0  # no request left holding a thread
+    deadline = time.monotonic() + 60  # a render whose request gave up (a 503 after 30 s) still finishes
+    while renderer(app).pending and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert renderer(app).pending == 0
 
 
 def test_memory_of_the_results_is_bounded():
