@@ -122,6 +122,13 @@ def _is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
+def _split(url: str):
+    try:
+        return urlsplit(url)
+    except ValueError as error:  # "http://[::1": an address urllib cannot read
+        raise UpdateError(f"{shown(url)}: not a valid address ({shown(error, 60)})") from None
+
+
 @dataclass(frozen=True)
 class Policy:
     """Where one source's update may go: http(s) to these hosts, at public addresses (and loopback ones
@@ -133,12 +140,12 @@ class Policy:
 
     @classmethod
     def of(cls, source: Source, deadline: Deadline) -> Policy:
-        parts = urlsplit(source.page)
+        parts = _split(source.page)
         host = (parts.hostname or "").lower()
         if parts.scheme not in ("http", "https") or not host:
             raise UpdateError(f"{shown(source.page)}: the page is not an http or https address")
         try:
-            port = parts.port or (443 if parts.scheme == "https" else 80)
+            port = parts.port if parts.port is not None else (443 if parts.scheme == "https" else 80)
         except ValueError:
             raise UpdateError(f"{shown(source.page)}: not a valid address (its port)") from None
         addresses = _resolve_within(host, port, deadline, source.page)
@@ -147,12 +154,12 @@ class Policy:
 
     def addresses(self, url: str, deadline: Deadline) -> tuple[str, int, list[str]]:
         """The host, port and the addresses ``url`` may be fetched from; an UpdateError if none."""
-        parts = urlsplit(url)
+        parts = _split(url)
         if parts.scheme not in ("http", "https"):
             raise UpdateError(f"{shown(url)}: only http and https addresses are fetched")
         host = (parts.hostname or "").lower()
         try:
-            port = parts.port or (443 if parts.scheme == "https" else 80)
+            port = parts.port if parts.port is not None else (443 if parts.scheme == "https" else 80)
         except ValueError:
             raise UpdateError(f"{shown(url)}: not a valid address (its port)") from None
         if host not in self.hosts:
@@ -245,7 +252,7 @@ def fetch_from(
 ) -> tuple[bytes, str, str]:
     """``fetch``, and the address the body came from once redirects were followed."""
     deadline = deadline or Deadline(timeout)
-    if urlsplit(url).scheme not in ("http", "https"):
+    if _split(url).scheme not in ("http", "https"):
         raise UpdateError(f"{shown(url)}: only http and https addresses are fetched")
     policy = policy or open_policy(url)
     for _ in range(MAX_REDIRECTS + 1):
@@ -254,7 +261,10 @@ def fetch_from(
             return body, content_type, url
         if not location:
             raise UpdateError(f"{shown(url)}: HTTP {status} without a Location")
-        url = urljoin(url, location.strip())
+        try:
+            url = urljoin(url, location.strip())
+        except ValueError:
+            raise UpdateError(f"{shown(url)}: redirected to {shown(location, 80)}, not a valid address") from None
     raise UpdateError(f"{shown(url)}: more than {MAX_REDIRECTS} redirects")
 
 

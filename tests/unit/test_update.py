@@ -212,6 +212,25 @@ def test_a_write_error_during_an_update_changes_nothing(publisher, data_dir, mon
     assert snapshot(data_dir) == before
 
 
+@pytest.mark.parametrize(
+    ("page", "message"),
+    [
+        ("http://[::1", "not a valid address"),
+        ("ftp://127.0.0.1/cbp", "not an http or https address"),
+        ("http://", "not an http or https address"),
+        ("http://127.0.0.1:99999/", "not a valid address"),
+        ("http://" + "a" * 300 + ".org/", "cannot find the host"),
+    ],
+)
+def test_a_page_address_that_cannot_be_fetched_is_one_line(data_dir, capsys, page, message):
+    before = snapshot(data_dir)
+    command = ["update", "--source", "cbp-swb", "--page", f"cbp-swb={page}", "--data-dir", str(data_dir)]
+    assert cli.main([*command, "--timeout", "5"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0] and not re.match(r"error: \w+Error:", err[0]), err
+    assert snapshot(data_dir) == before
+
+
 def test_only_web_addresses_are_fetched():
     with pytest.raises(update.UpdateError, match="only http and https"):
         update.fetch("file:///etc/passwd")
@@ -448,6 +467,8 @@ REFUSED = [
     ),
     ("redirect-to-metadata", {CBP_FILE_PATH: _redirect("http://169.254.169.254/latest/meta-data/x")}, r"not the page"),
     ("too-many-redirects", {CBP_FILE_PATH: _redirect(CBP_FILE_PATH)}, r"more than 5 redirects"),
+    ("redirect-to-no-address", {CBP_FILE_PATH: _redirect("http://[::1/x")}, r"not a valid address"),
+    ("redirect-to-port-0", {CBP_FILE_PATH: _redirect("http://127.0.0.1:0/x")}, r"Connection refused"),
     ("redirect-without-location", {CBP_FILE_PATH: _redirect("")}, r"HTTP 302 without a Location"),
 ]
 
