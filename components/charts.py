@@ -10,6 +10,7 @@ from border_dashboard.components import controls as C
 from border_dashboard.components import figures, ids
 from border_dashboard.components.view import View, window_text
 from border_dashboard.data import measures
+from border_dashboard.data.schema import ALL, ALL_NATIONALITIES
 from border_dashboard.data.schema import Encounters as E
 from border_dashboard.data.sources import SOURCES
 
@@ -37,16 +38,19 @@ def build_charts(view: View, *, narrow: bool = False) -> dict[str, go.Figure]:
         ids.TOP: f"Top nationalities: {view.where.removeprefix('the ')} ({counted}), {window}",
     }
     charts = {}
+    # The region's total, where chosen as a line, is named as a reader says it.
+    series = view.series.replace({E.nationality: {ALL: ALL_NATIONALITIES}})
+    yearly = view.yearly.replace({E.nationality: {ALL: ALL_NATIONALITIES}})
     if view.empty_message:
         for chart in (ids.TREND, ids.RISE, ids.PEAK):
             charts[chart] = figures.empty_figure(
                 view.empty_message, title=titles[chart], source_line=line, narrow=narrow
             )
     else:
-        first_month = view.series[E.month].min() if len(view.series) else None
-        trend = measures.measured(view.series, state.measure, view.region_monthly)
+        first_month = series[E.month].min() if len(series) else None
+        trend = measures.measured(series, state.measure, view.region_monthly)
         charts[ids.TREND] = figures.trend_figure(
-            view.series if state.measure == measures.COUNT else trend,
+            series if state.measure == measures.COUNT else trend,
             title=titles[ids.TREND],
             source_line=line,
             events=view.events,
@@ -57,12 +61,12 @@ def build_charts(view: View, *, narrow: bool = False) -> dict[str, go.Figure]:
             narrow=narrow,
         )
         charts[ids.RISE] = figures.rise_figure(
-            view.yearly,
+            yearly,
             basis=state.basis,
             title=titles[ids.RISE],
             source_line=line,
             rise_years=view.rise_years,
-            ratios=view.rise,
+            ratios={ALL_NATIONALITIES if name == ALL else name: ratio for name, ratio in view.rise.items()},
             narrow=narrow,
         )
         charts[ids.PEAK] = figures.peak_figure(

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from border_dashboard.data import analysis, measures
-from border_dashboard.data.schema import ALL, ALL_REGIONS
+from border_dashboard.data.schema import ALL, ALL_NATIONALITIES, ALL_REGIONS
 from border_dashboard.data.schema import Encounters as E
 from border_dashboard.data.served import ServedTable
 from border_dashboard.data.sources import DEFAULT_SOURCE, SOURCES
@@ -339,10 +339,15 @@ def nationality_options(dataset: Dataset, table: ServedTable, state) -> list[dic
     present = analysis.choices(table, E.nationality)
     counted = analysis.counted_as(table, state.nationalities)
     chosen_elsewhere = [n for n in state.nationalities if n not in present]
-    return [{"label": n, "value": n} for n in present] + [
-        {"label": f"{n} (in {counted[n]} here)" if n in counted else f"{n} (not in this source)", "value": n}
-        for n in chosen_elsewhere
-    ]
+    everyone = {"label": f"{ALL_NATIONALITIES} (the region's total)", "value": ALL}
+    return (
+        [everyone]
+        + [{"label": n, "value": n} for n in present]
+        + [
+            {"label": f"{n} (in {counted[n]} here)" if n in counted else f"{n} (not in this source)", "value": n}
+            for n in chosen_elsewhere
+        ]
+    )
 
 
 def region_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:

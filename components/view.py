@@ -47,13 +47,22 @@ class View:
     empty_message: str | None
 
     @property
+    def combined_names(self) -> tuple[str, ...]:
+        """The nationalities the headline numbers add up: all chosen but the region's total ('All'), which
+        is drawn beside them as a reference line, unless it is the only one chosen."""
+        names = tuple(n for n in self.nationalities if n != ALL)
+        return names or self.nationalities
+
+    @property
     def basis_label(self) -> str:
         return "calendar years" if self.state.basis == "calendar" else "fiscal years, Oct-Sep"
 
     @property
     def who(self) -> str:
         """'nationals of China and India'"""
-        names = [self._spelled(n) for n in self.nationalities]
+        if self.combined_names == (ALL,):
+            return "people of all nationalities"
+        names = [self._spelled(n) for n in self.combined_names]
         joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         return f"nationals of {joined}"
 
@@ -70,7 +79,7 @@ class View:
 
     @property
     def title_suffix(self) -> str:
-        names = self.nationalities
+        names = [analysis.display(n, E.nationality) for n in self.nationalities]
         who = ", ".join(names) if len(names) <= 3 else f"{len(names)} nationalities"
         return f"{who} - {analysis.display(self.state.region, E.region)}"
 
@@ -201,25 +210,29 @@ def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
     nationalities = tuple(dict.fromkeys(counted.values()))
     selection = state.selection.with_(nationalities=nationalities)
     series = analysis.monthly_series(table, selection)
-    monthly = analysis.combined(series)
+    # The region's total ('All'), chosen beside nationalities, is a reference line: not added to them.
+    combined_names = tuple(n for n in nationalities if n != ALL) or nationalities
+    counted_series = series[series[E.nationality].isin(combined_names)] if ALL in nationalities else series
+    counted_selection = selection.with_(nationalities=combined_names)
+    monthly = analysis.combined(counted_series)
     yearly = analysis.with_published(analysis.yearly_totals(series, state.basis), table, selection)
     region_series = analysis.region_total(table, selection)
     region_yearly = analysis.with_published(analysis.yearly_totals(region_series, state.basis), table, selection)
     region_yearly = region_yearly[["year", "encounters", "months"]]
-    combined_yearly = analysis.yearly_combined(series, state.basis)
+    combined_yearly = analysis.yearly_combined(counted_series, state.basis)
     rise_years = analysis.choose_rise_years(analysis.months_by_year(combined_yearly), state.rise)
     rise = {}
     if rise_years:
         for nationality, rows in yearly.groupby(E.nationality, sort=False):
             rise[nationality] = analysis.rise(rows, *rise_years)
-        if len(nationalities) > 1:
-            rise["Combined"] = analysis.rise(yearly, *rise_years)
+        if len(combined_names) > 1:
+            rise["Combined"] = analysis.rise(yearly[yearly[E.nationality].isin(combined_names)], *rise_years)
     comparison = analysis.comparison(
         combined_yearly,
         rise_years,
         SOURCES[state.source].rounded_to,
-        max(1, len(nationalities)),
-        published=analysis.published_totals(table, selection),
+        max(1, len(combined_names)),
+        published=analysis.published_totals(table, counted_selection),
     )
     start, end = selection.window
     events = (
@@ -255,8 +268,8 @@ def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
         rise=rise,
         comparison=comparison,
         peak=analysis.peak(monthly),
-        share=analysis.share_of(series, region_series) if nationalities else None,
-        top=analysis.top_nationalities(table, selection, n=10, include=nationalities),
+        share=analysis.share_of(counted_series, region_series) if nationalities and combined_names != (ALL,) else None,
+        top=analysis.top_nationalities(table, selection, n=10, include=tuple(n for n in nationalities if n != ALL)),
         events=events.reset_index(drop=True),
         source_line=dataset.source_line(state.source),
         empty_message=empty_message,
@@ -323,7 +336,7 @@ def headline(view: View) -> list[tuple[str, str, str]]:
     if view.empty_message:
         return []
     basis, rounded_to = view.state.basis, SOURCES[view.state.source].rounded_to
-    several = len(view.nationalities) > 1
+    several = len(view.combined_names) > 1
     items = []
     total, months = int(view.monthly[E.encounters].sum()), len(view.monthly)
     comparison = view.comparison
@@ -331,7 +344,7 @@ def headline(view: View) -> list[tuple[str, str, str]]:
         first, second = comparison["from"], comparison["to"]
         months_of = analysis.months_by_year(view.yearly)
         partial = f" ({months_of[second]} of 12 months)" if months_of[second] < 12 else ""
-        parts = max(1, len(view.nationalities))
+        parts = max(1, len(view.combined_names))
         bound = analysis.rounding_bound(months_of[second] * parts, rounded_to)
         note = _bound_note(months_of[second] * parts, bound, rounded_to)
         if comparison.get("to_kind") == "published":  # the publisher's own annual figure, rounded once
@@ -359,8 +372,8 @@ def headline(view: View) -> list[tuple[str, str, str]]:
                 f"Total{', combined' if several else ''} ({window_text(view)})",
                 count_text(total, rounded_to),
                 _bound_note(
-                    months * max(1, len(view.nationalities)),
-                    analysis.rounding_bound(months * max(1, len(view.nationalities)), rounded_to),
+                    months * max(1, len(view.combined_names)),
+                    analysis.rounding_bound(months * max(1, len(view.combined_names)), rounded_to),
                     rounded_to,
                 ),
             )
@@ -413,7 +426,7 @@ def month_changes(view: View) -> list[tuple[str, str, str]]:
         value = _change(int(monthly[last]), int(monthly[before]))
         now_text, before_text = (count_text(int(monthly[m]), rounded_to) for m in (last, before))
         note = f"{last:%b %Y}: {now_text}; {before:%b %Y}: {before_text}"
-        if len(view.nationalities) > 1:
+        if len(view.combined_names) > 1:
             each = []
             for name, rows in view.series.groupby(E.nationality, sort=False):
                 counts = rows.set_index(E.month)[E.encounters]
@@ -464,7 +477,7 @@ def sentence(view: View) -> str:
     if view.empty_message:
         return view.empty_message
     who = SOURCES[view.state.source].people
-    several = len(view.nationalities) > 1
+    several = len(view.combined_names) > 1
     whom = view.who + (" combined" if several else "")
     parts = []
     comparison = view.comparison

@@ -271,7 +271,7 @@ def choices(data: pd.DataFrame | ServedTable, column: str) -> list[str]:
 def counted_as(data: pd.DataFrame | ServedTable, names: tuple[str, ...]) -> dict[str, str]:
     """Each nationality -> the name the source counts it under: itself where the source breaks it out,
     else the source's 'Other' group where it has one. A name it can count nowhere is left out."""
-    present = set(served(data).choices(E.nationality))
+    present = set(served(data).choices(E.nationality)) | {ALL}  # every source has its total of all
     return {n: n if n in present else OTHER for n in names if n in present or OTHER in present}
 
 

@@ -85,9 +85,9 @@ def test_switching_source_keeps_what_it_has_and_explains_the_rest(dataset, build
     assert "counted in 'Other'" in result.notices[0] and "China" in result.notices[0]
     assert result.styles[C.COMPONENT.wrapper_id] == {} and result.styles[C.AREA.wrapper_id] == {"display": "none"}
     offered = [(o["value"], o["label"]) for o in result.options[C.NATIONALITY.id]]
-    assert offered == [(n, n) for n in ("El Salvador", "Guatemala", "Honduras", "Mexico", "Other")] + [
-        ("China", "China (in Other here)")
-    ]  # no greyed list of what the source lacks
+    assert offered == [("All", "All nationalities (the region's total)")] + [
+        (n, n) for n in ("El Salvador", "Guatemala", "Honduras", "Mexico", "Other")
+    ] + [("China", "China (in Other here)")]  # no greyed list of what the source lacks
     components = [o["value"] for o in result.options[C.COMPONENT.id]]
     assert components == [ALL, "Office of Field Operations", "U.S. Border Patrol"]
     # What is drawn is CBP's 'Other' group, said so.
@@ -291,7 +291,9 @@ def test_dropdowns_open_with_their_chosen_options_and_get_their_lists_in_the_bro
     # source has (CBP's August 2025): 26 years and 3 months. Every citizenship the workbook names.
     months = [o["value"] for o in lists[C.START.id]]
     assert (months[0], months[-1], len(months)) == ("1999-10", "2025-12", 26 * 12 + 3)
-    assert len(lists[C.NATIONALITY.id]) == official.ohss_sheet("Monthly Citizenship")["Citizenship"].nunique() == 136
+    nationalities = lists[C.NATIONALITY.id]
+    assert nationalities[0] == {"label": "All nationalities (the region's total)", "value": "All"}
+    assert len(nationalities[1:]) == official.ohss_sheet("Monthly Citizenship")["Citizenship"].nunique() == 136
     for component_id in stored["ids"]:
         dropdown = page_layout[component_id]
         chosen = dropdown.value if isinstance(dropdown.value, list) else [dropdown.value]

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import pytest
 
 from border_dashboard.components import charts, ids
+from border_dashboard.components import view as V
 from border_dashboard.components.state import from_query
 from border_dashboard.components.view import ViewBuilder
 from border_dashboard.data import measures
@@ -112,3 +113,25 @@ def test_measure_and_scale_parameters_fall_back_with_a_notice(dataset, query, no
     assert notices == ([notice] if notice else [])
     if query == "?scale=LOG":
         assert state.scale == "log"
+
+
+def test_all_nationalities_is_the_regions_own_total_as_a_line(builder, dataset, workbook):
+    region = workbook["Monthly Region"]
+    southwest = region[region["Region"] == SOUTHWEST]
+    months = southwest["Month"].str[3:]
+    autumn = months.isin(["October", "November", "December"])
+    calendar_2023 = (autumn & (southwest["Fiscal\nYear"] == 2024)) | (~autumn & (southwest["Fiscal\nYear"] == 2023))
+    total_2023 = int(southwest.loc[calendar_2023, "Quantity"].sum())
+
+    alone = builder.build(from_query("?nationality=all", dataset)[0])
+    assert alone.comparison["to_total"] == total_2023 == 2_040_590
+    assert "people of all nationalities at the Southwest Land Border" in V.sentence(alone)
+
+    state, notices = from_query("?nationality=China&nationality=all", dataset)
+    assert notices == [] and state.nationalities == ("China", "All")
+    beside = builder.build(state)
+    assert beside.comparison["to_total"] == 37_160  # the headline stays China's: the total is a reference line
+    assert beside.share == builder.build(from_query("?nationality=China", dataset)[0]).share  # China's, unchanged
+    figure = charts.build_charts(beside)[ids.TREND]
+    assert [t.name for t in figure.data][:2] == ["China", "All nationalities"]
+    assert point(figure, "All nationalities", "2023-12-01") == cell(region, 2024, "03 December", Region=SOUTHWEST)
