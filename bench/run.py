@@ -40,7 +40,7 @@ from border_dashboard.components.charts import build_charts  # noqa: E402
 from border_dashboard.components.state import ViewState, to_query  # noqa: E402
 from border_dashboard.components.view import ViewBuilder  # noqa: E402
 from border_dashboard.data import analysis, store  # noqa: E402
-from border_dashboard.data.schema import ALL  # noqa: E402
+from border_dashboard.data.schema import ALL, MONTH  # noqa: E402
 from border_dashboard.data.schema import Encounters as E  # noqa: E402
 from border_dashboard.data.sources import DEFAULT_SOURCE  # noqa: E402
 
@@ -122,7 +122,7 @@ def naive_figures(frame: pd.DataFrame, state: ViewState) -> str:
     start, end = pd.Timestamp(state.start), pd.Timestamp(state.end)
     in_window = (frame[E.month] >= start) & (frame[E.month] <= end)
     in_region = frame[E.region] == state.region
-    totals = (frame[E.sector] == ALL) & (frame[E.demographic] == ALL)
+    totals = (frame[E.sector] == ALL) & (frame[E.demographic] == ALL) & (frame[E.period] == MONTH)  # months only
     chosen = frame[in_window & in_region & totals & frame[E.nationality].isin(state.nationalities)]
     monthly = chosen.groupby([E.nationality, E.month], as_index=False)[E.encounters].sum()
     trend = px.line(monthly, x=E.month, y=E.encounters, color=E.nationality, markers=True)

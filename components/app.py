@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from html import escape as html_escape
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,7 +22,8 @@ from werkzeug.exceptions import HTTPException
 from border_dashboard.components import callbacks
 from border_dashboard.components.cache import SharedCache
 from border_dashboard.components.layout import build_layout
-from border_dashboard.components.view import EVENTS_FILE, ViewBuilder, dataset_version
+from border_dashboard.components.state import from_query
+from border_dashboard.components.view import EVENTS_FILE, ViewBuilder, dataset_version, page_title
 from border_dashboard.data import store
 
 # assets/: the stylesheet, page.js (the dropdowns' full lists, filled in after the charts) and
@@ -101,6 +103,22 @@ def create_app(
     # rather than ask again on each page view.
     app.server.config["SEND_FILE_MAX_AGE_DEFAULT"] = 365 * 24 * 3600
     app.index_string = INDEX
+
+    @lru_cache(maxsize=256)
+    def title_for(query: str) -> str:
+        state, _ = from_query(query, dataset)
+        return page_title(builder.build(state))
+
+    def index_for_the_link(**parts) -> str:
+        """The first HTML's <title> names the view the link asks for (tabs, bookmarks, link previews)."""
+        query = flask.request.query_string.decode("utf-8", "replace") if flask.has_request_context() else ""
+        try:
+            parts["title"] = html_escape(title_for(query[:8192]))
+        except Exception:  # a title is never worth an error page: the generic one will do
+            app.logger.exception("could not title the page for %r", query[:200])
+        return Dash.interpolate_index(app, **parts)
+
+    app.interpolate_index = index_for_the_link
     app.layout = layout
     callbacks.register(app, dataset, builder)
     secure(app)

@@ -52,6 +52,7 @@ def render_view(dataset: Dataset, builder: ViewBuilder, query: str | None) -> di
         "headline": result["headline"],
         "sentence": result["sentence"],
         "provenance": result["provenance"],
+        "title": result["title"],
     }
 
 
@@ -113,6 +114,12 @@ def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
     # In the browser: the address bar shows the view's canonical address (a hand-typed or corrected link
     # is rewritten in place, without a new history entry).
     app.clientside_callback(
+        ClientsideFunction(namespace="border", function_name="show_title"),
+        Output(ids.TITLE_SHOWN, "data"),
+        Input(ids.PAGE_TITLE, "data"),
+    )
+
+    app.clientside_callback(
         ClientsideFunction(namespace="border", function_name="show_address"),
         Output(ids.ADDRESS, "data"),
         Input(ids.SELECTION, "data"),
@@ -125,6 +132,7 @@ def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
             "headline": Output(ids.HEADLINE, "children"),
             "sentence": Output(ids.SENTENCE, "children"),
             "provenance": Output(ids.SOURCE_LINE, "children"),
+            "title": Output(ids.PAGE_TITLE, "data"),
         },
         inputs={"query": Input(ids.SELECTION, "data")},
         prevent_initial_call=True,  # the layout comes drawn

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from border_dashboard.data import analysis
+from border_dashboard.data import analysis, measures
 from border_dashboard.data.schema import ALL, ALL_REGIONS
 from border_dashboard.data.schema import Encounters as E
 from border_dashboard.data.served import ServedTable
@@ -228,7 +228,8 @@ def month_parser(parameter: str, default: str) -> Parser:
             context.notices.append(f"'{parameter}' must be a month written YYYY-MM, not {text!r}.")
             return default
         if not first <= month <= last:
-            context.notices.append(f"'{parameter}' {text} is outside the data ({first} to {last}).")
+            covers = " to ".join(f"{m:%Y-%m}" for m in analysis.coverage(context.table))
+            context.notices.append(f"'{parameter}' {text} is outside the data: this source covers {covers}.")
             return default
         return month
 
@@ -253,6 +254,21 @@ def parse_rise(values, context: ParseContext) -> tuple[int, int] | None:
         context.notices.append(f"'rise' must be written YEAR:YEAR, not {text!r}.")
         return None
     return first, second
+
+
+def choice_parser(parameter: str, allowed: tuple[str, ...]) -> Parser:
+    """One of a fixed set of words (the first is the default), in any case."""
+
+    def parse(values, context: ParseContext) -> str:
+        text = (_last(values) or allowed[0]).strip().lower()
+        if text not in allowed:
+            context.notices.append(
+                f"'{parameter}' must be {' or '.join(allowed)}, not {text[:40]!r}; showing {allowed[0]}."
+            )
+            return allowed[0]
+        return text
+
+    return parse
 
 
 def parse_toggle(values, context: ParseContext) -> bool:
@@ -327,6 +343,12 @@ def year_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
         {"label": analysis.year_label(y, state.basis) + ("" if m >= 12 else f" ({m} of 12 months)"), "value": y}
         for y, m in years.items()
     ]
+
+
+def fixed_options(*pairs: tuple[str, str]) -> Callable[[Dataset, ServedTable, Any], list[dict]]:
+    """A list that is the same for every view: (value, label) pairs."""
+    options = [{"label": label, "value": value} for value, label in pairs]
+    return lambda dataset, table, state: options
 
 
 def events_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
@@ -452,14 +474,36 @@ RISE = Control(
     props={"clearable": False},
 )
 COMPONENT = filter_control("component", "component", E.component, "Component")
-DEMOGRAPHIC = filter_control(
-    "demographic",
-    "demographic",
-    E.demographic,
-    "Demographic",
-    {"UAC": "Unaccompanied children (UAC)", "FMUA": "Family units (FMUA)"},
-)
+SPELLED = {E.demographic: {"UAC": "Unaccompanied children (UAC)", "FMUA": "Family units (FMUA)"}}
+"""The words a reader sees for a publisher's abbreviation, by column."""
+DEMOGRAPHIC = filter_control("demographic", "demographic", E.demographic, "Demographic", SPELLED[E.demographic])
 AREA = filter_control("area-of-responsibility", "aor", E.area_of_responsibility, "Area of responsibility")
+MEASURE = Control(
+    id="measure",
+    parameter="measure",
+    label="Trend shows",
+    kind="radio",
+    field="measure",
+    default=measures.COUNT,
+    parse=choice_parser("measure", measures.MEASURES),
+    options=fixed_options(
+        (measures.COUNT, "Encounters"),
+        (measures.INDEX, "Index (first month = 100)"),
+        (measures.SHARE, "Share of region (%)"),
+    ),
+    props={"inline": True},
+)
+SCALE = Control(
+    id="scale",
+    parameter="scale",
+    label="Trend scale",
+    kind="radio",
+    field="scale",
+    default="linear",
+    parse=choice_parser("scale", ("linear", "log")),
+    options=fixed_options(("linear", "Linear"), ("log", "Logarithmic")),
+    props={"inline": True},
+)
 EVENTS = Control(
     id="events-toggle",
     parameter="events",
@@ -482,6 +526,8 @@ CONTROLS: tuple[Control, ...] = (
     COMPONENT,
     DEMOGRAPHIC,
     AREA,
+    MEASURE,
+    SCALE,
     EVENTS,
 )
 FILTERS = tuple(c for c in CONTROLS if c.field == "filters")
@@ -494,3 +540,8 @@ LISTS_FOLLOWING_THE_VIEW = tuple(
 """Dropdowns whose option lists change with the view (the URL callback sends them)."""
 DROPDOWNS = tuple(cid for c in CONTROLS if c.has_dropdown for cid in c.component_ids)
 """Dropdowns, drawn first with their chosen options only and filled in after the charts."""
+
+
+def filters_text(filters: tuple[tuple[str, str], ...]) -> str:
+    """The filters of a view in a reader's words: 'Office of Field Operations, Family units (FMUA)'."""
+    return ", ".join(SPELLED.get(column, {}).get(value, value) for column, value in filters)

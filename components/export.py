@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import atexit
-import contextlib
 import io
-import os
-import signal
 import threading
 import warnings
-from pathlib import Path
 
 import kaleido
 import pandas as pd
@@ -24,7 +19,10 @@ from border_dashboard.data.schema import Encounters as E
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE = 1000, 520, 2
 IMAGE_FORMATS = ("png", "svg", "pdf")
-_START_LOCK = threading.Lock()
+# Kaleido's server is not safe to call from two threads at once: it runs one figure at a time, and two
+# callers waiting together can take each other's image from its one answer queue. One lock for starting
+# it and for each render keeps every answer with its caller, at no cost (it renders one at a time anyway).
+_KALEIDO_LOCK = threading.Lock()
 
 
 def neutralize(value):
@@ -82,30 +80,11 @@ class ImageExportError(RuntimeError):
 def start_image_server() -> None:
     """Keep one headless Chromium for Kaleido in this process (about 2 s to start, ~0.1 s an image after).
 
-    Kaleido holds that browser itself, one per process; starting it twice is harmless.
+    Only Kaleido's public API: ``kaleido.start_sync_server`` holds that browser, one per process, returns at
+    once when it already runs, and registers its own close (what ``kaleido.stop_sync_server`` does) at exit.
     """
-    server = kaleido._global_server  # noqa: SLF001 - kaleido has no public "is it running" nor "is it alive"
-    with _START_LOCK:
-        if server.is_running() and server._thread.is_alive():  # noqa: SLF001
-            return
-        if server.is_running():  # its thread was stopped from outside (a test harness does that): start anew
-            server._initialized = False  # noqa: SLF001
+    with _KALEIDO_LOCK:
         kaleido.start_sync_server(silence_warnings=True)
-        atexit.register(_end_image_browser)  # runs before Kaleido's own close (last registered, first run)
-
-
-def _end_image_browser() -> None:
-    """At exit, end Kaleido's Chromium ourselves: when it was started from a server thread, Kaleido's
-    close can wait minutes for it. Only children of this process started with a DevTools pipe."""
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            command = (stat.parent / "cmdline").read_bytes()
-        except (OSError, IndexError, ValueError):
-            continue
-        if parent == os.getpid() and b"chrom" in command and b"--remote-debugging-pipe" in command:
-            with contextlib.suppress(OSError):
-                os.kill(int(stat.parent.name), signal.SIGKILL)
 
 
 def image_bytes(figure: go.Figure, fmt: str) -> bytes:
@@ -114,7 +93,7 @@ def image_bytes(figure: go.Figure, fmt: str) -> bytes:
         raise ValueError(f"unknown image format {fmt!r}")
     try:
         start_image_server()
-        with warnings.catch_warnings():
+        with _KALEIDO_LOCK, warnings.catch_warnings():
             # Plotly warns that per-call Kaleido options are unused when a server runs; we pass none.
             warnings.filterwarnings("ignore", message="The kopts argument is ignored", category=UserWarning)
             return figure.to_image(format=fmt, width=IMAGE_WIDTH, height=IMAGE_HEIGHT, scale=IMAGE_SCALE)

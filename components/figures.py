@@ -155,23 +155,42 @@ def trend_figure(
     source_line: str,
     events: pd.DataFrame | None = None,
     peak: dict | None = None,
+    y_title: str = "Encounters per month",
+    scale: str = "linear",
+    note: str = "",
 ) -> go.Figure:
-    """Monthly encounters, one line a nationality, with dated events as marked vertical lines."""
+    """Monthly encounters, one line a nationality, with dated events as marked vertical lines.
+
+    Where ``series`` has a ``plotted`` column (an index or a share, ``data.measures``), that is drawn and
+    the hover gives the count beside it; ``scale`` "log" draws the y axis logarithmic (months of zero
+    have no place on it and are left as gaps).
+    """
+    measured = E.plotted in series.columns
+    column = E.plotted if measured else E.encounters
     data = []
     for index, (nationality, rows) in enumerate(series.groupby(E.nationality, sort=False)):
+        if measured:
+            values = [None if np.isnan(v) else round(float(v), 2) for v in rows[E.plotted]]
+            hover = f"{nationality}<br>%{{x|%B %Y}}: %{{y:,.1f}} (%{{customdata:,}} encounters)<extra></extra>"
+        else:
+            values = _ints(rows[E.encounters])
+            hover = f"{nationality}<br>%{{x|%B %Y}}: %{{y:,}}<extra></extra>"
+        if scale == "log":
+            values = [v if v else None for v in values]
         data.append(
             {
                 "type": "scatter",
                 "x": _months(rows[E.month]),
-                "y": _ints(rows[E.encounters]),
+                "y": values,
                 "name": nationality,
                 "mode": "lines+markers",
                 "marker": {"size": 5},
                 "line": {"color": PALETTE[index % len(PALETTE)], "width": 2.5},
-                "hovertemplate": f"{nationality}<br>%{{x|%B %Y}}: %{{y:,}}<extra></extra>",
+                "hovertemplate": hover,
+                **({"customdata": _ints(rows[E.encounters])} if measured else {}),
             }
         )
-    top = float(series[E.encounters].max()) if len(series) else 0.0
+    top = float(np.nanmax(series[column].to_numpy(dtype=float))) if series[column].notna().any() else 0.0
     shapes, annotations = [], []
     if events is not None and len(events):
         dates = [f"{d:%Y-%m-%d}" for d in events["date"]]
@@ -202,7 +221,7 @@ def trend_figure(
                 "hovertemplate": "%{x|%d %B %Y}<br>%{customdata[0]}<br><i>Source: %{customdata[1]}</i><extra></extra>",
             }
         )
-    if peak and series[E.nationality].nunique() == 1:
+    if peak and series[E.nationality].nunique() == 1 and not measured:
         annotations.append(
             {
                 "x": f"{peak['month']:%Y-%m-%d}",
@@ -219,7 +238,11 @@ def trend_figure(
     layout = {
         "shapes": shapes,
         "annotations": annotations,
-        "yaxis": {"title": {"text": "Encounters per month"}, "tickformat": ",", "rangemode": "tozero"},
+        "yaxis": {
+            "title": {"text": y_title + (" (log scale)" if scale == "log" else "")},
+            "tickformat": ",",
+            **({"type": "log"} if scale == "log" else {"rangemode": "tozero"}),
+        },
         "xaxis": {
             "title": {"text": "Month"},
             "type": "date",
@@ -233,7 +256,8 @@ def trend_figure(
         layout,
         title=title,
         source_line=source_line,
-        left=_count_room(series[E.encounters]),
+        subtitle=note,
+        left=_count_room(series[column].fillna(0)),
     )
 
 

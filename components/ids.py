@@ -7,6 +7,8 @@ URL = "url"
 SELECTION = "selection-store"  # the canonical selection, as the URL states it
 DROPDOWN_LISTS = "dropdown-lists-store"  # every dropdown's full list of options, filled in after first paint
 NOTICE = "notice"
+PAGE_TITLE = "page-title-store"  # the view's title, which a clientside callback gives the browser tab
+TITLE_SHOWN = "title-shown-store"  # output of that clientside callback
 ADDRESS = "address-store"  # output of the clientside callback that writes the canonical address
 
 HEADLINE = "headline"

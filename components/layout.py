@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from border_dashboard.components import about, export, ids, page
 from border_dashboard.components import controls as C
-from border_dashboard.components import export, ids, page
 from border_dashboard.components.charts import CHART_NAMES
 from border_dashboard.components.page import ControlsUpdate, chosen_options, content, controls
 from border_dashboard.components.view import ViewBuilder
@@ -117,7 +117,8 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
     deferred = None
     if query is not None:
         deferred = {
-            "search": location["search"],  # the address the lists are for
+            "search": location["search"],  # the address the lists are for, as the link wrote it
+            "canonical": initial.store,  # and as the page rewrites it (show_address): the same view
             "ids": list(C.DROPDOWNS),  # the clientside callback's outputs, in this order
             "lists": {cid: lists[cid] for cid in C.DROPDOWNS},
             "follow_url": list(C.LISTS_FOLLOWING_THE_VIEW),  # lists the URL callback sets as well
@@ -128,6 +129,8 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
             dcc.Store(id=ids.SELECTION, data=initial.store),
             dcc.Store(id=ids.DROPDOWN_LISTS, data=deferred),
             dcc.Store(id=ids.ADDRESS),
+            dcc.Store(id=ids.PAGE_TITLE, data=shown["title"]),
+            dcc.Store(id=ids.TITLE_SHOWN),
             dcc.Download(id=ids.DOWNLOAD_CSV),
             dcc.Download(id=ids.DOWNLOAD_IMAGE),
             html.Header(
@@ -154,6 +157,7 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
                         [
                             html.P(shown["sentence"], id=ids.SENTENCE, className="sentence"),
                             html.Dl(shown["headline"], id=ids.HEADLINE, className="headline"),
+                            about.what_these_numbers_are(),
                             html.Button("Download the data (CSV)", id=ids.DOWNLOAD_CSV_BUTTON, className="csv"),
                             *[_chart_card(chart, shown) for chart in ids.CHARTS],
                             html.Section(shown["provenance"], id=ids.SOURCE_LINE, className="provenance"),

@@ -14,7 +14,7 @@ from dash import html, no_update
 from border_dashboard.components import charts, ids
 from border_dashboard.components import controls as C
 from border_dashboard.components.state import ViewState, from_query, query_from_components, to_query
-from border_dashboard.components.view import ViewBuilder, headline, sentence
+from border_dashboard.components.view import ViewBuilder, headline, page_title, sentence
 from border_dashboard.data import analysis
 from border_dashboard.data.sources import SOURCES
 from border_dashboard.data.store import Dataset
@@ -122,7 +122,11 @@ def content(dataset: Dataset, builder: ViewBuilder, query: str | None) -> dict:
             "displaylogo": False,
             "modeBarButtonsToRemove": ["select2d", "lasso2d"],  # selecting points has no use here
             "responsive": True,
-            "toImageButtonOptions": {"format": "png", "filename": charts.file_stem(view, chart), "scale": 2},
+            "toImageButtonOptions": {
+                "format": "png",
+                "filename": charts.file_stem(view, chart, as_shown=True),
+                "scale": 2,
+            },
         }
         for chart in ids.CHARTS
     }
@@ -159,6 +163,7 @@ def content(dataset: Dataset, builder: ViewBuilder, query: str | None) -> dict:
         "headline": headline_items(headline(view)),
         "sentence": sentence(view),
         "provenance": provenance,
+        "title": page_title(view),
     }
 
 

@@ -281,18 +281,39 @@ def display(value: str, column: str) -> str:
     return {E.nationality: ALL_NATIONALITIES, E.region: ALL_REGIONS}.get(column, ALL)
 
 
+ABBREVIATIONS = {
+    "usbp": "U.S. Border Patrol",
+    "bp": "U.S. Border Patrol",
+    "border patrol": "U.S. Border Patrol",
+    "ofo": "Office of Field Operations",
+    "sw": "Southwest Land Border",
+    "swb": "Southwest Land Border",
+    "southern": "Southwest Land Border",
+    "southern border": "Southwest Land Border",
+    "nb": "Northern Land Border",
+    "northern border": "Northern Land Border",
+}
+"""Words readers and reporters use for a component or region ('the southern border' of news reports is
+the Southwest Land Border); each is tried only where its expansion is one of the options."""
+
+
 def resolve(name: str, options: list[str], what: str) -> str:
-    """Match a typed name to one option: exactly, then by a unique part, ignoring case."""
+    """Match a typed name to one option: exactly, by a common abbreviation ('usbp', 'ofo', 'sw'), then
+    by a unique part, ignoring case. Raises UnknownNameError naming the closest options."""
     wanted = " ".join(str(name).split()).casefold()
     if wanted in ("all", f"all {what}s", f"all {what.rstrip('y')}ies"):
         return ALL
     folded = {option.casefold(): option for option in options}
     if wanted in folded:
         return folded[wanted]
+    if ABBREVIATIONS.get(wanted) in options:
+        return ABBREVIATIONS[wanted]
     partial = [option for key, option in folded.items() if wanted and wanted in key]
     if len(partial) == 1:
         return partial[0]
     close = partial or difflib.get_close_matches(name, options, n=5, cutoff=0.5)
+    if not close and len(options) <= 6:
+        close = list(options)  # a short list: name them all
     hint = f"; did you mean {', '.join(close[:5])}?" if close else ""
     raise UnknownNameError(f"unknown {what} {name!r}{hint}")
 

@@ -68,6 +68,7 @@ class Encounters:
     area_of_responsibility = "area_of_responsibility"
     sector = "sector"
     encounters = "encounters"
+    plotted = "plotted"  # what a chart plots when it is not the count itself (``measures``): float, NaN undefined
 
     DIMENSIONS = (
         region,

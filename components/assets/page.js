@@ -13,6 +13,13 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             }
             return canonical;
         },
+        // The tab's title names the view (the server wrote it for the first page; this follows changes).
+        show_title: function (title) {
+            if (typeof title === "string" && title && document.title !== title) {
+                document.title = title;
+            }
+            return title;
+        },
         fill_dropdowns: function (stored) {
             var no_update = window.dash_clientside.no_update;
             if (!stored) {
@@ -28,7 +35,8 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             function lists() {
                 // If the reader has already moved to another address, the URL callback has sent the
                 // lists that follow it; only the fixed ones (source, months) are left to fill.
-                var moved = window.location.search !== stored.search;
+                var here = window.location.search;
+                var moved = here !== stored.search && here !== stored.canonical;
                 return stored.ids.map(function (id) {
                     return moved && stored.follow_url.indexOf(id) >= 0 ? no_update : stored.lists[id];
                 });

@@ -110,7 +110,14 @@ def test_any_source_and_names(source, names, a, b):
     state = ViewState(source=source, nationalities=tuple(names), start=min(a, b), end=max(a, b))
     state, _ = from_query(to_query(state), DATASET)
     view = BUILDER.build(state)
-    assert isinstance(view.series, pd.DataFrame)
+    # The names drawn are the ones asked for, or the group the source counts them in.
+    assert set(view.nationalities) == {view.counted_in.get(n, n) for n in state.nationalities}
+    # One zero-filled point per drawn name and month of the window, and the charts' totals agree.
+    series = view.series
+    assert set(series[E.nationality]) <= set(view.nationalities)
+    assert not series.duplicated([E.nationality, E.month]).any()
+    assert series[E.month].between(pd.Timestamp(state.start), pd.Timestamp(state.end)).all()
+    assert view.monthly[E.encounters].sum() == series[E.encounters].sum() == view.yearly[E.encounters].sum()
 
 
 @FAST
