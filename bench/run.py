@@ -244,7 +244,10 @@ def render_request(app, query: str) -> str:
         {
             "output": key,
             "outputs": outputs,
-            "inputs": [{"id": ids.SELECTION, "property": "data", "value": query}],
+            "inputs": [
+                {"id": ids.SELECTION, "property": "data", "value": query},
+                {"id": ids.VIEWPORT, "property": "data", "value": "wide"},
+            ],
             "changedPropIds": [f"{ids.SELECTION}.data"],
             "state": [],
         }

@@ -21,8 +21,9 @@ TREND_TITLES = {
 CHART_NAMES = {ids.TREND: "trend", ids.RISE: "rise", ids.PEAK: "peak", ids.TOP: "top-nationalities"}
 
 
-def build_charts(view: View) -> dict[str, go.Figure]:
-    """The trend, rise, peak and top-nationalities figures of a view (or their empty states)."""
+def build_charts(view: View, *, narrow: bool = False) -> dict[str, go.Figure]:
+    """The trend, rise, peak and top-nationalities figures of a view (or their empty states); ``narrow``:
+    laid out for a phone's width (exports are always wide)."""
     state, line = view.state, view.source_line
     window = window_text(view)  # named by the months with data
     # What is counted, in every title: the source, and the filters where any is set.
@@ -38,7 +39,9 @@ def build_charts(view: View) -> dict[str, go.Figure]:
     charts = {}
     if view.empty_message:
         for chart in (ids.TREND, ids.RISE, ids.PEAK):
-            charts[chart] = figures.empty_figure(view.empty_message, title=titles[chart], source_line=line)
+            charts[chart] = figures.empty_figure(
+                view.empty_message, title=titles[chart], source_line=line, narrow=narrow
+            )
     else:
         first_month = view.series[E.month].min() if len(view.series) else None
         trend = measures.measured(view.series, state.measure, view.region_monthly)
@@ -51,6 +54,7 @@ def build_charts(view: View) -> dict[str, go.Figure]:
             y_title=measures.label(state.measure, first_month),
             scale=state.scale,
             note=_undrawable(measures.undefined(trend, state.measure), state.measure, first_month),
+            narrow=narrow,
         )
         charts[ids.RISE] = figures.rise_figure(
             view.yearly,
@@ -59,17 +63,18 @@ def build_charts(view: View) -> dict[str, go.Figure]:
             source_line=line,
             rise_years=view.rise_years,
             ratios=view.rise,
+            narrow=narrow,
         )
         charts[ids.PEAK] = figures.peak_figure(
-            view.monthly, basis=state.basis, title=titles[ids.PEAK], source_line=line, peak=view.peak
+            view.monthly, basis=state.basis, title=titles[ids.PEAK], source_line=line, peak=view.peak, narrow=narrow
         )
     if view.top.empty:
         charts[ids.TOP] = figures.empty_figure(
-            "No nationality is broken out for this selection.", title=titles[ids.TOP], source_line=line
+            "No nationality is broken out for this selection.", title=titles[ids.TOP], source_line=line, narrow=narrow
         )
     else:
         charts[ids.TOP] = figures.top_figure(
-            view.top, highlight=view.nationalities, title=titles[ids.TOP], source_line=line
+            view.top, highlight=view.nationalities, title=titles[ids.TOP], source_line=line, narrow=narrow
         )
     return charts
 

@@ -168,15 +168,42 @@ def parse_source(values, context: ParseContext) -> str:
     return name
 
 
+def _names_in(value: str, known: list[str]) -> list[str]:
+    """One URL value as names: itself, or a comma-separated list ('China,India'). Official spellings have
+    commas too ('CHINA, PEOPLES REPUBLIC OF', 'Korea, South'): the longest run of parts (up to three) that
+    is one name is taken as one."""
+    if "," not in value:
+        return [value.strip()]
+    parts = [p.strip() for p in value.split(",")][: 4 * MAX_NATIONALITIES]  # a hostile link may be long
+    names, start = [], 0
+    while start < len(parts):
+        for end in range(min(len(parts), start + 3), start, -1):
+            candidate = ", ".join(parts[start:end])
+            if end == start + 1 or _is_one_name(candidate, known):
+                names.append(candidate)
+                start = end
+                break
+    return names
+
+
+def _is_one_name(text: str, known: list[str]) -> bool:
+    try:
+        analysis.resolve_nationality(text, known)
+    except analysis.UnknownNameError:
+        return False
+    return True
+
+
 def parse_nationalities(values, context: ParseContext) -> tuple[str, ...]:
-    """Names as a hand-typed link may write them ('china', the official spelling, a unique part of one),
-    at most ``MAX_NATIONALITIES``; a name the source lacks is dropped with a notice naming the closest."""
+    """Names as a hand-typed link may write them ('china', the official spelling, a unique part of one;
+    repeated or comma-separated), at most ``MAX_NATIONALITIES``; a name the source lacks is dropped with a
+    notice naming the closest."""
     if values is None:
         return analysis.DEFAULT_NATIONALITIES
     # Any nationality of any source: one the chosen source does not break out is counted in its 'Other'
     # group (``analysis.counted_as``), and comes back when the reader returns to a source that has it.
     known = all_values(context.dataset, E.nationality)
-    asked = [n for n in dict.fromkeys(values) if n]
+    asked = list(dict.fromkeys(n for value in values for n in _names_in(value, known) if n))
     if len(asked) > MAX_NATIONALITIES:
         context.notices.append(
             f"At most {MAX_NATIONALITIES} nationalities are shown at once; showing the first {MAX_NATIONALITIES} "
@@ -325,8 +352,20 @@ def region_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
 
 
 def month_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
+    """Every month, found by typing it as a reader writes it: '2023-12', 'Dec 2023', 'December 2023',
+    '12/2023' (the dropdown searches each option's ``search`` text as well as its label)."""
     first, last = month_range(dataset)
-    return [{"label": f"{m:%b %Y} ({m:%Y-%m})", "value": f"{m:%Y-%m}"} for m in pd.date_range(first, last, freq="MS")]
+    return [
+        {"label": f"{m:%b %Y} ({m:%Y-%m})", "value": f"{m:%Y-%m}", "search": month_spellings(m)}
+        for m in pd.date_range(first, last, freq="MS")
+    ]
+
+
+def month_spellings(month: pd.Timestamp) -> str:
+    """'2023-12 2023/12 Dec 2023 December 2023 12/2023 12-2023' (and '1/2024' for January)."""
+    spellings = [f"{month:%Y-%m}", f"{month:%Y/%m}", f"{month:%b %Y}", f"{month:%B %Y}", f"{month:%m/%Y}"]
+    spellings += [f"{month:%m-%Y}", f"{month.month}/{month.year}"]
+    return " ".join(dict.fromkeys(spellings))
 
 
 def basis_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:

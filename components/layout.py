@@ -78,6 +78,7 @@ def _chart_card(chart: str, shown: dict) -> html.Figure:
                 className="chart",
                 figure=shown["figures"][chart],
                 config=shown["configs"][chart],
+                style=shown["styles"][chart],
                 responsive=True,
             ),  # follow the card's width (a figure with a height is not, by default)
             html.Figcaption(
@@ -131,6 +132,7 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
             dcc.Store(id=ids.ADDRESS),
             dcc.Store(id=ids.PAGE_TITLE, data=shown["title"]),
             dcc.Store(id=ids.TITLE_SHOWN),
+            dcc.Store(id=ids.VIEWPORT, data="wide"),  # the layout's charts are wide; page.js says otherwise
             dcc.Download(id=ids.DOWNLOAD_CSV),
             dcc.Download(id=ids.DOWNLOAD_IMAGE),
             html.Header(
@@ -158,7 +160,24 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
                             html.P(shown["sentence"], id=ids.SENTENCE, className="sentence"),
                             html.Dl(shown["headline"], id=ids.HEADLINE, className="headline"),
                             about.what_these_numbers_are(),
-                            html.Button("Download the data (CSV)", id=ids.DOWNLOAD_CSV_BUTTON, className="csv"),
+                            html.Div(
+                                [
+                                    html.Button("Download the data (CSV)", id=ids.DOWNLOAD_CSV_BUTTON, className="csv"),
+                                    html.Button(
+                                        "Copy link",
+                                        id=ids.COPY_LINK_BUTTON,
+                                        className="copy-link",
+                                        title="Copy the address of this view, to share it",
+                                    ),
+                                    html.Span(
+                                        id=ids.COPY_LINK_STATUS,
+                                        className="copy-status",
+                                        role="status",
+                                        **{"aria-live": "polite"},
+                                    ),
+                                ],
+                                className="actions",
+                            ),
                             *[_chart_card(chart, shown) for chart in ids.CHARTS],
                             html.Section(shown["provenance"], id=ids.SOURCE_LINE, className="provenance"),
                         ]

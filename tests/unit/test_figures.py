@@ -176,3 +176,16 @@ def test_figures_carry_a_small_template_of_their_own_and_room_for_their_labels(s
     trend = figures.trend_figure(story.series, title="t", source_line="s")
     assert trend.layout.margin.l >= figures._room("5,950")  # the largest month, and the axis reaches past it
     assert figures._count_room([5_950]) < figures._count_room([250_000])
+
+
+def test_twelve_nationalities_get_twelve_colours_and_a_legend_that_is_not_over_the_title(builder, dataset):
+    names = ("China", "India", "Mexico", "Guatemala", "Honduras", "Ecuador", "Colombia", "Venezuela", "Peru")
+    names += ("Brazil", "Cuba", "Haiti")
+    view = builder.build(ViewState(nationalities=names, region="All"))
+    for narrow in (False, True):
+        figure = charts.build_charts(view, narrow=narrow)[ids.TREND]
+        lines = [t for t in figure.data if t.name in names]
+        assert len({t.line.color for t in lines}) == len(names) == 12
+        legend = figure.layout.legend
+        assert legend.y <= 1 and legend.yanchor == "top"  # at the plot's side or under it, never above it
+        assert "12 nationalities" in figure.layout.title.text.replace("<br>", " ")
