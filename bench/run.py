@@ -122,8 +122,9 @@ def naive_figures(frame: pd.DataFrame, state: ViewState) -> str:
     start, end = pd.Timestamp(state.start), pd.Timestamp(state.end)
     in_window = (frame[E.month] >= start) & (frame[E.month] <= end)
     in_region = frame[E.region] == state.region
-    totals = (frame[E.sector] == ALL) & (frame[E.demographic] == ALL) & (frame[E.period] == MONTH)  # months only
-    chosen = frame[in_window & in_region & totals & frame[E.nationality].isin(state.nationalities)]
+    totals = (frame[E.sector] == ALL) & (frame[E.demographic] == ALL)
+    months = frame[E.period] == MONTH if E.period in frame.columns else True  # not the published annual rows
+    chosen = frame[in_window & in_region & totals & months & frame[E.nationality].isin(state.nationalities)]
     monthly = chosen.groupby([E.nationality, E.month], as_index=False)[E.encounters].sum()
     trend = px.line(monthly, x=E.month, y=E.encounters, color=E.nationality, markers=True)
     monthly["year"] = monthly[E.month].dt.year + ((monthly[E.month].dt.month >= 10) if state.basis == "fiscal" else 0)

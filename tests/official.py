@@ -44,11 +44,20 @@ def ohss_sheet(name: str) -> pd.DataFrame:
 
 
 @cache
-def ohss_annual(name: str) -> pd.DataFrame:
-    """One Annual sheet of the OHSS workbook as published: the publisher's own fiscal-year figures."""
+def _annual_sheet(name: str) -> pd.DataFrame:
     frame = pd.read_excel(OHSS_FILE, sheet_name=name, engine="openpyxl")
     frame.columns = [str(c).replace("\n", " ") for c in frame.columns]
     return frame
+
+
+def ohss_annual(sheet: str, fiscal_year: int, **where: str) -> int:
+    """The figure OHSS publishes for a whole fiscal year in one of its Annual sheets (one row, or an error)."""
+    frame = _annual_sheet(sheet)
+    rows = frame[frame["Fiscal Year"] == fiscal_year]
+    for column, value in where.items():
+        rows = rows[rows[column] == value]
+    assert len(rows) == 1, (sheet, fiscal_year, where, len(rows))
+    return int(rows["Quantity"].iloc[0])
 
 
 def ohss_monthly(sheet: str, start: str = "2022-01", end: str = "2024-12", **where: str) -> pd.Series:
