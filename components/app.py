@@ -19,9 +19,10 @@ from dash import Dash
 from dash.exceptions import DependencyException
 from werkzeug.exceptions import HTTPException
 
-from border_dashboard.components import callbacks
+from border_dashboard.components import callbacks, images
 from border_dashboard.components.cache import SharedCache
 from border_dashboard.components.layout import build_layout
+from border_dashboard.components.live import LiveData, Served
 from border_dashboard.components.state import from_query
 from border_dashboard.components.view import EVENTS_FILE, ViewBuilder, dataset_version, page_title
 from border_dashboard.data import store
@@ -36,6 +37,7 @@ PRELOADS = "".join(
     f'<link rel="preload" as="script" href="/_dash-component-suites/dash/dcc/{chunk}.js">'
     for chunk in ("async-dropdown", "async-graph")
 )
+MAX_REQUEST_BYTES = 1024 * 1024
 INDEX = (
     """<!DOCTYPE html>
 <html lang="en">
@@ -65,16 +67,22 @@ def create_app(
     events_file: Path = EVENTS_FILE,
     dataset: store.Dataset | None = None,
     cache_url: str | None = None,
+    image_waiting: int | None = None,
 ) -> Dash:
     """One app on the dataset of ``data_dir`` (default: the user data folder's current release, else the
     shipped dataset; see ``store.locate``), or on a dataset already loaded.
 
+    An app on a data folder follows it: once `import` or `update` makes another release current, the app
+    serves it within a few seconds (``live.LiveData``). An app on a dataset given serves that one.
+
     ``cache_url``: a Redis every worker and host shares (``redis://cache:6379/0``), holding views as
     JSON and chart images as bytes (``cache.SharedCache``); default: none, each worker memoizes on its own.
+
+    ``image_waiting``: how many requests of this process may wait for a chart image at once (see
+    ``images.Renderer``); keep it below the server's threads per process.
     """
+    given = dataset
     dataset = dataset or store.load(data_dir)
-    for source in dataset.tables:
-        dataset.served(source)  # index now, not on the first reader's click
     app = Dash(
         __name__,
         title="U.S. border encounters",
@@ -82,9 +90,18 @@ def create_app(
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    shared = SharedCache(cache_url, namespace=dataset_version(dataset)) if cache_url else None
-    builder = ViewBuilder(dataset, events_file, shared=shared)
-    page_for = lru_cache(maxsize=128)(lambda query: build_layout(dataset, builder, query))
+
+    def serve(loaded: store.Dataset) -> Served:
+        """Everything requests read of one release: built once per release."""
+        for source in loaded.tables:
+            loaded.served(source)  # index now, not on the first reader's click
+        shared = SharedCache(cache_url, namespace=dataset_version(loaded)) if cache_url else None
+        builder = ViewBuilder(loaded, events_file, shared=shared)
+        page_for = lru_cache(maxsize=128)(lambda query: build_layout(loaded, builder, query))
+        return Served(loaded, builder, page_for, {"shared": shared})
+
+    current = LiveData(serve, dataset, data_dir, follow=given is None)
+    app.server.config["BORDER_LIVE_DATA"] = current  # for the command line and tests: which release is served
 
     def layout():
         """The page for the link being opened, drawn on the server: no request at all before the first view.
@@ -97,17 +114,17 @@ def create_app(
         # A referrer without a query may be a bare address or a long one the browser cut to its origin
         # (Chromium does past 4 kB): the browser then reports the address itself.
         query = urlsplit(referrer).query if referrer else None
-        return page_for(query or None)
+        return current().page_for(query or None)
 
     # Every asset URL in the page carries its file's mtime (?m=...), so a browser may keep it for good
     # rather than ask again on each page view.
     app.server.config["SEND_FILE_MAX_AGE_DEFAULT"] = 365 * 24 * 3600
     app.index_string = INDEX
 
-    @lru_cache(maxsize=256)
     def title_for(query: str) -> str:
-        state, _ = from_query(query, dataset)
-        return page_title(builder.build(state))
+        served = current()
+        state, _ = from_query(query, served.dataset)
+        return page_title(served.builder.build(state))  # views are memoized by the builder
 
     def index_for_the_link(**parts) -> str:
         """The first HTML's <title> names the view the link asks for (tabs, bookmarks, link previews)."""
@@ -120,7 +137,10 @@ def create_app(
 
     app.interpolate_index = index_for_the_link
     app.layout = layout
-    callbacks.register(app, dataset, builder)
+    # One bounded render pool per app, for the image URLs and the download buttons alike.
+    renderer = images.Renderer(max_waiting=image_waiting)
+    callbacks.register(app, current, renderer)
+    images.register(app, current, renderer)  # /export/<chart>.<png|svg|pdf>?<query>
     secure(app)
     return app
 
@@ -156,6 +176,23 @@ def secure(app: Dash) -> None:
         return response
 
     update_path = app.config.routes_pathname_prefix + "_dash-update-component"
+    # The page's largest callback body is a few kB; a bigger one is refused (413) before it is read.
+    app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    reload_path = app.config.routes_pathname_prefix + "_reload-hash"
+    suites = app.config.routes_pathname_prefix + "_dash-component-suites/"
+
+    @app.server.before_request
+    def development_routes_only_in_development():
+        """Outside debug mode: no hot-reload endpoint, no source maps, and not the full plotly.js (the page
+        draws with the cartesian bundle in assets/vendor): 404, as for any file the server does not have."""
+        path = flask.request.path
+        dev_tools = app._dev_tools  # noqa: SLF001 - set by Dash from run(debug=...) and DASH_* variables
+        if path == reload_path and not dev_tools.get("hot_reload"):
+            return flask.jsonify(error="Not found."), 404
+        if path.startswith(suites) and not dev_tools.get("serve_dev_bundles"):
+            if path.endswith(".map") or path.startswith(suites + "plotly/"):
+                return flask.jsonify(error="Not found."), 404
+        return None
 
     @app.server.before_request
     def reject_malformed_callback_requests():
@@ -280,6 +317,6 @@ def _canonical_id(component) -> str:
     )
 
 
-def create_server(data_dir: str | None = None, cache_url: str | None = None):
+def create_server(data_dir: str | None = None, cache_url: str | None = None, image_waiting: int | None = None):
     """The WSGI application, for gunicorn and other WSGI servers."""
-    return create_app(Path(data_dir) if data_dir else None, cache_url=cache_url).server
+    return create_app(Path(data_dir) if data_dir else None, cache_url=cache_url, image_waiting=image_waiting).server

@@ -1,21 +1,26 @@
 """Callbacks: parse the inputs, call the state, view, chart and export functions, return. Nothing more.
 
 Each callback is a plain function of this module that takes what it needs as arguments, the triggering
-input included, so that a test calls it directly. ``register(app, dataset, builder)`` (called by
-``create_app()``) wires them to one app instance; their inputs and outputs are dicts generated from the
-control table (``controls.CONTROLS``), not positions.
+input included, so that a test calls it directly. ``register(app, current)`` (called by ``create_app()``)
+wires them to one app instance; ``current()`` gives the release to serve (``live.Served``), taken once per
+request. Their inputs and outputs are dicts generated from the control table (``controls.CONTROLS``), not
+positions.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import flask
 from dash import ALL as ALL_MATCH
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from border_dashboard.components import charts, export, ids
+from border_dashboard.components import charts, export, ids, images
 from border_dashboard.components import controls as C
+from border_dashboard.components.live import Served
 from border_dashboard.components.page import content, controls, option_lists
-from border_dashboard.components.state import from_query
+from border_dashboard.components.state import from_query, to_query
 from border_dashboard.components.view import ViewBuilder
 from border_dashboard.data.store import Dataset
 
@@ -65,25 +70,43 @@ def download_csv(dataset: Dataset, builder: ViewBuilder, query: str | None) -> d
     return dcc.send_string(text, charts.file_stem(view, "data") + ".csv", type="text/csv")
 
 
-def download_image(dataset: Dataset, builder: ViewBuilder, query: str | None, button) -> dict:
-    """One chart rendered on the server; ``button`` is the export button's id (its chart and format)."""
+def download_image(
+    dataset: Dataset,
+    builder: ViewBuilder,
+    query: str | None,
+    button,
+    renderer: images.Renderer | None = None,
+    client: str = "unknown",
+) -> dict:
+    """One chart rendered on the server; ``button`` is the export button's id (its chart and format).
+    With a ``renderer`` (the app's, shared with ``/export/...``) the render is bounded and its result
+    kept like theirs: a busy server says so on the page."""
     if not isinstance(button, dict):
         return {"file": no_update, "notice": no_update}
     chart, fmt = button.get("chart"), button.get("format")
     if chart not in ids.CHARTS or fmt not in export.IMAGE_FORMATS:
         return {"file": no_update, "notice": no_update}
     state, _ = from_query(query, dataset)
-    view = builder.build(state)
-    figure = charts.build_charts(view)[chart]
+
+    def make() -> tuple[str, bytes]:
+        view = builder.build(state)
+        figure = charts.build_charts(view)[chart]
+        return f"{charts.file_stem(view, chart)}.{fmt}", export.image_bytes(figure, fmt)
+
     try:
-        data = export.image_bytes(figure, fmt)
-    except export.ImageExportError as error:  # say so on the page rather than fail silently
+        if renderer is None:
+            name, data = make()
+        else:
+            key = (dataset.release, builder.version, chart, fmt, to_query(state))
+            name, data = renderer.get(key, client, make)
+    except (export.ImageExportError, images.Busy) as error:  # say so on the page rather than fail silently
         return {"file": no_update, "notice": [html.P(str(error))]}
-    return {"file": dcc.send_bytes(data, f"{charts.file_stem(view, chart)}.{fmt}"), "notice": no_update}
+    return {"file": dcc.send_bytes(data, name), "notice": no_update}
 
 
-def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
-    """Wire the callbacks above to ``app``: each app instance gets its own."""
+def register(app: Dash, current: Callable[[], Served], renderer: images.Renderer | None = None) -> None:
+    """Wire the callbacks above to ``app``: each app instance gets its own. Each request reads the release
+    ``current()`` gives at its start, and that one only."""
 
     @app.callback(
         output={
@@ -103,7 +126,7 @@ def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
         prevent_initial_call=True,  # the layout comes drawn for its URL
     )
     def _sync(search, values, shown):
-        return sync_url_and_controls(dataset, search, values, shown, ctx.triggered_id)
+        return sync_url_and_controls(current().dataset, search, values, shown, ctx.triggered_id)
 
     # In the browser, once the charts are drawn: each dropdown gets its full list (layout: the store).
     app.clientside_callback(
@@ -148,7 +171,8 @@ def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
         prevent_initial_call=True,  # the layout comes drawn
     )
     def _render(query, viewport):
-        return render_view(dataset, builder, query, viewport)
+        served = current()
+        return render_view(served.dataset, served.builder, query, viewport)
 
     # In the browser: "narrow" where the chart cards are narrow (a phone), which redraws the charts for it;
     # checked on load and whenever the window's width changes.
@@ -166,7 +190,8 @@ def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
         prevent_initial_call=True,
     )
     def _download_csv(_clicks, query):
-        return download_csv(dataset, builder, query)
+        served = current()
+        return download_csv(served.dataset, served.builder, query)
 
     @app.callback(
         output={
@@ -182,4 +207,6 @@ def register(app: Dash, dataset: Dataset, builder: ViewBuilder) -> None:
     def _download_image(clicks, query):
         if not any(clicks or []):
             return {"file": no_update, "notice": no_update}
-        return download_image(dataset, builder, query, ctx.triggered_id)
+        served = current()
+        client = flask.request.remote_addr or "unknown"
+        return download_image(served.dataset, served.builder, query, ctx.triggered_id, renderer, client)

@@ -26,8 +26,29 @@ def serve(args: argparse.Namespace) -> int:
     except (store.StoreError, FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    app.run(host=args.host, port=args.port, debug=args.debug, dev_tools_hot_reload=args.debug)
+    app.run(
+        host=args.host,
+        port=args.port,
+        debug=args.debug,
+        dev_tools_hot_reload=args.debug,
+        request_handler=quiet_request_handler(),
+    )
     return 0
+
+
+SERVER_NAME = "border-dashboard"
+
+
+def quiet_request_handler():
+    """Werkzeug's request handler, announcing itself as ``border-dashboard`` only (not Werkzeug's and
+    Python's versions) in the Server header."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    class Handler(WSGIRequestHandler):
+        def version_string(self) -> str:
+            return SERVER_NAME
+
+    return Handler
 
 
 def serve_with_gunicorn(args: argparse.Namespace) -> int:
@@ -45,7 +66,9 @@ def serve_with_gunicorn(args: argparse.Namespace) -> int:
         def load(self):
             from border_dashboard.components.app import create_server
 
-            return create_server(str(args.data_dir) if args.data_dir else None, args.cache_url)
+            # Half of a worker's threads at most wait for chart images: the others stay for the readers.
+            waiting = max(1, args.threads // 2)
+            return create_server(str(args.data_dir) if args.data_dir else None, args.cache_url, waiting)
 
     Production().run()
     return 0

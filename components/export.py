@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import threading
 import warnings
 
@@ -20,9 +22,10 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE = 1000, 520, 2
 IMAGE_FORMATS = ("png", "svg", "pdf")
 # Kaleido's server is not safe to call from two threads at once: it runs one figure at a time, and two
-# callers waiting together can take each other's image from its one answer queue. One lock for starting
-# it and for each render keeps every answer with its caller, at no cost (it renders one at a time anyway).
+# callers waiting together can take each other's image from its one answer queue. One lock around each
+# render (and the server's start) keeps every answer with its caller, at no cost: it renders one at a time.
 _KALEIDO_LOCK = threading.Lock()
+_chromium_works = _server_started = False  # set under the lock: an image was made; Kaleido's server runs
 
 
 def neutralize(value):
@@ -78,25 +81,76 @@ class ImageExportError(RuntimeError):
 
 
 def start_image_server() -> None:
-    """Keep one headless Chromium for Kaleido in this process (about 2 s to start, ~0.1 s an image after).
+    """Have Kaleido's server running from now on, not from the second download (raises ImageExportError
+    without Chromium). The browser tests call it before any app starts."""
+    image_bytes(go.Figure(), "svg", keep_server=True)
 
-    Only Kaleido's public API: ``kaleido.start_sync_server`` holds that browser, one per process, returns at
-    once when it already runs, and registers its own close (what ``kaleido.stop_sync_server`` does) at exit.
-    """
-    with _KALEIDO_LOCK:
+
+BROWSER_NICENESS = 10  # Chromium yields the CPU to the server's readers: an export flood never starves them
+
+
+def _start_server() -> None:
+    """Start Kaleido's server once (called under the lock), from a thread of lower CPU priority: on Linux
+    a thread's niceness passes to the threads and processes it starts, so Kaleido's loop and its Chromium
+    yield to the server's readers (the calling thread keeps its own priority)."""
+    global _server_started
+    if _server_started:
+        return
+
+    def start():
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, 0, max(os.getpriority(os.PRIO_PROCESS, 0), BROWSER_NICENESS))
         kaleido.start_sync_server(silence_warnings=True)
 
+    starter = threading.Thread(target=start, name="border-dashboard-kaleido-start", daemon=True)
+    starter.start()
+    starter.join()
+    _server_started = True
 
-def image_bytes(figure: go.Figure, fmt: str) -> bytes:
-    """Render through Kaleido (the machine's Chromium): title and source line are part of the figure."""
+
+def stop_image_server(grace: float = 5.0) -> bool:
+    """End this process's Chromium while no image is being drawn, so that its memory (a few hundred MB)
+    goes back once exports stop; the next image starts another. Returns whether one was running.
+
+    Only Kaleido's public API (``kaleido.stop_sync_server``), waited for at most ``grace`` seconds."""
+    global _server_started
+    with _KALEIDO_LOCK:
+        if not _server_started:
+            return False
+        closer = threading.Thread(
+            target=kaleido.stop_sync_server, kwargs={"silence_warnings": True}, name="border-dashboard-kaleido-stop"
+        )
+        closer.daemon = True
+        closer.start()
+        closer.join(grace)
+        _server_started = False
+        return True
+
+
+def image_bytes(figure: go.Figure, fmt: str, *, keep_server: bool = False) -> bytes:
+    """Render through Kaleido (the machine's Chromium): title and source line are part of the figure.
+
+    Only Kaleido's public API. The first image of a process is made as Plotly makes one without a server:
+    a Chromium for that image alone (about 2 s), which raises if none can start, and a process that makes
+    one image exits at once. From the second on, ``kaleido.start_sync_server`` keeps one headless Chromium
+    for every image (a fraction of a second each) and closes it at exit itself. Starting the server before
+    any image worked would hide a missing Chromium: its thread ends, and every image asked of it waits for
+    good.
+    """
+    global _chromium_works
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"unknown image format {fmt!r}")
     try:
-        start_image_server()
         with _KALEIDO_LOCK, warnings.catch_warnings():
             # Plotly warns that per-call Kaleido options are unused when a server runs; we pass none.
             warnings.filterwarnings("ignore", message="The kopts argument is ignored", category=UserWarning)
-            return figure.to_image(format=fmt, width=IMAGE_WIDTH, height=IMAGE_HEIGHT, scale=IMAGE_SCALE)
+            if _chromium_works:
+                _start_server()
+            image = figure.to_image(format=fmt, width=IMAGE_WIDTH, height=IMAGE_HEIGHT, scale=IMAGE_SCALE)
+            _chromium_works = True
+            if keep_server:
+                _start_server()
+            return image
     except Exception as error:  # Kaleido and choreographer raise their own types
         raise ImageExportError(
             f"The {fmt.upper()} could not be made on the server ({type(error).__name__}); it needs Chromium "

@@ -66,7 +66,18 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="make the previous release current again (and the current one previous, so it can be redone)",
     )
-    updater.add_argument("--timeout", type=float, default=update.TIMEOUT_SECONDS, help="seconds per request")
+    updater.add_argument(
+        "--timeout",
+        type=float,
+        default=update.TIMEOUT_SECONDS,
+        help=f"seconds the whole download may take, every page and file (default {update.TIMEOUT_SECONDS:g})",
+    )
+    updater.add_argument(
+        "--force",
+        action="store_true",
+        help="take the new files even if they cover less than the release in place (fewer months or rows, "
+        "or an earlier last month)",
+    )
     updater.add_argument(
         "--page",
         action="append",
@@ -173,9 +184,15 @@ def run_update(args: argparse.Namespace) -> int:
                 if name not in sources or not url:
                     raise update.UpdateError(f"--page {item!r}: write NAME=URL with NAME one of {list(sources)}")
                 sources[name] = dataclasses.replace(sources[name], page=url)
-            lines = update.update(args.data_dir, args.sources, sources=sources, timeout=args.timeout)
+            if not args.timeout > 0:
+                raise update.UpdateError(f"--timeout {args.timeout:g}: give a number of seconds above 0")
+            lines = update.update(args.data_dir, args.sources, sources=sources, timeout=args.timeout, force=args.force)
     except (update.UpdateError, store.StoreError) as error:
         print(f"error: {error}; the dataset in place is unchanged", file=sys.stderr)
+        return 1
+    except Exception as error:  # noqa: BLE001 - what a publisher sends must never end in a traceback
+        detail = update.shown(error, 200) or "no detail"
+        print(f"error: {type(error).__name__}: {detail}; the dataset in place is unchanged", file=sys.stderr)
         return 1
     print("\n".join(lines))
     return 0

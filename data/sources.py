@@ -92,6 +92,9 @@ class Source:
     kind: str  # "xlsx" or "csv"
     filters: tuple[str, ...]  # the dimensions (besides region and nationality) it breaks out
     known_files: tuple[KnownFile, ...] = ()
+    # Hosts besides the page's own that `update` may fetch the file from (a link or a redirect to any other
+    # host is not followed).
+    hosts: tuple[str, ...] = ()
     licence: str = LICENCE
     rounded_to: int = 1  # every published figure is a multiple of this (OHSS: 10)
 

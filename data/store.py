@@ -10,6 +10,7 @@ source. The shipped one, ``SHIPPED_DATASET``, is package data and read-only. Wri
     current -> releases/<id> the release that is read
     previous -> releases/<id> the release it replaced (rollback swaps the two)
     .lock                    writers hold an exclusive flock on it, one at a time
+    .scratch-<pid>-*/        an update's downloads while they are checked (``scratch``)
 
 A new release is written completely (each file fsynced) into a temporary folder inside ``releases/``,
 renamed to its id, then made current by swapping the ``current`` symlink (a temporary symlink renamed over
@@ -30,7 +31,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -53,6 +54,7 @@ DATA_DIR_VARIABLE = "BORDER_DASHBOARD_DATA_DIR"
 TABLE, RECORD = ".csv.gz", ".provenance.json"
 RELEASES, CURRENT, PREVIOUS, LOCK = "releases", "current", "previous", ".lock"
 INCOMING = ".incoming-"  # a release being written (left behind only by a writer that was killed)
+SCRATCH = ".scratch-"  # <pid>-...: a download being checked (``scratch``); left behind only by a killed update
 KEEP_RELEASES = 3
 LOCK_TIMEOUT_SECONDS = 30.0
 
@@ -267,6 +269,49 @@ def _clean_leftovers(folder: Path) -> None:
         temporary.unlink(missing_ok=True)
     for incoming in (folder / RELEASES).glob(f"{INCOMING}*"):
         shutil.rmtree(incoming, ignore_errors=True)
+    for downloads in folder.glob(f"{SCRATCH}*"):
+        owner = downloads.name.removeprefix(SCRATCH).partition("-")[0]
+        if not (owner.isdigit() and _alive(int(owner))):
+            shutil.rmtree(downloads, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process of that id runs (on this host): an update still downloading into its scratch."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it runs, as another user
+        return True
+    return True
+
+
+@contextmanager
+def scratch(data_dir: Path | str | None = None) -> Iterator[Path]:
+    """A private temporary folder inside the data folder (an update's downloads while they are checked),
+    removed on leaving; one left behind by a killed process is removed by the next writer."""
+    folder = data_folder(data_dir)
+    _refuse_the_package(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = Path(tempfile.mkdtemp(prefix=f"{SCRATCH}{os.getpid()}-", dir=folder))
+    except OSError as error:
+        raise StoreError(f"{folder}: cannot use it as a data folder ({_describe(error)})") from None
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def records(location: Path) -> dict[str, dict]:
+    """The provenance records of a flat dataset folder, by source (those not readable left out)."""
+    found = {}
+    for name in sources_in(location):
+        try:
+            found[name] = json.loads((location / f"{name}{RECORD}").read_text())
+        except (OSError, ValueError):
+            continue
+    return found
 
 
 def _new_release_id(releases: Path) -> str:
@@ -300,19 +345,31 @@ def _describe(error: OSError) -> str:
     return error.strerror or errno.errorcode.get(error.errno or 0, "") or str(error)
 
 
-def save(imported: list[ImportedSource], data_dir: Path | str | None = None) -> Path:
+def save(
+    imported: list[ImportedSource],
+    data_dir: Path | str | None = None,
+    *,
+    check: Callable[[dict[str, dict]], None] | None = None,
+) -> Path:
     """Write a new whole release to the data folder (default: the user data folder) and make it current;
     returns its folder. Everything is validated before the first write, and a failure at any point leaves
-    the data folder as it was (StoreError, one line)."""
+    the data folder as it was (StoreError, one line naming the data folder and the file, never a temporary
+    path).
+
+    ``check``, if given, is called with the provenance records of the release in place (``records``) once
+    the writer lock is held, before anything is written: whatever it raises stops the save.
+    """
     files = {}
     for source in imported:
         files.update(_files_of(source))
     with writing(data_dir) as folder:
         base = locate(folder)
+        if check is not None:
+            check(records(base))
         copied = [name for name in sources_in(base) if f"{name}{RECORD}" not in files]
         releases = folder / RELEASES
         current, previous = _pointer(folder, CURRENT), _pointer(folder, PREVIOUS, strict=False)
-        path = releases
+        path, what = releases, ""
         try:
             releases.mkdir(exist_ok=True)
             incoming = Path(tempfile.mkdtemp(prefix=INCOMING, dir=releases))
@@ -320,12 +377,12 @@ def save(imported: list[ImportedSource], data_dir: Path | str | None = None) -> 
             try:
                 for name in copied:
                     for suffix in (TABLE, RECORD):
-                        path = incoming / f"{name}{suffix}"
-                        _write_file(path, (base / f"{name}{suffix}").read_bytes())
+                        what = f"{name}{suffix}"
+                        _write_file(incoming / what, (base / what).read_bytes())
                 for name, data in sorted(files.items()):
-                    path = incoming / name
-                    _write_file(path, data)
-                path = incoming
+                    what = name
+                    _write_file(incoming / name, data)
+                what = ""
                 _fsync_folder(incoming)
                 release = releases / _new_release_id(releases)
                 path = release
@@ -350,7 +407,8 @@ def save(imported: list[ImportedSource], data_dir: Path | str | None = None) -> 
                 shutil.rmtree(release, ignore_errors=True)
                 raise
         except OSError as error:
-            raise StoreError(f"{path}: could not write the new release ({_describe(error)})") from None
+            detail = f"{what}: {_describe(error)}" if what else _describe(error)
+            raise StoreError(f"{path}: could not write the new release ({detail})") from None
         _prune(folder)
         return release
 

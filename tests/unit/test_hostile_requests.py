@@ -314,7 +314,8 @@ def test_safe_defaults(quiet):
     assert "frame-ancestors 'none'" in policy and "script-src 'self' 'sha256-" in policy
     assert "unsafe-eval" not in policy
     assert headers["X-Content-Type-Options"] == "nosniff" and headers["X-Frame-Options"] == "DENY"
-    assert json.loads(_get(quiet.port, "/_reload-hash")[1])["reloadHash"] in (None, "")  # no hot reload
+    assert _get(quiet.port, "/_reload-hash")[0] == 404  # no hot reload, not even its endpoint
+    assert headers["Server"] == "border-dashboard"  # not Werkzeug's nor Python's version
     status, body, _ = _post(
         quiet.port, {"output": "x.y", "outputs": {"id": "x", "property": "y"}, "inputs": [], "changedPropIds": []}
     )
@@ -368,3 +369,39 @@ def test_a_callback_that_raises_is_a_500_logged_with_its_traceback(monkeypatch, 
     assert application.request_fault(app, {**body, "changedPropIds": ["url.search"]}) == (
         "changedPropIds name something that is not an input of the callback"
     )
+
+
+def test_request_limits(quiet):
+    """A callback body over 1 MB is refused with a 413 before it is read; the page's own bodies pass."""
+    refused = []
+    for size in (1024 * 1024 + 1, 5 * 1024 * 1024, 40 * 1024 * 1024):
+        body = b'{"output": "' + b"x" * size + b'"}'
+        try:
+            status, answer, _ = _post(quiet.port, body)
+        except (BrokenPipeError, ConnectionResetError):  # the server answered and closed before all was sent
+            continue
+        assert status == 413, (size, status, answer[:200])
+        assert b"Traceback" not in answer
+        refused.append(size)
+    assert refused  # at least one answer read back (the others may be cut off by the server's close)
+    assert _post(quiet.port, {"output": "x" * 100_000})[0] == 400  # under the limit: read, and malformed
+    assert _get(quiet.port, "/")[0] == 200
+
+
+def test_no_development_files_in_production(quiet):
+    """Outside debug mode: no source maps, no hot-reload hash, not the full plotly.js the page does not use;
+    the bundles the page does use are served."""
+    for path in (
+        "/_reload-hash",
+        "/_dash-component-suites/dash/dcc/async-graph.js.map",
+        "/_dash-component-suites/dash/dash-renderer/build/dash_renderer.min.js.map",
+        "/_dash-component-suites/dash/dcc/dash_core_components.v4_4_1m1.js.map",
+        "/_dash-component-suites/plotly/package_data/plotly.min.js",
+        "/_dash-component-suites/plotly/package_data/plotly.v3_0_0m1.min.js",
+    ):
+        status, body, _ = _get(quiet.port, path)
+        assert status == 404, (path, status, body[:100])
+    page = _get(quiet.port, "/")[1].decode()
+    scripts = re.findall(r'src="(/_dash-component-suites/[^"]+)"', page)
+    assert scripts and all(_get(quiet.port, src)[0] == 200 for src in scripts)
+    assert "plotly.min.js" not in page and "plotly/package_data" not in page

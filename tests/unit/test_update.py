@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import errno
 import re
+import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import replace
@@ -208,6 +212,25 @@ def test_a_write_error_during_an_update_changes_nothing(publisher, data_dir, mon
     assert snapshot(data_dir) == before
 
 
+@pytest.mark.parametrize(
+    ("page", "message"),
+    [
+        ("http://[::1", "not a valid address"),
+        ("ftp://127.0.0.1/cbp", "not an http or https address"),
+        ("http://", "not an http or https address"),
+        ("http://127.0.0.1:99999/", "not a valid address"),
+        ("http://" + "a" * 300 + ".org/", "cannot find the host"),
+    ],
+)
+def test_a_page_address_that_cannot_be_fetched_is_one_line(data_dir, capsys, page, message):
+    before = snapshot(data_dir)
+    command = ["update", "--source", "cbp-swb", "--page", f"cbp-swb={page}", "--data-dir", str(data_dir)]
+    assert cli.main([*command, "--timeout", "5"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0] and not re.match(r"error: \w+Error:", err[0]), err
+    assert snapshot(data_dir) == before
+
+
 def test_only_web_addresses_are_fetched():
     with pytest.raises(update.UpdateError, match="only http and https"):
         update.fetch("file:///etc/passwd")
@@ -290,3 +313,320 @@ def test_find_link_is_linear_in_the_page(name):
     with pytest.raises(update.UpdateError):
         update.find_link(PAGE, html, OHSS_LINK)
     assert time.perf_counter() - started < 2.0  # about 0.2 s here; quadratic would take minutes
+
+
+# --- a release that covers less than the one in place ------------------------------------------------
+
+CBP_LINES = CBP_SWB_FILE.read_bytes().splitlines(keepends=True)
+
+
+def _serve_csv(lines):
+    body = b"".join(lines)
+    return lambda handler: handler.send(200, body, "text/csv")
+
+
+SMALLER = [
+    # The issue's case: a Content-Length shorter than the file, which the client reads as the whole file.
+    (
+        "ends-earlier",
+        _serve_csv(CBP_LINES[:501]),
+        r"cbp-swb: the new file's data ends 2022-\d\d, earlier than the 2025-08",
+    ),
+    (
+        "fewer-months",
+        _serve_csv([CBP_LINES[0], *(x for x in CBP_LINES[1:] if not x.startswith(b"2022,"))]),
+        r"covers \d+ months",
+    ),
+    (
+        "far-fewer-rows",
+        _serve_csv([CBP_LINES[0], *CBP_LINES[1::2], CBP_LINES[-1]]),
+        r"far fewer than the 1,936 in place",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "behaviour", "message"), SMALLER, ids=[s[0] for s in SMALLER])
+def test_a_smaller_release_is_refused_unless_forced(publisher, data_dir, capsys, name, behaviour, message):
+    base, _ = publisher
+    Publisher.routes = {CBP_FILE_PATH: behaviour}
+    before = snapshot(data_dir)
+    command = ["update", "--source", "cbp-swb", "--page", f"cbp-swb={base}/cbp", "--data-dir", str(data_dir)]
+    assert cli.main(command) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and re.search(message, err[0]) and "--force" in err[0], err
+    assert snapshot(data_dir) == before
+    assert cli.main([*command, "--force"]) == 0  # the reader asked for it
+    assert store.load(data_dir).provenance["cbp-swb"]["rows"] < 1_936
+
+
+def test_a_release_that_grows_is_taken(publisher, data_dir):
+    """The check compares with the release in place: a first smaller import, then the whole file, is fine."""
+    base, published = publisher
+    Publisher.routes = {CBP_FILE_PATH: _serve_csv(CBP_LINES[:501])}
+    update.update(data_dir, ["cbp-swb"], sources=published, progress=quiet, force=True)
+    Publisher.routes = {}
+    update.update(data_dir, ["cbp-swb"], sources=published, progress=quiet)
+    assert store.load(data_dir).provenance["cbp-swb"]["rows"] == 1_936
+
+
+# --- one deadline for the whole update ---------------------------------------------------------------
+
+
+def _drip_body(handler):
+    """Headers at once, then the body one byte every 2 s (each read well inside any per-read timeout)."""
+    body = CBP_SWB_FILE.read_bytes()
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/csv")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    for byte in body[:30]:
+        handler.wfile.write(bytes([byte]))
+        handler.wfile.flush()
+        time.sleep(0.5)
+
+
+def _drip_headers(handler):
+    handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+    for _ in range(60):
+        handler.wfile.write(b"X-Slow: 1\r\n")
+        handler.wfile.flush()
+        time.sleep(0.5)
+
+
+def _slow_page(handler):
+    time.sleep(1.2)
+    handler.send(200, f'<html><a href="files/{CBP_NAME}">CSV</a></html>'.encode(), "text/html")
+
+
+@pytest.mark.parametrize(
+    ("path", "behaviour"),
+    [(CBP_FILE_PATH, _drip_body), (CBP_FILE_PATH, _drip_headers), ("/cbp", _slow_page)],
+    ids=["dripping-body", "dripping-headers", "slow-page-then-file"],
+)
+def test_the_timeout_bounds_the_whole_update(publisher, data_dir, capsys, path, behaviour):
+    base, _ = publisher
+    Publisher.routes = {path: behaviour}
+    if behaviour is _slow_page:  # the page takes 1.2 s and the file 1.5 s: each alone within 2 s, not both
+        Publisher.routes[CBP_FILE_PATH] = _slow
+    before = snapshot(data_dir)
+    started = time.monotonic()
+    command = ["update", "--source", "cbp-swb", "--page", f"cbp-swb={base}/cbp", "--data-dir", str(data_dir)]
+    assert cli.main([*command, "--timeout", "2"]) == 1
+    took = time.monotonic() - started
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no answer within 2 s" in err[0], err
+    assert took < 3.5, took
+    assert snapshot(data_dir) == before
+
+
+# --- where an update may go ----------------------------------------------------------------------------
+
+
+def _redirect(location):
+    def behaviour(handler):
+        handler.send_response(302)
+        handler.send_header("Location", location)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    return behaviour
+
+
+def _page_linking(href):
+    return lambda handler: handler.send(200, f'<html><a href="{href}">CSV</a></html>'.encode(), "text/html")
+
+
+def test_redirects_on_the_page_host_are_followed(publisher, data_dir):
+    """The page moved, and so did the file: links are read against the page's final address."""
+    base, published = publisher
+    Publisher.routes = {
+        "/cbp": _redirect("/moved/cbp"),
+        "/moved/cbp": _page_linking("sw-land-border-encounters.csv"),
+        "/moved/sw-land-border-encounters.csv": _redirect(f"{base}/files/{CBP_NAME}"),
+    }
+    lines = update.update(data_dir, ["cbp-swb"], sources=published, progress=quiet)
+    assert lines[0] == "cbp-swb: 1,936 rows from sw-land-border-encounters.csv"
+
+
+def _port(base):
+    return int(base.rsplit(":", 1)[1])
+
+
+REFUSED = [
+    ("redirect-to-ftp", {CBP_FILE_PATH: _redirect("ftp://127.0.0.1/sw-land-border-encounters.csv")}, r"only http"),
+    ("redirect-to-file", {CBP_FILE_PATH: _redirect("file:///etc/passwd")}, r"only http"),
+    (
+        "redirect-to-another-host",
+        {CBP_FILE_PATH: _redirect("http://localhost:{port}/files/" + CBP_NAME)},
+        r"localhost is not the page's host \(127.0.0.1\); not followed",
+    ),
+    (
+        "link-to-another-host",
+        {"/cbp": _page_linking("http://localhost:{port}/files/" + CBP_NAME)},
+        r"links the data file on another host \(localhost\)",
+    ),
+    ("redirect-to-metadata", {CBP_FILE_PATH: _redirect("http://169.254.169.254/latest/meta-data/x")}, r"not the page"),
+    ("too-many-redirects", {CBP_FILE_PATH: _redirect(CBP_FILE_PATH)}, r"more than 5 redirects"),
+    ("redirect-to-no-address", {CBP_FILE_PATH: _redirect("http://[::1/x")}, r"not a valid address"),
+    ("redirect-to-port-0", {CBP_FILE_PATH: _redirect("http://127.0.0.1:0/x")}, r"Connection refused"),
+    ("redirect-without-location", {CBP_FILE_PATH: _redirect("")}, r"HTTP 302 without a Location"),
+]
+
+
+@pytest.mark.parametrize(("name", "routes", "message"), REFUSED, ids=[r[0] for r in REFUSED])
+def test_only_http_to_the_page_host_is_followed(publisher, data_dir, name, routes, message):
+    base, published = publisher
+    port = _port(base)
+    Publisher.routes = {}
+    for path, behaviour in routes.items():
+        Publisher.routes[path] = behaviour
+    if name.endswith("another-host"):  # the address holds the server's port, known only now
+        location = "http://localhost:%d/files/%s" % (port, CBP_NAME)
+        Publisher.routes = {
+            next(iter(routes)): _redirect(location) if name.startswith("redirect") else _page_linking(location)
+        }
+    before = snapshot(data_dir)
+    with pytest.raises(update.UpdateError) as caught:
+        update.update(data_dir, ["cbp-swb"], sources=published, timeout=5, progress=quiet)
+    assert "\n" not in str(caught.value) and re.search(message, str(caught.value)), str(caught.value)
+    assert snapshot(data_dir) == before
+
+
+def test_hosts_named_for_the_source_are_followed_only_at_public_addresses(publisher, data_dir, monkeypatch):
+    """A host the registry names for the source may serve the file, but never at a link-local or private
+    address (the cloud metadata service, a LAN), even though the page itself is on loopback."""
+    base, published = publisher
+    cbp = replace(published["cbp-swb"], hosts=("169.254.169.254", "files.example.org"))
+    real_resolve, real_connect, connected = update.resolve, socket.create_connection, []
+
+    def connect(address, *args, **kwargs):
+        connected.append(address[0])
+        return real_connect(address, *args, **kwargs)
+
+    monkeypatch.setattr(update, "resolve", lambda h, p: ["10.1.2.3"] if "example" in h else real_resolve(h, p))
+    monkeypatch.setattr(update.socket, "create_connection", connect)
+    before = snapshot(data_dir)
+    for href, address in [
+        ("http://169.254.169.254/sw-land-border-encounters.csv", "169.254.169.254"),
+        ("http://files.example.org/sw-land-border-encounters.csv", "10.1.2.3"),
+    ]:
+        Publisher.routes = {"/cbp": _page_linking(href)}
+        with pytest.raises(update.UpdateError, match=rf"is at {re.escape(address)}, a private, link-local"):
+            update.update(data_dir, ["cbp-swb"], sources={"cbp-swb": cbp}, timeout=5, progress=quiet)
+    assert connected and set(connected) == {"127.0.0.1"}  # nothing was sent to the refused addresses
+    assert snapshot(data_dir) == before
+
+
+def test_a_public_page_may_not_reach_loopback(monkeypatch):
+    """The page's own host resolving to a public address: its links to loopback are refused."""
+    policy = update.Policy("ohss.dhs.gov", frozenset({"ohss.dhs.gov"}), loopback=False)
+    monkeypatch.setattr(update, "resolve", lambda host, port: ["127.0.0.1"])
+    with pytest.raises(update.UpdateError, match="private, link-local or loopback"):
+        policy.addresses("https://ohss.dhs.gov/khsm-usbp.xlsx", update.Deadline(5))
+    monkeypatch.setattr(update, "resolve", lambda host, port: ["::ffff:169.254.169.254"])
+    with pytest.raises(update.UpdateError, match="private, link-local or loopback"):
+        policy.addresses("https://ohss.dhs.gov/khsm-usbp.xlsx", update.Deadline(5))
+    monkeypatch.setattr(update, "resolve", lambda host, port: ["23.1.2.3"])
+    assert policy.addresses("https://ohss.dhs.gov/khsm-usbp.xlsx", update.Deadline(5))[2] == ["23.1.2.3"]
+
+
+# --- no traceback for any input ----------------------------------------------------------------------
+
+LONG_NAME = "x" * 300 + "-sw-land-border-encounters.csv"
+
+
+@pytest.mark.parametrize(
+    "routes",
+    [
+        {"/cbp": _page_linking(f"/files/{LONG_NAME}"), f"/files/{LONG_NAME}": _serve_csv(CBP_LINES)},
+        {"/cbp": _page_linking("/files/%00%0a\u2028=cmd|sw-land-border-encounters.csv")},
+        {"/cbp": _page_linking("http://[::1/sw-land-border-encounters.csv")},
+        {"/cbp": _page_linking("http://127.0.0.1:99999/sw-land-border-encounters.csv")},
+        {CBP_FILE_PATH: lambda h: h.send(200, CBP_SWB_FILE.read_bytes(), "text/csv\r\n" + "y" * 70_000)},
+        {CBP_FILE_PATH: lambda h: h.send(200, b"\xff\xfe\x00" * 1000, "text/csv")},
+        {CBP_FILE_PATH: lambda h: h.wfile.write(b"HTTP/1.1 999 \x1b[31m" + b"z" * 500 + b"\r\n\r\n")},
+        {CBP_FILE_PATH: lambda h: h.wfile.write(b"garbage\r\n\r\n")},
+    ],
+    ids=["300-char-name", "control-chars", "bad-ipv6", "bad-port", "huge-header", "binary", "odd-status", "no-http"],
+)
+def test_no_traceback_whatever_the_publisher_sends(publisher, data_dir, capsys, routes):
+    base, _ = publisher
+    Publisher.routes = dict(routes)
+    command = ["update", "--source", "cbp-swb", "--page", f"cbp-swb={base}/cbp", "--data-dir", str(data_dir)]
+    code = cli.main([*command, "--timeout", "5"])
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
+    assert "Traceback" not in captured.err and str(data_dir / ".scratch") not in captured.err
+    assert not list(data_dir.glob(".scratch-*"))
+    if code == 0:  # the long name: taken, under a name a file system holds
+        assert len(store.load(data_dir).provenance["cbp-swb"]["input_file"]) <= 130
+    else:
+        assert len(err) == 1 and err[0].startswith("error: ") and len(err[0]) < 600, err
+
+
+# --- a full disk and a killed writer, for real: in a subprocess --------------------------------------
+
+ROOT = CBP_SWB_FILE.parents[2]
+
+
+def _run(script: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=120, cwd=ROOT)
+
+
+FULL_DISK = """
+import resource, signal, sys
+from border_dashboard.components import cli
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit then fails with EFBIG, as on a full disk
+limit = int(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+sys.exit(cli.main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize("limit", [100_000, 170_000], ids=["while-downloading", "mid-save"])
+def test_a_full_disk_during_an_update_is_one_line_and_changes_nothing(publisher, data_dir, limit):
+    """File sizes capped below the download (162 kB) or below the copied OHSS table (199 kB): the write
+    fails with EFBIG like a full disk, part of a file written. One line, no temporary path, no bytes lost."""
+    base, _ = publisher
+    before = snapshot(data_dir)
+    command = ["update", "--source", "cbp-swb", "--page", f"cbp-swb={base}/cbp", "--data-dir", str(data_dir)]
+    done = _run(FULL_DISK, str(limit), *command)
+    err = done.stderr.strip().splitlines()
+    assert done.returncode == 1 and len(err) == 1 and "File too large" in err[0], done.stderr
+    assert ".incoming" not in err[0] and ".scratch" not in err[0] and "unchanged" in err[0]
+    assert snapshot(data_dir) == before  # every byte of the release in place, and nothing left beside it
+
+
+KILLED = """
+import os, signal, sys
+from border_dashboard.components import cli
+from border_dashboard.data import store, update
+where = sys.argv[1]
+if where == "mid-save":
+    real = store._write_file
+    def write_then_die(path, data):
+        real(path, data)
+        os.kill(os.getpid(), signal.SIGKILL)
+    store._write_file = write_then_die
+else:
+    def die(path):
+        os.kill(os.getpid(), signal.SIGKILL)
+    update.read_source_file = die
+sys.exit(cli.main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize("where", ["mid-save", "after-download"])
+def test_a_killed_update_leaves_nothing_after_the_next_write(publisher, data_dir, where):
+    base, _ = publisher
+    before = snapshot(data_dir)
+    command = ["update", "--source", "cbp-swb", "--page", f"cbp-swb={base}/cbp", "--data-dir", str(data_dir)]
+    done = _run(KILLED, where, *command)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    left = list((data_dir / "releases").glob(".incoming-*")) + list(data_dir.glob(".scratch-*"))
+    assert left  # what the killed process was writing...
+    assert {k: v for k, v in snapshot(data_dir).items() if k.startswith(("current", "previous"))} == {
+        k: v for k, v in before.items() if k.startswith(("current", "previous"))
+    }  # ...never made current
+    assert cli.main(["import", str(NATIONWIDE_SAMPLE), "--data-dir", str(data_dir)]) == 0  # the next write
+    assert not list((data_dir / "releases").glob(".incoming-*")) and not list(data_dir.glob(".scratch-*"))
