@@ -327,12 +327,18 @@ def format_summary(result: dict) -> str:
         "",
         f"{'year' if chosen['basis'] == 'calendar' else 'fiscal year':<12}{'encounters':>12}{'months':>8}",
     ]
+    published = any(row["kind"] == "published" for row in result["yearly"])
+    if published:  # say which totals are the publisher's own annual figures
+        lines[-1] += "  total"
     for row in result["yearly"]:
         label = analysis.year_label(row["year"], chosen["basis"])
-        lines.append(f"{label:<12}{row['encounters']:>12,}{row['months']:>8}")
+        kind = ("  published" if row["kind"] == "published" else "  sum of months") if published else ""
+        lines.append(f"{label:<12}{row['encounters']:>12,}{row['months']:>8}{kind}")
     if result["rise"] and result["rise"]["ratio"] is not None:
         rise = result["rise"]
-        spread = f" ({rise['low']:.1f} to {rise['high']:.1f} under rounding)" if rise["low"] != rise["high"] else ""
+        digits = next((d for d in (1, 2) if f"{rise['low']:.{d}f}" != f"{rise['high']:.{d}f}"), 3)
+        spread = f" ({rise['low']:.{digits}f} to {rise['high']:.{digits}f} under rounding)"
+        spread = spread if rise["low"] != rise["high"] else ""
         lines.append(f"\nrise {rise['from']} -> {rise['to']}: {rise['words']}{spread}")
     if result["peak"]:
         lines.append(f"peak: {result['peak']['month']} with {result['peak']['encounters']:,}")

@@ -49,7 +49,8 @@ PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relation
 WORKBOOK = "xl/workbook.xml"
 WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 READ_ON_OPEN = ("[Content_Types].xml", "_rels/.rels", WORKBOOK, WORKBOOK_RELS, "xl/sharedStrings.xml", "xl/styles.xml")
-"""Parts a reader parses when it opens a workbook, besides the sheets asked for."""
+"""Parts a reader parses when it opens a workbook, checked first; then every other XML part but the sheets
+not asked for (which nothing reads), then the sheets asked for."""
 
 _ROW_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?=[\s>/])")
 _CELL_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c(?=[\s>/])")
@@ -100,6 +101,12 @@ def check_xlsx(data: bytes, sheets: Iterable[str], *, file: str) -> dict[str, Sh
                 limit = MAX_PART_BYTES if name in ("xl/sharedStrings.xml", "xl/styles.xml") else MAX_SMALL_PART_BYTES
                 _stream(data, parts[name], file=file, limit=limit, budget=budget)
         targets = _sheet_parts(data, parts, file=file)
+        sheets = list(sheets)
+        unused = {target for name, target in targets.items() if name not in sheets}
+        for name, info in parts.items():  # any other XML part a reader might parse: bounded too
+            if name not in READ_ON_OPEN and name not in unused and name not in targets.values():
+                if name.lower().endswith((".xml", ".rels")):
+                    _stream(data, info, file=file, limit=MAX_PART_BYTES, budget=budget)
         sizes, total = {}, 0
         for sheet in sheets:
             where = f"{file} [{sheet}]"

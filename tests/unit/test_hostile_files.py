@@ -143,6 +143,11 @@ def many_cells(count: int) -> bytes:
     return b"".join(b"<c><v>%d</v></c>" % i for i in range(count))
 
 
+def _bomb_payload() -> tuple[bytes, int, int, int]:
+    bomb = inflating_sheet(2, honest=False)
+    return bomb.payload, bomb.method, bomb.declared, bomb.crc
+
+
 def rows_sheet(rows: int) -> bytes:
     return sheet_xml(b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (i, i) for i in range(1, rows + 1)))
 
@@ -226,6 +231,11 @@ HOSTILE = [
             ".xlsx",
         ),
         r"the sheet has over 1,000,000 cells",
+    ),
+    (
+        "document-properties-inflating-to-2-GB-declaring-4-kB",  # a part no sheet names is bounded too
+        lambda: (workbook_with(extra=[Part("docProps/custom.xml", *_bomb_payload())]), ".xlsx"),
+        r"part 'docProps/custom\.xml' inflates to more than the 4,096 bytes it declares",
     ),
     (
         "5000-parts",

@@ -258,3 +258,15 @@ def test_every_view_of_a_whole_fiscal_year_shows_the_published_figure(dataset):
     assert "Brazil,fiscal year total,FY2023,21630,12" in text.splitlines()
     region = view.region_yearly.set_index("year")["encounters"].to_dict()
     assert region[2023] == dataset.served("ohss-usbp").published(SOUTHWEST, ALL, ())[2023]
+
+
+def test_summary_text_says_which_totals_are_published(capsys):
+    args = ["summary", "--nationality", "Brazil", "--basis", "fiscal", "--from", "2021-10", "--to", "2024-11"]
+    assert cli.main(args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "FY2023            21,630      12  published" in lines
+    assert "FY2025             1,570       2  sum of months" in lines
+    assert "rise 2023 -> 2024: x1.2 (1.210 to 1.211 under rounding)" in lines  # digits enough to differ
+    assert cli.main(["summary"]) == 0  # calendar years: sums only, no column for it
+    text = capsys.readouterr().out
+    assert "published" not in text and "rise 2022 -> 2023: x10.3 (10.1 to 10.5 under rounding)" in text
