@@ -19,7 +19,7 @@ from dash import Dash
 from dash.exceptions import DependencyException
 from werkzeug.exceptions import HTTPException
 
-from border_dashboard.components import callbacks
+from border_dashboard.components import callbacks, serving
 from border_dashboard.components.cache import SharedCache
 from border_dashboard.components.layout import build_layout
 from border_dashboard.components.state import from_query
@@ -121,6 +121,7 @@ def create_app(
     app.interpolate_index = index_for_the_link
     app.layout = layout
     callbacks.register(app, dataset, builder)
+    serving.configure(app)  # compressed responses; only the scripts the page uses
     secure(app)
     return app
 

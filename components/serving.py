@@ -1,0 +1,133 @@
+"""What goes over the wire: responses compressed, and the page's scripts only those it uses.
+
+``configure(app)`` is called once by ``app.create_app``:
+
+- Scripts and stylesheets (``/assets/...``, ``/_dash-component-suites/...``) are compressed once per
+  process, brotli at quality 9 or gzip at level 9 as the browser accepts, and kept in memory; they keep
+  the long cache headers Flask and Dash gave them, with an ETag of their own per encoding.
+- Everything else (the page, the layout, the callbacks' JSON, the favicon) is compressed as it is
+  answered by flask-compress (brotli quality 4 or gzip 6: fast enough for a callback).
+- Every response says ``Vary: Accept-Encoding``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import threading
+from collections import OrderedDict
+
+import brotli
+import flask
+from dash import Dash
+from flask_compress import Compress
+
+# Text a browser fetches from us; images other than the favicon are already compressed.
+COMPRESSIBLE = frozenset(
+    {
+        "text/html",
+        "text/css",
+        "text/plain",
+        "text/javascript",
+        "application/javascript",
+        "application/x-javascript",
+        "application/json",
+        "image/svg+xml",
+        "image/x-icon",
+        "image/vnd.microsoft.icon",
+    }
+)
+ENCODINGS = ("br", "gzip")  # preferred first, when the browser accepts both as well
+STATIC_LEVELS = {"br": 9, "gzip": 9}  # brotli 11 saves another 8% but takes 7 s for plotly.js
+MIN_SIZE = 500  # bytes: below this, compression costs more than it saves
+
+
+def configure(app: Dash) -> None:
+    """Compress what ``app`` serves and serve the scripts its page uses (see the module's docstring)."""
+    server = app.server
+    server.config.update(
+        COMPRESS_ALGORITHM=list(ENCODINGS),
+        COMPRESS_BR_LEVEL=4,
+        COMPRESS_LEVEL=6,
+        COMPRESS_MIN_SIZE=MIN_SIZE,
+        COMPRESS_MIMETYPES=sorted(COMPRESSIBLE),
+        COMPRESS_STREAMS=False,  # files are compressed below, once; nothing else of ours streams
+    )
+    Compress(server)  # its after_request runs after ours: it leaves a response we encoded alone
+    static = StaticCompressor(
+        prefixes=(app.get_asset_url(""), app.config.requests_pathname_prefix + "_dash-component-suites/")
+    )
+    server.after_request(static)
+
+
+class StaticCompressor:
+    """An ``after_request`` function compressing file responses under ``prefixes``, each once a process."""
+
+    def __init__(self, prefixes: tuple[str, ...], capacity: int = 64):
+        self.prefixes = prefixes
+        self.capacity = capacity
+        self._cache: OrderedDict[tuple, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, response: flask.Response) -> flask.Response:
+        request = flask.request
+        if not request.path.startswith(self.prefixes) or request.method not in ("GET", "HEAD"):
+            return response
+        add_vary(response)
+        if (
+            response.status_code != 200
+            or "Content-Encoding" in response.headers
+            or response.mimetype not in COMPRESSIBLE
+            or (response.content_length is not None and response.content_length < MIN_SIZE)
+        ):
+            return response
+        encoding = chosen_encoding(request.headers.get("Accept-Encoding", ""))
+        if encoding is None:
+            return response
+        etag, _ = response.get_etag()
+        key = (request.path, etag, response.headers.get("Last-Modified"), encoding)
+        with self._lock:
+            body = self._cache.get(key)
+            if body is not None:
+                self._cache.move_to_end(key)
+        response.direct_passthrough = False
+        if body is None:
+            body = compress(response.get_data(), encoding)
+            with self._lock:
+                self._cache[key] = body
+                while len(self._cache) > self.capacity:
+                    self._cache.popitem(last=False)
+        response.close()  # the file Flask opened for it
+        response.set_data(body)
+        response.headers["Content-Encoding"] = encoding
+        if etag:
+            response.set_etag(f"{etag}:{encoding}")
+        return response.make_conditional(request)
+
+
+def compress(data: bytes, encoding: str) -> bytes:
+    if encoding == "br":
+        return brotli.compress(data, quality=STATIC_LEVELS["br"])
+    return gzip.compress(data, STATIC_LEVELS["gzip"], mtime=0)
+
+
+def chosen_encoding(accept_encoding: str) -> str | None:
+    """The encoding of ``ENCODINGS`` the browser ranks highest (``br`` on a tie), or None."""
+    qualities = {}
+    for part in accept_encoding.lower().split(","):
+        name, _, params = part.strip().partition(";")
+        match = re.search(r"q=([^;]*)", params)
+        try:
+            qualities[name.strip()] = float(match.group(1)) if match else 1.0
+        except ValueError:
+            qualities[name.strip()] = 0.0
+    best = max(ENCODINGS, key=lambda e: (qualities.get(e, qualities.get("*", 0.0)), -ENCODINGS.index(e)))
+    return best if qualities.get(best, qualities.get("*", 0.0)) > 0 else None
+
+
+def add_vary(response: flask.Response) -> None:
+    vary = response.headers.get("Vary")
+    if not vary:
+        response.headers["Vary"] = "Accept-Encoding"
+    elif "accept-encoding" not in vary.lower():
+        response.headers["Vary"] = f"{vary}, Accept-Encoding"
