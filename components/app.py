@@ -27,8 +27,8 @@ from border_dashboard.components.view import EVENTS_FILE, ViewBuilder, dataset_v
 from border_dashboard.data import store
 
 # assets/: the stylesheet, page.js (the dropdowns' full lists, filled in after the charts) and
-# vendor/, plotly.js's cartesian bundle, served with the page's other scripts so that a shared link's
-# charts need not wait for Dash to fetch the full plotly.js (see its README).
+# vendor/, plotly.js with only the page's trace types, served with the page's other scripts so that a
+# shared link's charts need not wait for Dash to fetch the full plotly.js (see its README).
 ASSETS = Path(str(resources.files("border_dashboard.components") / "assets"))
 # Dash's page, plus early fetches of the chunks its dropdowns and graphs would otherwise ask for only
 # once the layout has arrived: a shared link is drawn one round trip sooner.
