@@ -5,8 +5,10 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from pathlib import Path
 
 import brotli
+import dash as dash_package
 import pytest
 
 from border_dashboard.components import app as application
@@ -109,3 +111,59 @@ def test_accept_encoding_is_read_with_its_qualities():
     assert serving.chosen_encoding("identity") is None
     assert serving.chosen_encoding("") is None
     assert serving.chosen_encoding("br;q=x, gzip;q=0.5") == "gzip"
+
+
+def test_the_page_loads_neither_datatable_nor_babel_polyfill_but_the_regenerator_runtime(app):
+    scripts = _scripts(app)
+    assert not [s for s in scripts if "dash_table" in s or "polyfill" in s]
+    names = [s.split("?")[0].rsplit("/", 1)[-1] for s in scripts]
+    assert names.index("regenerator-runtime.min.js") < names.index(next(n for n in names if "dash_renderer" in n))
+    # What the polyfill gave that Dash's scripts still use in a browser of today: the global regeneratorRuntime.
+    dash = Path(dash_package.__file__).parent
+    for bundle in ("dash-renderer/build/dash_renderer.min.js", "dcc/dash_core_components.js"):
+        assert "regeneratorRuntime.mark" in (dash / bundle).read_text(encoding="utf-8")
+    runtime = (Path(application.ASSETS) / "vendor" / "regenerator-runtime.min.js").read_text(encoding="utf-8")
+    assert "regeneratorRuntime=runtime" in runtime
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?nationality=China", "?nationality=China&nationality=India&basis=fiscal", "?source=cbp-swb"]
+)
+def test_no_page_has_a_datatable(app, query):
+    """The DataTable bundle is left out of the page (``serving.UNUSED_SCRIPTS``): a table in the page would
+    draw nothing. One that appears only when opened must load the bundle then."""
+    client = app.server.test_client()
+    _, headers, body = _get(client, "/_dash-layout", Referer="http://localhost/" + query)
+    layout = json.loads(_decoded(headers, body))
+    namespaces = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "namespace" in node and "type" in node:
+                namespaces.add(node["namespace"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(layout)
+    assert "dash_core_components" in namespaces and "dash_table" not in namespaces
+
+
+def test_without_unused_scripts_keeps_every_other_tag():
+    scripts = "\n".join(
+        [
+            '<script src="/_dash-component-suites/dash/deps/polyfill@7.v4_4_1m1.12.1.min.js"></script>',
+            '<script src="/_dash-component-suites/dash/deps/react@18.v4_4_1m1.3.1.min.js"></script>',
+            '<script src="/assets/page.js?m=1"></script>',
+            '<script src="/_dash-component-suites/dash/dash_table/bundle.v7_4_1m1.js"></script>',
+            '<script src="/_dash-component-suites/dash/dcc/dash_core_components.v4_4_1m1.js"></script>',
+        ]
+    )
+    kept = serving.without_unused_scripts(scripts).split("\n")
+    assert [re.search(r'src="([^"]+)"', t).group(1).split("/")[-1] for t in kept] == [
+        "react@18.v4_4_1m1.3.1.min.js",
+        "page.js?m=1",
+        "dash_core_components.v4_4_1m1.js",
+    ]

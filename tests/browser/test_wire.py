@@ -1,0 +1,30 @@
+"""The first view over the wire, in the browser: compressed, without the scripts the page does not use,
+and without errors for what they gave (Babel's polyfill: regeneratorRuntime)."""
+
+from __future__ import annotations
+
+from border_dashboard.components import app as application
+from tests.browser.test_dashboard import wait_for_charts
+
+RESOURCES = """
+return performance.getEntriesByType('resource').map(e => [e.name, e.encodedBodySize, e.decodedBodySize]);
+"""
+
+
+def test_b201_the_first_view_is_compressed_and_loads_only_the_scripts_it_uses(dash_duo):
+    dash_duo.start_server(application.create_app())
+    dash_duo.driver.get(dash_duo.server_url + "/?nationality=China")
+    wait_for_charts(dash_duo)
+    loaded: dict[str, tuple[int, int]] = {}
+    for name, encoded, decoded in dash_duo.driver.execute_script(RESOURCES):  # a preloaded script: twice
+        loaded[name.split("?")[0]] = max(loaded.get(name.split("?")[0], (0, 0)), (encoded, decoded))
+    scripts = [name for name in loaded if name.endswith(".js")]
+    assert not [s for s in scripts if "dash_table" in s or "polyfill" in s]
+    assert any(s.endswith("/async-dropdown.js") for s in scripts) and any(
+        s.endswith("/async-graph.js") for s in scripts
+    )
+    assert dash_duo.driver.execute_script("return typeof window.regeneratorRuntime.mark") == "function"
+    for name in scripts:
+        encoded, decoded = loaded[name]
+        assert encoded < decoded / (2.5 if decoded > 10_000 else 1.5), name  # over the wire against the script
+    assert [entry for entry in dash_duo.get_logs() if entry["level"] == "SEVERE"] == []
