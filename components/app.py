@@ -121,7 +121,8 @@ def create_app(
     app.interpolate_index = index_for_the_link
     app.layout = layout
     callbacks.register(app, dataset, builder)
-    serving.configure(app)  # compressed responses; only the scripts the page uses
+    # Compressed responses; only the scripts the page uses; the first HTML's description of the view.
+    serving.configure(app, view_for=lambda query: builder.build(from_query(query, dataset)[0]))
     secure(app)
     return app
 

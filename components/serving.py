@@ -13,6 +13,8 @@
   a browser of today, which ``assets/vendor/regenerator-runtime.min.js`` provides, in 7 kB instead of 100).
   Dash 4 lists both unconditionally (``Dash._generate_scripts_html``); the page's scripts are taken out
   of its ``{%scripts%}`` through ``Dash.interpolate_index``, the documented way to change the page.
+- The first HTML has a meta description naming the view the link asks for (the story's sentences for
+  it), and ``/robots.txt`` answers as plain text rather than with the page.
 """
 
 from __future__ import annotations
@@ -21,11 +23,16 @@ import gzip
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
+from functools import lru_cache
+from html import escape as html_escape
 
 import brotli
 import flask
 from dash import Dash
 from flask_compress import Compress
+
+from border_dashboard.components.view import View, sentence, window_text
 
 # Text a browser fetches from us; images other than the favicon are already compressed.
 COMPRESSIBLE = frozenset(
@@ -51,8 +58,19 @@ UNUSED_SCRIPTS = re.compile(
 )
 
 
-def configure(app: Dash) -> None:
-    """Compress what ``app`` serves and serve the scripts its page uses (see the module's docstring)."""
+SITE_DESCRIPTION = (
+    "U.S. border encounters by nationality, month and border region, from the official DHS and CBP files:"
+    " the monthly trend, the rise from one year to the next, the peak month and the top nationalities."
+)
+ROBOTS_TXT = "User-agent: *\nAllow: /\n"
+
+
+def configure(app: Dash, view_for: Callable[[str], View] | None = None) -> None:
+    """Compress what ``app`` serves and serve the scripts its page uses (see the module's docstring).
+
+    ``view_for(query)``: the view a link's query string asks for, which the meta description names
+    (without it, the description is the site's). Call this after setting ``app.interpolate_index``.
+    """
     server = app.server
     server.config.update(
         COMPRESS_ALGORITHM=list(ENCODINGS),
@@ -67,12 +85,32 @@ def configure(app: Dash) -> None:
         prefixes=(app.get_asset_url(""), app.config.requests_pathname_prefix + "_dash-component-suites/")
     )
     server.after_request(static)
-    interpolate = app.interpolate_index  # app.py's own, when it has one: call this after setting it
+    server.add_url_rule("/robots.txt", "robots_txt", lambda: flask.Response(ROBOTS_TXT, mimetype="text/plain"))
+    interpolate = app.interpolate_index  # app.py's own, when it has one
 
-    def with_the_scripts_used(**parts) -> str:
-        return interpolate(**{**parts, "scripts": without_unused_scripts(parts.get("scripts", ""))})
+    @lru_cache(maxsize=256)
+    def description_for(query: str) -> str:
+        return description(view_for(query)) if view_for else SITE_DESCRIPTION
 
-    app.interpolate_index = with_the_scripts_used
+    def first_html(**parts) -> str:
+        query = flask.request.query_string.decode("utf-8", "replace") if flask.has_request_context() else ""
+        try:
+            text = description_for(query[:8192])
+        except Exception:  # a description is never worth an error page: the site's will do
+            app.logger.exception("could not describe the page for %r", query[:200])
+            text = SITE_DESCRIPTION
+        metas = parts.get("metas", "") + f'\n<meta name="description" content="{html_escape(text)}">'
+        return interpolate(**{**parts, "metas": metas, "scripts": without_unused_scripts(parts.get("scripts", ""))})
+
+    app.interpolate_index = first_html
+
+
+def description(view: View) -> str:
+    """'China - Southwest Land Border, Jan 2022 to Nov 2024: Border Patrol encountered 37,160 nationals of
+    China ...': the view as the tab's title names it, then the story's sentences for it."""
+    if not view.nationalities:
+        return SITE_DESCRIPTION
+    return f"{view.title_suffix}, {window_text(view)}: {sentence(view)}"
 
 
 def without_unused_scripts(scripts: str) -> str:

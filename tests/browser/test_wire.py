@@ -13,6 +13,8 @@ return performance.getEntriesByType('resource').map(e => [e.name, e.encodedBodyS
 
 def test_b201_the_first_view_is_compressed_and_loads_only_the_scripts_it_uses(dash_duo):
     dash_duo.start_server(application.create_app())
+    dash_duo.driver.execute_cdp_cmd("Network.enable", {})
+    dash_duo.driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})  # a first visit
     dash_duo.driver.get(dash_duo.server_url + "/?nationality=China")
     wait_for_charts(dash_duo)
     loaded: dict[str, tuple[int, int]] = {}
@@ -28,3 +30,21 @@ def test_b201_the_first_view_is_compressed_and_loads_only_the_scripts_it_uses(da
         encoded, decoded = loaded[name]
         assert encoded < decoded / (2.5 if decoded > 10_000 else 1.5), name  # over the wire against the script
     assert [entry for entry in dash_duo.get_logs() if entry["level"] == "SEVERE"] == []
+
+
+def test_b202_no_anchor_without_href_and_the_clear_button_still_clears(dash_duo):
+    from selenium.webdriver.common.by import By
+
+    from border_dashboard.components import controls as C
+
+    dash_duo.start_server(application.create_app())
+    dash_duo.driver.get(dash_duo.server_url + "/?nationality=China&nationality=India")
+    wait_for_charts(dash_duo)
+    script = "return [...document.querySelectorAll('a:not([href])')].map(a => a.outerHTML.slice(0, 120))"
+    dash_duo.wait_for_element(f"#{C.NATIONALITY.id} a.dash-dropdown-clear[role=button]")
+    assert dash_duo.driver.execute_script(script) == []
+    description = dash_duo.driver.find_element(By.CSS_SELECTOR, "meta[name=description]").get_attribute("content")
+    assert description.startswith("China, India - Southwest Land Border, ")
+    dash_duo.driver.find_element(By.CSS_SELECTOR, f"#{C.NATIONALITY.id} a.dash-dropdown-clear").click()
+    dash_duo.wait_for_element(f"#{C.NATIONALITY.id}-value.dash-dropdown-placeholder", timeout=10)
+    assert dash_duo.driver.execute_script("return window.location.hash") == ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import re
 from pathlib import Path
@@ -167,3 +168,32 @@ def test_without_unused_scripts_keeps_every_other_tag():
         "page.js?m=1",
         "dash_core_components.v4_4_1m1.js",
     ]
+
+
+def _description(app, link: str) -> str:
+    _, headers, body = _get(app.server.test_client(), link)
+    found = re.findall(r'<meta name="description" content="([^"]*)">', _decoded(headers, body).decode())
+    assert len(found) == 1, link
+    return html.unescape(found[0])
+
+
+def test_the_first_html_describes_the_view_the_link_asks_for(app):
+    china = _description(app, LINK)
+    assert china.startswith("China - Southwest Land Border, Jan 2022 to Nov 2024: Border Patrol encountered 37,160")
+    two = _description(app, "/?nationality=China&nationality=India&region=northern&basis=fiscal")
+    assert two.startswith("China, India - Northern Land Border, ") and "FY2024" in two
+    assert _description(app, "/?nationality=") == serving.SITE_DESCRIPTION
+    assert _description(app, '/?nationality="><script>') == _description(app, "/")  # an unknown name falls back
+
+
+def test_a_failing_description_is_the_sites_not_an_error(dataset, monkeypatch):
+    app = application.create_app(dataset=dataset)
+    monkeypatch.setattr(serving, "description", lambda view: 1 / 0)
+    assert _description(app, "/?nationality=Peru") == serving.SITE_DESCRIPTION
+
+
+def test_robots_txt_is_plain_text_not_the_page(app):
+    status, headers, body = _get(app.server.test_client(), "/robots.txt")
+    assert status == 200 and headers["Content-Type"].startswith("text/plain")
+    assert body.decode() == "User-agent: *\nAllow: /\n"
+    assert all(h in headers for h in SECURITY)
