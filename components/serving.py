@@ -4,7 +4,8 @@
 
 - Scripts and stylesheets (``/assets/...``, ``/_dash-component-suites/...``) are compressed once per
   process, brotli at quality 9 or gzip at level 9 as the browser accepts, and kept in memory; they keep
-  the long cache headers Flask and Dash gave them, with an ETag of their own per encoding.
+  the long cache headers Flask and Dash gave them, with an ETag of their own per encoding. plotly.js
+  goes as the ``.br`` built beside it at quality 11 (``assets/vendor/README.md``).
 - Everything else (the page, the layout, the callbacks' JSON, the favicon) is compressed as it is
   answered by flask-compress (brotli quality 4 or gzip 6: fast enough for a callback).
 - Every response says ``Vary: Accept-Encoding``.
@@ -26,6 +27,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from functools import lru_cache
 from html import escape as html_escape
+from pathlib import Path
 
 import brotli
 import flask
@@ -82,7 +84,9 @@ def configure(app: Dash, view_for: Callable[[str], View] | None = None) -> None:
     )
     Compress(server)  # its after_request runs after ours: it leaves a response we encoded alone
     static = StaticCompressor(
-        prefixes=(app.get_asset_url(""), app.config.requests_pathname_prefix + "_dash-component-suites/")
+        prefixes=(app.get_asset_url(""), app.config.requests_pathname_prefix + "_dash-component-suites/"),
+        assets_url=app.get_asset_url(""),
+        assets_folder=Path(app.config.assets_folder),
     )
     server.after_request(static)
     server.add_url_rule("/robots.txt", "robots_txt", lambda: flask.Response(ROBOTS_TXT, mimetype="text/plain"))
@@ -119,11 +123,23 @@ def without_unused_scripts(scripts: str) -> str:
 
 
 class StaticCompressor:
-    """An ``after_request`` function compressing file responses under ``prefixes``, each once a process."""
+    """An ``after_request`` function compressing file responses under ``prefixes``, each once a process.
 
-    def __init__(self, prefixes: tuple[str, ...], capacity: int = 64):
+    A file of ``assets_folder`` (served under ``assets_url``) with a ``.br`` beside it, compressed at
+    quality 11 when it was built (``tools/vendor-build/build.sh``), is sent as that instead, once it is
+    checked to hold the file as served.
+    """
+
+    def __init__(
+        self,
+        prefixes: tuple[str, ...],
+        capacity: int = 64,
+        assets_url: str | None = None,
+        assets_folder: Path | None = None,
+    ):
         self.prefixes = prefixes
         self.capacity = capacity
+        self.assets_url, self.assets_folder = assets_url, assets_folder
         self._cache: OrderedDict[tuple, bytes] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -150,7 +166,8 @@ class StaticCompressor:
                 self._cache.move_to_end(key)
         response.direct_passthrough = False
         if body is None:
-            body = compress(response.get_data(), encoding)
+            data = response.get_data()
+            body = self.precompressed(request.path, data, encoding) or compress(data, encoding)
             with self._lock:
                 self._cache[key] = body
                 while len(self._cache) > self.capacity:
@@ -161,6 +178,20 @@ class StaticCompressor:
         if etag:
             response.set_etag(f"{etag}:{encoding}")
         return response.make_conditional(request)
+
+    def precompressed(self, path: str, data: bytes, encoding: str) -> bytes | None:
+        """The ``.br`` built beside the file served at ``path``, if there is one and it holds ``data``."""
+        if encoding != "br" or not self.assets_url or not self.assets_folder or not path.startswith(self.assets_url):
+            return None
+        folder = self.assets_folder.resolve()
+        candidate = (folder / (path[len(self.assets_url) :] + ".br")).resolve()
+        if folder not in candidate.parents or not candidate.is_file():
+            return None
+        built = candidate.read_bytes()
+        try:
+            return built if brotli.decompress(built) == data else None  # a stale .br is never sent
+        except brotli.error:
+            return None
 
 
 def compress(data: bytes, encoding: str) -> bytes:

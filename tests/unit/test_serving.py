@@ -197,3 +197,31 @@ def test_robots_txt_is_plain_text_not_the_page(app):
     assert status == 200 and headers["Content-Type"].startswith("text/plain")
     assert body.decode() == "User-agent: *\nAllow: /\n"
     assert all(h in headers for h in SECURITY)
+
+
+def test_plotly_js_goes_as_the_brotli_built_beside_it(app):
+    vendor = Path(application.ASSETS) / "vendor"
+    plotly = next(s for s in _scripts(app) if "plotly" in s)
+    _, headers, body = _get(app.server.test_client(), plotly)
+    assert headers["Content-Encoding"] == "br"
+    assert body == (vendor / "plotly-dashboard.min.js.br").read_bytes()
+    assert brotli.decompress(body) == (vendor / "plotly-dashboard.min.js").read_bytes()
+    _, headers, body = _get(app.server.test_client(), plotly, "gzip")  # others are compressed as served
+    assert gzip.decompress(body) == (vendor / "plotly-dashboard.min.js").read_bytes()
+
+
+def test_a_brotli_built_beside_a_file_is_sent_only_if_it_holds_the_file(tmp_path):
+    (tmp_path / "sub").mkdir()
+    script = b"var x = 1;" * 100
+    (tmp_path / "sub" / "a.js").write_bytes(script)
+    (tmp_path / "sub" / "a.js.br").write_bytes(brotli.compress(script, quality=11))
+    (tmp_path / "sub" / "b.js").write_bytes(script)
+    (tmp_path / "sub" / "b.js.br").write_bytes(brotli.compress(b"stale" + script))
+    (tmp_path / "sub" / "c.js.br").write_bytes(b"not brotli")
+    static = serving.StaticCompressor(("/assets/",), assets_url="/assets/", assets_folder=tmp_path)
+    assert brotli.decompress(static.precompressed("/assets/sub/a.js", script, "br")) == script
+    assert static.precompressed("/assets/sub/a.js", script, "gzip") is None
+    assert static.precompressed("/assets/sub/b.js", script, "br") is None  # stale: compressed as served
+    assert static.precompressed("/assets/sub/c.js", script, "br") is None
+    assert static.precompressed("/assets/sub/../../a.js", script, "br") is None
+    assert static.precompressed("/other/sub/a.js", script, "br") is None
