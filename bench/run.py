@@ -437,7 +437,7 @@ def measure_link_views(port: int, floor_port: int, loads: int) -> dict:
 COLD_LINK = "/?nationality=China"
 
 
-def measure_cold_view_bytes(port: int, settle_s: float = 1.5) -> dict:
+def measure_cold_view_bytes(port: int, settle_s: float = 1.5, host: str = "127.0.0.1") -> dict:
     """Every byte over the wire for the first view of the default link with the browser cache disabled:
     the sum of Chromium's ``encodedDataLength`` (compressed body plus headers) over the Network.loadingFinished
     events of the page's requests, through to every chart drawn and the headline shown, plus whatever the
@@ -455,7 +455,7 @@ def measure_cold_view_bytes(port: int, settle_s: float = 1.5) -> dict:
         driver.execute_cdp_cmd("Network.enable", {})
         driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
         driver.get_log("performance")  # drop what the blank start page logged
-        driver.get(f"http://127.0.0.1:{port}{COLD_LINK}")
+        driver.get(f"http://{host}:{port}{COLD_LINK}")
         driver.execute_async_script(DRAWN, list(ids.CHARTS), True)
         time.sleep(settle_s)
         events = [json.loads(entry["message"])["message"] for entry in driver.get_log("performance")]
@@ -471,7 +471,7 @@ def measure_cold_view_bytes(port: int, settle_s: float = 1.5) -> dict:
             encodings[params["requestId"]] = headers.get("content-encoding", "")
         elif event.get("method") == "Network.loadingFinished":
             sizes[params["requestId"]] = int(params["encodedDataLength"])
-    origin = f"http://127.0.0.1:{port}"  # not the browser's own pages (its new-tab page logs here too)
+    origin = f"http://{host}:{port}"  # not the browser's own pages (its new-tab page logs here too)
     requests = sorted(
         (
             (urls[rid][len(origin) :], size, encodings.get(rid, ""))

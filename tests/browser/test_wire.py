@@ -48,3 +48,22 @@ def test_b202_no_anchor_without_href_and_the_clear_button_still_clears(dash_duo)
     dash_duo.driver.find_element(By.CSS_SELECTOR, f"#{C.NATIONALITY.id} a.dash-dropdown-clear").click()
     dash_duo.wait_for_element(f"#{C.NATIONALITY.id}-value.dash-dropdown-placeholder", timeout=10)
     assert dash_duo.driver.execute_script("return window.location.hash") == ""
+
+
+def test_b203_the_first_view_is_at_most_650_kb_over_the_wire(dash_duo):
+    """The benchmark's ``cold_view_bytes`` (issue 13's target), here as a test: bytes do not depend on the
+    machine's load."""
+    import importlib.util
+    from pathlib import Path
+    from urllib.parse import urlsplit
+
+    spec = importlib.util.spec_from_file_location("bench_run", Path(__file__).parents[2] / "bench" / "run.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    dash_duo.start_server(application.create_app())
+    address = urlsplit(dash_duo.server_url)
+    measured = bench.measure_cold_view_bytes(address.port, settle_s=0.5, host=address.hostname)
+    paths = [path for path, _, _ in measured["cold_view_requests"]]
+    assert any("plotly-dashboard" in p for p in paths) and any(p.startswith("/_dash-layout") for p in paths)
+    assert all(encoding == "br" for _, size, encoding in measured["cold_view_requests"] if size > 2_000)
+    assert 300_000 < measured["cold_view_bytes"] <= 650_000
