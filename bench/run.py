@@ -2,6 +2,7 @@
 
     python bench/run.py            # the full run (2 to 3 minutes)
     python bench/run.py --quick    # shorter loads and fewer repeats (under 2 minutes)
+    python bench/run.py --bytes    # only what the first view sends over the wire (nothing timed)
 
 Prints a table, then as its last line one JSON object with every measure. Medians are of repeated
 measurements taken in this same run; the machine is shared and noisy, so read ratios, not absolutes.
@@ -59,6 +60,7 @@ TARGETS = {  # key: (comparison, bound) as the issue sets them
     "load_rps": (">=", 100),
     "load_p99_ms": ("<=", 300),
     "load_errors": ("<=", 0),
+    "cold_view_bytes": ("<=", 650_000),
 }
 
 
@@ -320,10 +322,10 @@ def measure_load(app, states: list[ViewState], seconds: int) -> dict:
 # --- in the browser -----------------------------------------------------------------------------
 
 
-def browser():
+def browser(options=None):
     from selenium import webdriver
 
-    options = webdriver.ChromeOptions()
+    options = options or webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     for flag in (
         "--headless",
@@ -437,13 +439,75 @@ def measure_link_views(port: int, floor_port: int, loads: int) -> dict:
     return {"link_view_p50_ms": median(link_times), "floor_link_view_p50_ms": median(floor_times)}
 
 
+COLD_LINK = "/?nationality=China"
+
+
+def measure_cold_view_bytes(port: int, settle_s: float = 1.5, host: str = "127.0.0.1") -> dict:
+    """Every byte over the wire for the first view of the default link with the browser cache disabled:
+    the sum of Chromium's ``encodedDataLength`` (compressed body plus headers) over the Network.loadingFinished
+    events of the page's requests, through to every chart drawn and the headline shown, plus whatever the
+    page still asks for in the next ``settle_s`` seconds (the dropdowns' full lists). Bytes, not timed.
+
+    Also returns the requests by size (``cold_view_requests``: [url path, bytes, content-encoding]).
+    """
+    from selenium import webdriver
+
+    options = webdriver.ChromeOptions()
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    driver = browser(options)
+    driver.set_script_timeout(60)
+    try:
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+        driver.get_log("performance")  # drop what the blank start page logged
+        driver.get(f"http://{host}:{port}{COLD_LINK}")
+        driver.execute_async_script(DRAWN, list(ids.CHARTS), True)
+        time.sleep(settle_s)
+        events = [json.loads(entry["message"])["message"] for entry in driver.get_log("performance")]
+    finally:
+        driver.quit()
+    urls, encodings, sizes = {}, {}, {}
+    for event in events:
+        params = event.get("params", {})
+        if event.get("method") == "Network.requestWillBeSent":
+            urls[params["requestId"]] = params["request"]["url"]
+        elif event.get("method") == "Network.responseReceived":
+            headers = {k.lower(): v for k, v in params["response"].get("headers", {}).items()}
+            encodings[params["requestId"]] = headers.get("content-encoding", "")
+        elif event.get("method") == "Network.loadingFinished":
+            sizes[params["requestId"]] = int(params["encodedDataLength"])
+    origin = f"http://{host}:{port}"  # not the browser's own pages (its new-tab page logs here too)
+    requests = sorted(
+        (
+            (urls[rid][len(origin) :], size, encodings.get(rid, ""))
+            for rid, size in sizes.items()
+            if urls.get(rid, "").startswith(origin + "/")
+        ),
+        key=lambda r: -r[1],
+    )
+    return {"cold_view_bytes": sum(size for _, size, _ in requests), "cold_view_requests": requests}
+
+
 # --- the run ------------------------------------------------------------------------------------
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="shorter: under two minutes")
+    parser.add_argument("--bytes", action="store_true", help="only cold_view_bytes (nothing timed), with each request")
     args = parser.parse_args()
+    if args.bytes:
+        port = free_port()
+        server = start(dashboard(port), port)
+        try:
+            measured = measure_cold_view_bytes(port)
+        finally:
+            server.terminate()
+            server.wait()
+        for path, size, encoding in measured["cold_view_requests"]:
+            print(f"{size:>10,}  {encoding or '-':<5} {path}")
+        print(json.dumps(measured))
+        return
     quick = args.quick
     results: dict = {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
@@ -471,6 +535,7 @@ def main() -> None:
         print("in the browser ...", file=sys.stderr)
         results |= measure_updates(port, changes=10)
         results |= measure_link_views(port, floor_port, loads=7 if quick else 25)
+        results |= measure_cold_view_bytes(port)
     finally:
         for process in (server, floor):
             process.terminate()
@@ -501,6 +566,8 @@ def main() -> None:
     }
     print(f"\n{'measure':<26}{'value':>14}  target")
     for key, value in results.items():
+        if key == "cold_view_requests":
+            continue
         if isinstance(value, float):
             value = f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}"
         mark = "" if key not in checks else ("  ok" if checks[key] else "  MISSED")

@@ -19,7 +19,7 @@ from dash import Dash
 from dash.exceptions import DependencyException
 from werkzeug.exceptions import HTTPException
 
-from border_dashboard.components import callbacks, images
+from border_dashboard.components import callbacks, images, serving
 from border_dashboard.components.cache import SharedCache
 from border_dashboard.components.layout import build_layout
 from border_dashboard.components.live import LiveData, Served
@@ -28,8 +28,8 @@ from border_dashboard.components.view import EVENTS_FILE, ViewBuilder, dataset_v
 from border_dashboard.data import store
 
 # assets/: the stylesheet, page.js (the dropdowns' full lists, filled in after the charts) and
-# vendor/, plotly.js's cartesian bundle, served with the page's other scripts so that a shared link's
-# charts need not wait for Dash to fetch the full plotly.js (see its README).
+# vendor/, plotly.js with only the page's trace types, served with the page's other scripts so that a
+# shared link's charts need not wait for Dash to fetch the full plotly.js (see its README).
 ASSETS = Path(str(resources.files("border_dashboard.components") / "assets"))
 # Dash's page, plus early fetches of the chunks its dropdowns and graphs would otherwise ask for only
 # once the layout has arrived: a shared link is drawn one round trip sooner.
@@ -141,6 +141,9 @@ def create_app(
     renderer = images.Renderer(max_waiting=image_waiting)
     callbacks.register(app, current, renderer)
     images.register(app, current, renderer)  # /export/<chart>.<png|svg|pdf>?<query>
+    # Compressed responses; only the scripts the page uses; the first HTML's description of the view.
+    # (After interpolate_index is set: it wraps it.)
+    serving.configure(app, view_for=lambda query: current().builder.build(from_query(query, current().dataset)[0]))
     secure(app)
     return app
 

@@ -199,3 +199,17 @@ window.border_viewport = function () {
         }, 200);
     });
 })();
+
+// Dash's dropdown draws its "Clear selection" control as an <a> without href: search engines (and
+// Lighthouse's crawlable-links audit) take it for a broken link, and a keyboard cannot reach it. It is a
+// button: say so, and give it the href that makes it focusable (its click handler cancels the navigation).
+(function () {
+    function mark() {
+        var anchors = document.querySelectorAll("a.dash-dropdown-clear:not([href])");
+        for (var i = 0; i < anchors.length; i++) {
+            anchors[i].setAttribute("href", "#");
+            anchors[i].setAttribute("role", "button");
+        }
+    }
+    new MutationObserver(mark).observe(document.body, {childList: true, subtree: true});
+})();

@@ -1,0 +1,222 @@
+"""What goes over the wire: responses compressed, and the page's scripts only those it uses.
+
+``configure(app)`` is called once by ``app.create_app``:
+
+- Scripts and stylesheets (``/assets/...``, ``/_dash-component-suites/...``) are compressed once per
+  process, brotli at quality 9 or gzip at level 9 as the browser accepts, and kept in memory; they keep
+  the long cache headers Flask and Dash gave them, with an ETag of their own per encoding. plotly.js
+  goes as the ``.br`` built beside it at quality 11 (``assets/vendor/README.md``).
+- Everything else (the page, the layout, the callbacks' JSON, the favicon) is compressed as it is
+  answered by flask-compress (brotli quality 4 or gzip 6: fast enough for a callback).
+- Every response says ``Vary: Accept-Encoding``.
+- The page leaves out two scripts Dash puts in every page: DataTable's bundle (the page has no table)
+  and @babel/polyfill (ES2015+ for old browsers; of it, Dash's scripts need only regeneratorRuntime in
+  a browser of today, which ``assets/vendor/regenerator-runtime.min.js`` provides, in 7 kB instead of 100).
+  Dash 4 lists both unconditionally (``Dash._generate_scripts_html``); the page's scripts are taken out
+  of its ``{%scripts%}`` through ``Dash.interpolate_index``, the documented way to change the page.
+- The first HTML has a meta description naming the view the link asks for (the story's sentences for
+  it), and ``/robots.txt`` answers as plain text rather than with the page.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import lru_cache
+from html import escape as html_escape
+from pathlib import Path
+
+import brotli
+import flask
+from dash import Dash
+from flask_compress import Compress
+
+from border_dashboard.components.view import View, sentence, window_text
+
+# Text a browser fetches from us; images other than the favicon are already compressed.
+COMPRESSIBLE = frozenset(
+    {
+        "text/html",
+        "text/css",
+        "text/plain",
+        "text/javascript",
+        "application/javascript",
+        "application/x-javascript",
+        "application/json",
+        "image/svg+xml",
+        "image/x-icon",
+        "image/vnd.microsoft.icon",
+    }
+)
+ENCODINGS = ("br", "gzip")  # preferred first, when the browser accepts both as well
+STATIC_LEVELS = {"br": 9, "gzip": 9}  # brotli 11 saves another 8% but takes 7 s for plotly.js
+MIN_SIZE = 500  # bytes: below this, compression costs more than it saves
+# Scripts of Dash's page the dashboard does not load. A DataTable in the page would need the first back.
+UNUSED_SCRIPTS = re.compile(
+    r'<script src="[^"]*/_dash-component-suites/dash/(dash_table/|deps/polyfill@)[^"]*"></script>'
+)
+
+
+SITE_DESCRIPTION = (
+    "U.S. border encounters by nationality, month and border region, from the official DHS and CBP files:"
+    " the monthly trend, the rise from one year to the next, the peak month and the top nationalities."
+)
+ROBOTS_TXT = "User-agent: *\nAllow: /\n"
+
+
+def configure(app: Dash, view_for: Callable[[str], View] | None = None) -> None:
+    """Compress what ``app`` serves and serve the scripts its page uses (see the module's docstring).
+
+    ``view_for(query)``: the view a link's query string asks for, which the meta description names
+    (without it, the description is the site's). Call this after setting ``app.interpolate_index``.
+    """
+    server = app.server
+    server.config.update(
+        COMPRESS_ALGORITHM=list(ENCODINGS),
+        COMPRESS_BR_LEVEL=4,
+        COMPRESS_LEVEL=6,
+        COMPRESS_MIN_SIZE=MIN_SIZE,
+        COMPRESS_MIMETYPES=sorted(COMPRESSIBLE),
+        COMPRESS_STREAMS=False,  # files are compressed below, once; nothing else of ours streams
+    )
+    Compress(server)  # its after_request runs after ours: it leaves a response we encoded alone
+    static = StaticCompressor(
+        prefixes=(app.get_asset_url(""), app.config.requests_pathname_prefix + "_dash-component-suites/"),
+        assets_url=app.get_asset_url(""),
+        assets_folder=Path(app.config.assets_folder),
+    )
+    server.after_request(static)
+    server.add_url_rule("/robots.txt", "robots_txt", lambda: flask.Response(ROBOTS_TXT, mimetype="text/plain"))
+    interpolate = app.interpolate_index  # app.py's own, when it has one
+
+    @lru_cache(maxsize=256)
+    def description_for(query: str) -> str:
+        return description(view_for(query)) if view_for else SITE_DESCRIPTION
+
+    def first_html(**parts) -> str:
+        query = flask.request.query_string.decode("utf-8", "replace") if flask.has_request_context() else ""
+        try:
+            text = description_for(query[:8192])
+        except Exception:  # a description is never worth an error page: the site's will do
+            app.logger.exception("could not describe the page for %r", query[:200])
+            text = SITE_DESCRIPTION
+        metas = parts.get("metas", "") + f'\n<meta name="description" content="{html_escape(text)}">'
+        return interpolate(**{**parts, "metas": metas, "scripts": without_unused_scripts(parts.get("scripts", ""))})
+
+    app.interpolate_index = first_html
+
+
+def description(view: View) -> str:
+    """'China - Southwest Land Border, Jan 2022 to Nov 2024: Border Patrol encountered 37,160 nationals of
+    China ...': the view as the tab's title names it, then the story's sentences for it."""
+    if not view.nationalities:
+        return SITE_DESCRIPTION
+    return f"{view.title_suffix}, {window_text(view)}: {sentence(view)}"
+
+
+def without_unused_scripts(scripts: str) -> str:
+    """Dash's ``{%scripts%}`` (one tag a line) without those of ``UNUSED_SCRIPTS``."""
+    return "\n".join(tag for tag in scripts.split("\n") if not UNUSED_SCRIPTS.fullmatch(tag.strip()))
+
+
+class StaticCompressor:
+    """An ``after_request`` function compressing file responses under ``prefixes``, each once a process.
+
+    A file of ``assets_folder`` (served under ``assets_url``) with a ``.br`` beside it, compressed at
+    quality 11 when it was built (``tools/vendor-build/build.sh``), is sent as that instead, once it is
+    checked to hold the file as served.
+    """
+
+    def __init__(
+        self,
+        prefixes: tuple[str, ...],
+        capacity: int = 64,
+        assets_url: str | None = None,
+        assets_folder: Path | None = None,
+    ):
+        self.prefixes = prefixes
+        self.capacity = capacity
+        self.assets_url, self.assets_folder = assets_url, assets_folder
+        self._cache: OrderedDict[tuple, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, response: flask.Response) -> flask.Response:
+        request = flask.request
+        if not request.path.startswith(self.prefixes) or request.method not in ("GET", "HEAD"):
+            return response
+        add_vary(response)
+        if (
+            response.status_code != 200
+            or "Content-Encoding" in response.headers
+            or response.mimetype not in COMPRESSIBLE
+            or (response.content_length is not None and response.content_length < MIN_SIZE)
+        ):
+            return response
+        encoding = chosen_encoding(request.headers.get("Accept-Encoding", ""))
+        if encoding is None:
+            return response
+        etag, _ = response.get_etag()
+        key = (request.path, etag, response.headers.get("Last-Modified"), encoding)
+        with self._lock:
+            body = self._cache.get(key)
+            if body is not None:
+                self._cache.move_to_end(key)
+        response.direct_passthrough = False
+        if body is None:
+            data = response.get_data()
+            body = self.precompressed(request.path, data, encoding) or compress(data, encoding)
+            with self._lock:
+                self._cache[key] = body
+                while len(self._cache) > self.capacity:
+                    self._cache.popitem(last=False)
+        response.close()  # the file Flask opened for it
+        response.set_data(body)
+        response.headers["Content-Encoding"] = encoding
+        if etag:
+            response.set_etag(f"{etag}:{encoding}")
+        return response.make_conditional(request)
+
+    def precompressed(self, path: str, data: bytes, encoding: str) -> bytes | None:
+        """The ``.br`` built beside the file served at ``path``, if there is one and it holds ``data``."""
+        if encoding != "br" or not self.assets_url or not self.assets_folder or not path.startswith(self.assets_url):
+            return None
+        folder = self.assets_folder.resolve()
+        candidate = (folder / (path[len(self.assets_url) :] + ".br")).resolve()
+        if folder not in candidate.parents or not candidate.is_file():
+            return None
+        built = candidate.read_bytes()
+        try:
+            return built if brotli.decompress(built) == data else None  # a stale .br is never sent
+        except brotli.error:
+            return None
+
+
+def compress(data: bytes, encoding: str) -> bytes:
+    if encoding == "br":
+        return brotli.compress(data, quality=STATIC_LEVELS["br"])
+    return gzip.compress(data, STATIC_LEVELS["gzip"], mtime=0)
+
+
+def chosen_encoding(accept_encoding: str) -> str | None:
+    """The encoding of ``ENCODINGS`` the browser ranks highest (``br`` on a tie), or None."""
+    qualities = {}
+    for part in accept_encoding.lower().split(","):
+        name, _, params = part.strip().partition(";")
+        match = re.search(r"q=([^;]*)", params)
+        try:
+            qualities[name.strip()] = float(match.group(1)) if match else 1.0
+        except ValueError:
+            qualities[name.strip()] = 0.0
+    best = max(ENCODINGS, key=lambda e: (qualities.get(e, qualities.get("*", 0.0)), -ENCODINGS.index(e)))
+    return best if qualities.get(best, qualities.get("*", 0.0)) > 0 else None
+
+
+def add_vary(response: flask.Response) -> None:
+    vary = response.headers.get("Vary")
+    if not vary:
+        response.headers["Vary"] = "Accept-Encoding"
+    elif "accept-encoding" not in vary.lower():
+        response.headers["Vary"] = f"{vary}, Accept-Encoding"
