@@ -40,7 +40,7 @@ from border_dashboard.components.charts import build_charts  # noqa: E402
 from border_dashboard.components.state import ViewState, to_query  # noqa: E402
 from border_dashboard.components.view import ViewBuilder  # noqa: E402
 from border_dashboard.data import analysis, store  # noqa: E402
-from border_dashboard.data.schema import ALL  # noqa: E402
+from border_dashboard.data.schema import ALL, MONTH  # noqa: E402
 from border_dashboard.data.schema import Encounters as E  # noqa: E402
 from border_dashboard.data.sources import DEFAULT_SOURCE  # noqa: E402
 
@@ -123,7 +123,8 @@ def naive_figures(frame: pd.DataFrame, state: ViewState) -> str:
     in_window = (frame[E.month] >= start) & (frame[E.month] <= end)
     in_region = frame[E.region] == state.region
     totals = (frame[E.sector] == ALL) & (frame[E.demographic] == ALL)
-    chosen = frame[in_window & in_region & totals & frame[E.nationality].isin(state.nationalities)]
+    months = frame[E.period] == MONTH if E.period in frame.columns else True  # not the published annual rows
+    chosen = frame[in_window & in_region & totals & months & frame[E.nationality].isin(state.nationalities)]
     monthly = chosen.groupby([E.nationality, E.month], as_index=False)[E.encounters].sum()
     trend = px.line(monthly, x=E.month, y=E.encounters, color=E.nationality, markers=True)
     monthly["year"] = monthly[E.month].dt.year + ((monthly[E.month].dt.month >= 10) if state.basis == "fiscal" else 0)
@@ -244,7 +245,10 @@ def render_request(app, query: str) -> str:
         {
             "output": key,
             "outputs": outputs,
-            "inputs": [{"id": ids.SELECTION, "property": "data", "value": query}],
+            "inputs": [
+                {"id": ids.SELECTION, "property": "data", "value": query},
+                {"id": ids.VIEWPORT, "property": "data", "value": "wide"},
+            ],
             "changedPropIds": [f"{ids.SELECTION}.data"],
             "state": [],
         }

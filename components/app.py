@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from html import escape as html_escape
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,7 +23,8 @@ from border_dashboard.components import callbacks, images
 from border_dashboard.components.cache import SharedCache
 from border_dashboard.components.layout import build_layout
 from border_dashboard.components.live import LiveData, Served
-from border_dashboard.components.view import EVENTS_FILE, ViewBuilder, dataset_version
+from border_dashboard.components.state import from_query
+from border_dashboard.components.view import EVENTS_FILE, ViewBuilder, dataset_version, page_title
 from border_dashboard.data import store
 
 # assets/: the stylesheet, page.js (the dropdowns' full lists, filled in after the charts) and
@@ -96,7 +98,13 @@ def create_app(
         shared = SharedCache(cache_url, namespace=dataset_version(loaded)) if cache_url else None
         builder = ViewBuilder(loaded, events_file, shared=shared)
         page_for = lru_cache(maxsize=128)(lambda query: build_layout(loaded, builder, query))
-        return Served(loaded, builder, page_for, {"shared": shared})
+
+        @lru_cache(maxsize=256)
+        def title_for(query: str) -> str:
+            state, _ = from_query(query, loaded)
+            return page_title(builder.build(state))
+
+        return Served(loaded, builder, page_for, {"shared": shared, "title_for": title_for})
 
     current = LiveData(serve, dataset, data_dir, follow=given is None)
     app.server.config["BORDER_LIVE_DATA"] = current  # for the command line and tests: which release is served
@@ -118,6 +126,17 @@ def create_app(
     # rather than ask again on each page view.
     app.server.config["SEND_FILE_MAX_AGE_DEFAULT"] = 365 * 24 * 3600
     app.index_string = INDEX
+
+    def index_for_the_link(**parts) -> str:
+        """The first HTML's <title> names the view the link asks for (tabs, bookmarks, link previews)."""
+        query = flask.request.query_string.decode("utf-8", "replace") if flask.has_request_context() else ""
+        try:
+            parts["title"] = html_escape(current().extras["title_for"](query[:8192]))
+        except Exception:  # a title is never worth an error page: the generic one will do
+            app.logger.exception("could not title the page for %r", query[:200])
+        return Dash.interpolate_index(app, **parts)
+
+    app.interpolate_index = index_for_the_link
     app.layout = layout
     # One bounded render pool per app, for the image URLs and the download buttons alike.
     renderer = images.Renderer(max_waiting=image_waiting)

@@ -48,15 +48,17 @@ def sync_url_and_controls(dataset: Dataset, search, values: dict, shown: str | N
     }
 
 
-def render_view(dataset: Dataset, builder: ViewBuilder, query: str | None) -> dict:
-    """The charts, numbers and citations of the stored selection."""
-    result = content(dataset, builder, query)
+def render_view(dataset: Dataset, builder: ViewBuilder, query: str | None, viewport=None) -> dict:
+    """The charts, numbers and citations of the stored selection; ``viewport`` "narrow": for a phone."""
+    result = content(dataset, builder, query, narrow=viewport == "narrow")
     return {
         "figures": result["figures"],
         "configs": result["configs"],
+        "styles": result["styles"],
         "headline": result["headline"],
         "sentence": result["sentence"],
         "provenance": result["provenance"],
+        "title": result["title"],
     }
 
 
@@ -136,25 +138,50 @@ def register(app: Dash, current: Callable[[], Served], renderer: images.Renderer
     # In the browser: the address bar shows the view's canonical address (a hand-typed or corrected link
     # is rewritten in place, without a new history entry).
     app.clientside_callback(
+        ClientsideFunction(namespace="border", function_name="show_title"),
+        Output(ids.TITLE_SHOWN, "data"),
+        Input(ids.PAGE_TITLE, "data"),
+    )
+
+    app.clientside_callback(
         ClientsideFunction(namespace="border", function_name="show_address"),
         Output(ids.ADDRESS, "data"),
         Input(ids.SELECTION, "data"),
+    )
+
+    # In the browser: "Copy link" puts the view's address on the clipboard and says so (or shows it).
+    app.clientside_callback(
+        ClientsideFunction(namespace="border", function_name="copy_link"),
+        Output(ids.COPY_LINK_STATUS, "children"),
+        Input(ids.COPY_LINK_BUTTON, "n_clicks"),
+        prevent_initial_call=True,
     )
 
     @app.callback(
         output={
             "figures": {chart: Output(chart, "figure") for chart in ids.CHARTS},
             "configs": {chart: Output(chart, "config") for chart in ids.CHARTS},
+            "styles": {chart: Output(chart, "style") for chart in ids.CHARTS},
             "headline": Output(ids.HEADLINE, "children"),
             "sentence": Output(ids.SENTENCE, "children"),
             "provenance": Output(ids.SOURCE_LINE, "children"),
+            "title": Output(ids.PAGE_TITLE, "data"),
         },
-        inputs={"query": Input(ids.SELECTION, "data")},
+        inputs={"query": Input(ids.SELECTION, "data"), "viewport": Input(ids.VIEWPORT, "data")},
         prevent_initial_call=True,  # the layout comes drawn
     )
-    def _render(query):
+    def _render(query, viewport):
         served = current()
-        return render_view(served.dataset, served.builder, query)
+        return render_view(served.dataset, served.builder, query, viewport)
+
+    # In the browser: "narrow" where the chart cards are narrow (a phone), which redraws the charts for it;
+    # checked on load and whenever the window's width changes.
+    app.clientside_callback(
+        ClientsideFunction(namespace="border", function_name="viewport"),
+        Output(ids.VIEWPORT, "data"),
+        Input(ids.SELECTION, "data"),
+        State(ids.VIEWPORT, "data"),
+    )
 
     @app.callback(
         Output(ids.DOWNLOAD_CSV, "data"),

@@ -6,30 +6,55 @@ import re
 
 import plotly.graph_objects as go
 
+from border_dashboard.components import controls as C
 from border_dashboard.components import figures, ids
-from border_dashboard.components.view import View
+from border_dashboard.components.view import View, window_text
+from border_dashboard.data import measures
+from border_dashboard.data.schema import Encounters as E
+from border_dashboard.data.sources import SOURCES
 
+TREND_TITLES = {
+    measures.COUNT: "Monthly encounters",
+    measures.INDEX: "Monthly encounters, indexed to the first month",
+    measures.SHARE: "Monthly share of the region's encounters",
+}
 CHART_NAMES = {ids.TREND: "trend", ids.RISE: "rise", ids.PEAK: "peak", ids.TOP: "top-nationalities"}
 
 
-def build_charts(view: View) -> dict[str, go.Figure]:
-    """The trend, rise, peak and top-nationalities figures of a view (or their empty states)."""
+def build_charts(view: View, *, narrow: bool = False) -> dict[str, go.Figure]:
+    """The trend, rise, peak and top-nationalities figures of a view (or their empty states); ``narrow``:
+    laid out for a phone's width (exports are always wide)."""
     state, line = view.state, view.source_line
-    window = f"{_month(state.start)} to {_month(state.end)}"
+    window = window_text(view)  # named by the months with data
+    # What is counted, in every title: the source, and the filters where any is set.
+    counted = SOURCES[state.source].label + (f"; {C.filters_text(state.filters)}" if state.filters else "")
+    suffix = f"{view.title_suffix} ({counted})"
     titles = {
-        ids.TREND: f"Monthly encounters: {view.title_suffix}, {window}",
-        ids.RISE: f"Encounters per {'calendar' if state.basis == 'calendar' else 'fiscal'} year: {view.title_suffix}",
-        ids.PEAK: f"Peak month and seasonality ({view.basis_label}): {view.title_suffix}"
+        ids.TREND: f"{TREND_TITLES[state.measure]}: {suffix}, {window}",
+        ids.RISE: f"Encounters per {'calendar' if state.basis == 'calendar' else 'fiscal'} year: {suffix}",
+        ids.PEAK: f"Peak month and seasonality ({view.basis_label}): {suffix}"
         + (", combined" if len(view.nationalities) > 1 else ""),
-        ids.TOP: f"Top nationalities: {view.where.removeprefix('the ')}, {window}",
+        ids.TOP: f"Top nationalities: {view.where.removeprefix('the ')} ({counted}), {window}",
     }
     charts = {}
     if view.empty_message:
         for chart in (ids.TREND, ids.RISE, ids.PEAK):
-            charts[chart] = figures.empty_figure(view.empty_message, title=titles[chart], source_line=line)
+            charts[chart] = figures.empty_figure(
+                view.empty_message, title=titles[chart], source_line=line, narrow=narrow
+            )
     else:
+        first_month = view.series[E.month].min() if len(view.series) else None
+        trend = measures.measured(view.series, state.measure, view.region_monthly)
         charts[ids.TREND] = figures.trend_figure(
-            view.series, title=titles[ids.TREND], source_line=line, events=view.events, peak=view.peak
+            view.series if state.measure == measures.COUNT else trend,
+            title=titles[ids.TREND],
+            source_line=line,
+            events=view.events,
+            peak=view.peak,
+            y_title=measures.label(state.measure, first_month),
+            scale=state.scale,
+            note=_undrawable(measures.undefined(trend, state.measure), state.measure, first_month),
+            narrow=narrow,
         )
         charts[ids.RISE] = figures.rise_figure(
             view.yearly,
@@ -38,31 +63,55 @@ def build_charts(view: View) -> dict[str, go.Figure]:
             source_line=line,
             rise_years=view.rise_years,
             ratios=view.rise,
+            narrow=narrow,
         )
         charts[ids.PEAK] = figures.peak_figure(
-            view.monthly, basis=state.basis, title=titles[ids.PEAK], source_line=line, peak=view.peak
+            view.monthly, basis=state.basis, title=titles[ids.PEAK], source_line=line, peak=view.peak, narrow=narrow
         )
     if view.top.empty:
         charts[ids.TOP] = figures.empty_figure(
-            "No nationality is broken out for this selection.", title=titles[ids.TOP], source_line=line
+            "No nationality is broken out for this selection.", title=titles[ids.TOP], source_line=line, narrow=narrow
         )
     else:
         charts[ids.TOP] = figures.top_figure(
-            view.top, highlight=view.nationalities, title=titles[ids.TOP], source_line=line
+            view.top, highlight=view.nationalities, title=titles[ids.TOP], source_line=line, narrow=narrow
         )
     return charts
 
 
-def _month(text: str) -> str:
-    year, month = text.split("-")
-    return (
-        f"{['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][int(month) - 1]} {year}"
-    )
+def _undrawable(names: list[str], measure: str, first_month) -> str:
+    """Why a line is missing from an index or share chart."""
+    if not names:
+        return ""
+    if measure == measures.INDEX:
+        why = f"fewer than 5 encounters in {first_month:%b %Y}, the index's base"
+    else:
+        why = "the region's total is zero in its months"
+    return f"Not drawn: {', '.join(names)} ({why})."
 
 
-def file_stem(view: View, chart: str) -> str:
-    """'border-encounters-trend-china-southwest-land-border-2022-01-to-2024-12'"""
+def file_stem(view: View, chart: str, *, as_shown: bool = False) -> str:
+    """A file name that says what the file holds, so that two downloads of different views never share one:
+    'border-encounters-trend-china-southwest-land-border-2022-01-to-2024-12-ohss-usbp-calendar', with the
+    filters, the measure and the scale where they are not the default. ``as_shown``: the chart toolbar's
+    PNG, a capture of the chart as the browser drew it (named apart from the server's rendering)."""
     state = view.state
-    who = "-".join(state.nationalities[:3]) or "none"
-    parts = ["border-encounters", CHART_NAMES.get(chart, chart), who, state.region, state.start, "to", state.end]
-    return re.sub(r"[^a-z0-9]+", "-", "-".join(parts).lower()).strip("-")
+    who = "-".join(state.nationalities[:3]) + (
+        f"-and-{len(state.nationalities) - 3}-more" if len(state.nationalities) > 3 else ""
+    )
+    parts = [
+        "border-encounters",
+        CHART_NAMES.get(chart, chart),
+        who or "none",
+        state.region,
+        state.start,
+        "to",
+        state.end,
+        state.source,
+        state.basis,
+        *(value for _, value in state.filters),
+        *([state.measure] if state.measure != C.MEASURE.default else []),
+        *([state.scale] if state.scale != C.SCALE.default else []),
+        *(["as-shown"] if as_shown else []),
+    ]
+    return re.sub(r"[^a-z0-9]+", "-", "-".join(parts).lower()).strip("-")[:180]

@@ -7,6 +7,7 @@ Dash, Plotly and the app are imported only by `serve`, so the data commands answ
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -82,7 +83,13 @@ def main(argv: list[str] | None = None) -> int:
     server.set_defaults(handler=serve)
     data_cli.add_commands(commands)
     args = parser.parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except BrokenPipeError:  # `border-dashboard summary | head`: the reader stopped reading, not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130
 
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:

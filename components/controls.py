@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from border_dashboard.data import analysis
+from border_dashboard.data import analysis, measures
 from border_dashboard.data.schema import ALL, ALL_REGIONS
 from border_dashboard.data.schema import Encounters as E
 from border_dashboard.data.served import ServedTable
@@ -168,15 +168,42 @@ def parse_source(values, context: ParseContext) -> str:
     return name
 
 
+def _names_in(value: str, known: list[str]) -> list[str]:
+    """One URL value as names: itself, or a comma-separated list ('China,India'). Official spellings have
+    commas too ('CHINA, PEOPLES REPUBLIC OF', 'Korea, South'): the longest run of parts (up to three) that
+    is one name is taken as one."""
+    if "," not in value:
+        return [value.strip()]
+    parts = [p.strip() for p in value.split(",")][: 4 * MAX_NATIONALITIES]  # a hostile link may be long
+    names, start = [], 0
+    while start < len(parts):
+        for end in range(min(len(parts), start + 3), start, -1):
+            candidate = ", ".join(parts[start:end])
+            if end == start + 1 or _is_one_name(candidate, known):
+                names.append(candidate)
+                start = end
+                break
+    return names
+
+
+def _is_one_name(text: str, known: list[str]) -> bool:
+    try:
+        analysis.resolve_nationality(text, known)
+    except analysis.UnknownNameError:
+        return False
+    return True
+
+
 def parse_nationalities(values, context: ParseContext) -> tuple[str, ...]:
-    """Names as a hand-typed link may write them ('china', the official spelling, a unique part of one),
-    at most ``MAX_NATIONALITIES``; a name the source lacks is dropped with a notice naming the closest."""
+    """Names as a hand-typed link may write them ('china', the official spelling, a unique part of one;
+    repeated or comma-separated), at most ``MAX_NATIONALITIES``; a name the source lacks is dropped with a
+    notice naming the closest."""
     if values is None:
         return analysis.DEFAULT_NATIONALITIES
     # Any nationality of any source: one the chosen source does not break out is counted in its 'Other'
     # group (``analysis.counted_as``), and comes back when the reader returns to a source that has it.
     known = all_values(context.dataset, E.nationality)
-    asked = [n for n in dict.fromkeys(values) if n]
+    asked = list(dict.fromkeys(n for value in values for n in _names_in(value, known) if n))
     if len(asked) > MAX_NATIONALITIES:
         context.notices.append(
             f"At most {MAX_NATIONALITIES} nationalities are shown at once; showing the first {MAX_NATIONALITIES} "
@@ -228,7 +255,8 @@ def month_parser(parameter: str, default: str) -> Parser:
             context.notices.append(f"'{parameter}' must be a month written YYYY-MM, not {text!r}.")
             return default
         if not first <= month <= last:
-            context.notices.append(f"'{parameter}' {text} is outside the data ({first} to {last}).")
+            covers = " to ".join(f"{m:%Y-%m}" for m in analysis.coverage(context.table))
+            context.notices.append(f"'{parameter}' {text} is outside the data: this source covers {covers}.")
             return default
         return month
 
@@ -253,6 +281,21 @@ def parse_rise(values, context: ParseContext) -> tuple[int, int] | None:
         context.notices.append(f"'rise' must be written YEAR:YEAR, not {text!r}.")
         return None
     return first, second
+
+
+def choice_parser(parameter: str, allowed: tuple[str, ...]) -> Parser:
+    """One of a fixed set of words (the first is the default), in any case."""
+
+    def parse(values, context: ParseContext) -> str:
+        text = (_last(values) or allowed[0]).strip().lower()
+        if text not in allowed:
+            context.notices.append(
+                f"'{parameter}' must be {' or '.join(allowed)}, not {text[:40]!r}; showing {allowed[0]}."
+            )
+            return allowed[0]
+        return text
+
+    return parse
 
 
 def parse_toggle(values, context: ParseContext) -> bool:
@@ -309,8 +352,20 @@ def region_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
 
 
 def month_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
+    """Every month, found by typing it as a reader writes it: '2023-12', 'Dec 2023', 'December 2023',
+    '12/2023' (the dropdown searches each option's ``search`` text as well as its label)."""
     first, last = month_range(dataset)
-    return [{"label": f"{m:%b %Y} ({m:%Y-%m})", "value": f"{m:%Y-%m}"} for m in pd.date_range(first, last, freq="MS")]
+    return [
+        {"label": f"{m:%b %Y} ({m:%Y-%m})", "value": f"{m:%Y-%m}", "search": month_spellings(m)}
+        for m in pd.date_range(first, last, freq="MS")
+    ]
+
+
+def month_spellings(month: pd.Timestamp) -> str:
+    """'2023-12 2023/12 Dec 2023 December 2023 12/2023 12-2023' (and '1/2024' for January)."""
+    spellings = [f"{month:%Y-%m}", f"{month:%Y/%m}", f"{month:%b %Y}", f"{month:%B %Y}", f"{month:%m/%Y}"]
+    spellings += [f"{month:%m-%Y}", f"{month.month}/{month.year}"]
+    return " ".join(dict.fromkeys(spellings))
 
 
 def basis_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
@@ -327,6 +382,12 @@ def year_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
         {"label": analysis.year_label(y, state.basis) + ("" if m >= 12 else f" ({m} of 12 months)"), "value": y}
         for y, m in years.items()
     ]
+
+
+def fixed_options(*pairs: tuple[str, str]) -> Callable[[Dataset, ServedTable, Any], list[dict]]:
+    """A list that is the same for every view: (value, label) pairs."""
+    options = [{"label": label, "value": value} for value, label in pairs]
+    return lambda dataset, table, state: options
 
 
 def events_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
@@ -452,14 +513,36 @@ RISE = Control(
     props={"clearable": False},
 )
 COMPONENT = filter_control("component", "component", E.component, "Component")
-DEMOGRAPHIC = filter_control(
-    "demographic",
-    "demographic",
-    E.demographic,
-    "Demographic",
-    {"UAC": "Unaccompanied children (UAC)", "FMUA": "Family units (FMUA)"},
-)
+SPELLED = {E.demographic: {"UAC": "Unaccompanied children (UAC)", "FMUA": "Family units (FMUA)"}}
+"""The words a reader sees for a publisher's abbreviation, by column."""
+DEMOGRAPHIC = filter_control("demographic", "demographic", E.demographic, "Demographic", SPELLED[E.demographic])
 AREA = filter_control("area-of-responsibility", "aor", E.area_of_responsibility, "Area of responsibility")
+MEASURE = Control(
+    id="measure",
+    parameter="measure",
+    label="Trend shows",
+    kind="radio",
+    field="measure",
+    default=measures.COUNT,
+    parse=choice_parser("measure", measures.MEASURES),
+    options=fixed_options(
+        (measures.COUNT, "Encounters"),
+        (measures.INDEX, "Index (first month = 100)"),
+        (measures.SHARE, "Share of region (%)"),
+    ),
+    props={"inline": True},
+)
+SCALE = Control(
+    id="scale",
+    parameter="scale",
+    label="Trend scale",
+    kind="radio",
+    field="scale",
+    default="linear",
+    parse=choice_parser("scale", ("linear", "log")),
+    options=fixed_options(("linear", "Linear"), ("log", "Logarithmic")),
+    props={"inline": True},
+)
 EVENTS = Control(
     id="events-toggle",
     parameter="events",
@@ -482,6 +565,8 @@ CONTROLS: tuple[Control, ...] = (
     COMPONENT,
     DEMOGRAPHIC,
     AREA,
+    MEASURE,
+    SCALE,
     EVENTS,
 )
 FILTERS = tuple(c for c in CONTROLS if c.field == "filters")
@@ -494,3 +579,8 @@ LISTS_FOLLOWING_THE_VIEW = tuple(
 """Dropdowns whose option lists change with the view (the URL callback sends them)."""
 DROPDOWNS = tuple(cid for c in CONTROLS if c.has_dropdown for cid in c.component_ids)
 """Dropdowns, drawn first with their chosen options only and filled in after the charts."""
+
+
+def filters_text(filters: tuple[tuple[str, str], ...]) -> str:
+    """The filters of a view in a reader's words: 'Office of Field Operations, Family units (FMUA)'."""
+    return ", ".join(SPELLED.get(column, {}).get(value, value) for column, value in filters)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import io
 import os
@@ -24,11 +23,11 @@ from border_dashboard.data.schema import Encounters as E
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE = 1000, 520, 2
 IMAGE_FORMATS = ("png", "svg", "pdf")
-_START_LOCK = threading.Lock()
-# Kaleido's server takes one task at a time from a shared queue and hands results back on another: two
-# threads calling it at once can each get the other's image. One render at a time per process.
-_RENDER_LOCK = threading.Lock()
-_BROWSER = {"niced": True}
+# Kaleido's server is not safe to call from two threads at once: it runs one figure at a time, and two
+# callers waiting together can take each other's image from its one answer queue. One lock for starting
+# it and for each render keeps every answer with its caller, at no cost (it renders one at a time anyway).
+_KALEIDO_LOCK = threading.Lock()
+_BROWSER = {"running": False, "niced": True}  # whether this module started Kaleido's server (and lowered it)
 BROWSER_NICENESS = 10  # Chromium yields the CPU to the server's readers: an export flood never starves them
 
 
@@ -87,23 +86,20 @@ class ImageExportError(RuntimeError):
 def start_image_server() -> None:
     """Keep one headless Chromium for Kaleido in this process (about 2 s to start, ~0.1 s an image after).
 
-    Kaleido holds that browser itself, one per process; starting it twice is harmless.
+    Only Kaleido's public API: ``kaleido.start_sync_server`` holds that browser, one per process, returns at
+    once when it already runs, and registers its own close (what ``kaleido.stop_sync_server`` does) at exit.
     """
-    server = kaleido._global_server  # noqa: SLF001 - kaleido has no public "is it running" nor "is it alive"
-    with _START_LOCK:
-        if server.is_running() and server._thread.is_alive():  # noqa: SLF001
-            return
-        if server.is_running():  # its thread was stopped from outside (a test harness does that): start anew
-            server._initialized = False  # noqa: SLF001
+    with _KALEIDO_LOCK:
         _start_niced()
-        atexit.register(_end_image_browser)  # runs before Kaleido's own close (last registered, first run)
-        _BROWSER["niced"] = False  # once it has drawn, its processes exist: see image_bytes
 
 
 def _start_niced() -> None:
-    """Start Kaleido's server from a thread of lower CPU priority: on Linux a thread's niceness passes to
-    the threads and processes it starts, so Kaleido's loop and Chromium, from its launch on, yield to the
-    server's readers (the calling thread is left as it was: an unprivileged one could not raise it back)."""
+    """Start Kaleido's server (the lock held) from a thread of lower CPU priority: on Linux a thread's
+    niceness passes to the threads and processes it starts, so Kaleido's loop and Chromium, from its launch
+    on, yield to the server's readers (the calling thread is left as it was: an unprivileged one could not
+    raise it back). Its processes are lowered once more after its first image (Chromium raises some)."""
+    if _BROWSER["running"]:
+        return
 
     def start():
         with contextlib.suppress(OSError, AttributeError):
@@ -113,26 +109,31 @@ def _start_niced() -> None:
     starter = threading.Thread(target=start, name="border-dashboard-kaleido-start", daemon=True)
     starter.start()
     starter.join()
+    _BROWSER.update(running=True, niced=False)
 
 
 def stop_image_server(grace: float = 2.0) -> bool:
-    """End this process's Chromium while no image is being drawn, so that its memory (a few hundred MB)
-    goes back once exports stop; the next image starts a new one. Returns whether one was running.
-
-    Kaleido's server loop ends on a ``None`` task and closes its browser; should that close hang (it can,
-    started from a server thread), the browser is killed after ``grace`` seconds."""
-    server = kaleido._global_server  # noqa: SLF001
-    with _RENDER_LOCK, _START_LOCK:
-        if not server.is_running():
+    """End this process's Chromium while no image is being drawn (``kaleido.stop_sync_server``), so that its
+    memory (a few hundred MB) goes back once exports stop; the next image starts a new one. Should Kaleido's
+    close not be done within ``grace`` seconds, its browser processes are killed so that it can end.
+    Returns whether there was one to end."""
+    with _KALEIDO_LOCK:
+        if not _BROWSER["running"]:
             return False
-        thread = server._thread  # noqa: SLF001
-        if thread.is_alive():
-            server._task_queue.put(None)  # noqa: SLF001
-            thread.join(grace)
-        if thread.is_alive():
-            _end_image_browser()
-            thread.join(grace)
-        server._initialized = False  # noqa: SLF001 - as Kaleido's own close leaves it
+        _BROWSER["running"] = False
+        stopper = threading.Thread(
+            target=kaleido.stop_sync_server,
+            kwargs={"silence_warnings": True},
+            name="border-dashboard-kaleido-stop",
+            daemon=True,
+        )
+        stopper.start()
+        stopper.join(grace)
+        if stopper.is_alive():
+            for pid in _browser_processes():
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            stopper.join(grace)
         return True
 
 
@@ -166,27 +167,13 @@ def _lower_browser_priority() -> None:
                 os.setpriority(os.PRIO_PROCESS, tid, max(os.getpriority(os.PRIO_PROCESS, tid), BROWSER_NICENESS))
 
 
-def _end_image_browser() -> None:
-    """At exit, end Kaleido's Chromium ourselves: when it was started from a server thread, Kaleido's
-    close can wait minutes for it. Only children of this process started with a DevTools pipe."""
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            command = (stat.parent / "cmdline").read_bytes()
-        except (OSError, IndexError, ValueError):
-            continue
-        if parent == os.getpid() and b"chrom" in command and b"--remote-debugging-pipe" in command:
-            with contextlib.suppress(OSError):
-                os.kill(int(stat.parent.name), signal.SIGKILL)
-
-
 def image_bytes(figure: go.Figure, fmt: str) -> bytes:
     """Render through Kaleido (the machine's Chromium): title and source line are part of the figure."""
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"unknown image format {fmt!r}")
     try:
-        with _RENDER_LOCK, warnings.catch_warnings():
-            start_image_server()
+        with _KALEIDO_LOCK, warnings.catch_warnings():
+            _start_niced()  # under the same hold as the render: the idle stop cannot come between them
             # Plotly warns that per-call Kaleido options are unused when a server runs; we pass none.
             warnings.filterwarnings("ignore", message="The kopts argument is ignored", category=UserWarning)
             image = figure.to_image(format=fmt, width=IMAGE_WIDTH, height=IMAGE_HEIGHT, scale=IMAGE_SCALE)

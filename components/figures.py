@@ -17,8 +17,24 @@ import plotly.graph_objects as go
 from border_dashboard.data.analysis import year_label
 from border_dashboard.data.schema import Encounters as E
 
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+# CARTO's "Safe" qualitative palette (12 colours, made to stay distinct with the common colour-vision
+# deficiencies; carto.com/carto-colors), the darker colours first: every line of the at most 12
+# nationalities (controls.MAX_NATIONALITIES) has a colour of its own, and a marker shape of its own too.
+PALETTE = (
+    "#332288",
+    "#117733",
+    "#CC6677",
+    "#88CCEE",
+    "#AA4499",
+    "#44AA99",
+    "#999933",
+    "#882255",
+    "#DDCC77",
+    "#661100",
+    "#6699CC",
+    "#888888",
+)
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "triangle-down", "star", "pentagon")
 MUTED = "#B8C2CC"
 ACCENT = "#D55E00"
 HEATMAP_SCALE = "Cividis"
@@ -50,6 +66,27 @@ def _wrap(text: str, width: int = 95) -> str:
     return "<br>".join([*lines, line])
 
 
+def _lines(text: str) -> int:
+    return text.count("<br>") + 1 if text else 0
+
+
+# What a line takes, so that every margin is worked out rather than left for Plotly to widen (a second
+# draw) or, worse, too small: titles, legends and source lines then never overlap each other or the plot.
+# Characters per line: "wide" for a chart at least 640 px wide (and exports, 1000 px), "narrow" for a
+# phone's (down to 284 px on a 320 px screen); the page asks for narrow charts where its cards are narrow.
+CHARS = {False: {"title": 68, "subtitle": 78, "source": 95}, True: {"title": 29, "subtitle": 33, "source": 42}}
+# Plotly anchors a title of several lines 11 px higher than one of one line, and draws a subtitle 19 px
+# under the title's last line (measured in Chromium: 16 px text, 21 px lines).
+TITLE_LINE, SUBTITLE_GAP, SUBTITLE_LINE, UNDER_TITLE = 21, 19, 18, 14
+AXIS_ROOM = 56  # under the plot: the x tick labels and the axis title
+LEGEND_ROW, SOURCE_LINE = 22, 14
+
+
+def _legend_item_width(name: str) -> int:
+    """A legend entry's width at 12 px: the symbol and gap (40 px), then about 7.5 px a character."""
+    return 40 + round(7.5 * len(name))
+
+
 def _figure(
     data: list[dict],
     layout: dict,
@@ -57,42 +94,73 @@ def _figure(
     title: str,
     source_line: str,
     subtitle: str = "",
-    height: int = 440,
+    plot_height: int = 250,
     left: int = 60,
     right: int = 20,
+    legend: list[str] | None = None,
+    narrow: bool = False,
+    axis_room: int = AXIS_ROOM,
 ) -> go.Figure:
     """Shared look: title (and subtitle), source line under the plot, readable fonts, room for all.
 
-    ``left`` and ``right``: margins wide enough for the labels (see ``_room``). Plotly would widen a
-    margin that is too narrow itself, but only by drawing the chart a second time.
+    Every margin is worked out from what it holds: the top from the title's and subtitle's lines, the
+    bottom from the axis, the legend (on a narrow chart) and the source line's lines, the sides from the
+    longest labels (``left`` and ``right``, see ``_room``) and the legend (on a wide chart, at the right).
+    The figure's height is its plot's and its margins': the page gives the chart exactly that box.
+    ``legend``: the names the legend lists (None: no legend).
     """
+    chars = CHARS[narrow]
+    title_text = _wrap(title, chars["title"])
+    subtitle_text = _wrap(subtitle, chars["subtitle"]) if subtitle else ""
+    source_text = _wrap(source_line, chars["source"])
+    title_lines = _lines(title_text)
+    top = 25 + TITLE_LINE * (title_lines - 1)  # the title's last line ends here, 6 px under the top edge
+    if subtitle_text:
+        top += SUBTITLE_GAP + 16 + SUBTITLE_LINE * (_lines(subtitle_text) - 1)
+    top += UNDER_TITLE
+    under = axis_room
+    legend_layout: dict = {"font": {"size": 12}}
+    if legend and narrow:  # under the axis title, one name a row (Plotly's rows across vary with the width)
+        legend_layout.update(orientation="v", x=0, xanchor="left", y=-(under + 4) / plot_height, yanchor="top")
+        under += 4 + 10 + LEGEND_ROW * len(legend)  # its rows and its own padding
+    elif legend:  # at the right of the plot, one name a row
+        legend_layout.update(orientation="v", x=1, xanchor="left", y=1, yanchor="top", yref="paper")
+        right = max(right, 20 + max(_legend_item_width(n) for n in legend))
+        plot_height = max(plot_height, LEGEND_ROW * len(legend) + 10)
+    bottom = under + 6 + SOURCE_LINE * _lines(source_text) + 10
     base = {
         "title": {
-            "text": _wrap(title, 80),
-            "subtitle": {"text": subtitle, "font": {"size": 14, "color": ACCENT}},
+            "text": title_text,
+            "subtitle": {"text": subtitle_text, "font": {"size": 14, "color": ACCENT}},
             "x": 0,
-            "xref": "paper",
+            "xref": "container",
             "xanchor": "left",
+            "y": 1,
+            "yref": "container",
+            "yanchor": "top",
+            "pad": {"l": 10, "t": 21 if title_lines > 1 else 10},  # its top 6 px under the edge
             "font": {"size": 16},
         },
         "template": TEMPLATE,
         "font": FONT,
-        "height": height,
-        "margin": {"l": left, "r": right, "t": 95, "b": 95},
+        "height": top + plot_height + bottom,
+        "margin": {"l": left, "r": right, "t": top, "b": bottom},
         "plot_bgcolor": "white",
         "paper_bgcolor": "white",
         "hoverlabel": {"font": {"size": 13}},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "xanchor": "left"},
+        "showlegend": bool(legend),
+        "legend": legend_layout,
     }
     annotations = [
         *layout.pop("annotations", []),
         {
-            "text": _wrap(source_line),
+            "text": source_text,
             "xref": "paper",
             "yref": "paper",
             "x": 0,
             "y": 0,
-            "yshift": -52,
+            "xshift": 10 - left,  # from the figure's left edge, like the title: the whole width to wrap in
+            "yshift": -(under + 6),
             "xanchor": "left",
             "yanchor": "top",
             "showarrow": False,
@@ -117,7 +185,10 @@ def _room(longest_label: str, *, title: bool = True) -> int:
 def _count_room(values) -> int:
     """Room for a count axis: its largest tick label is about the largest value, with headroom."""
     top = max((int(v) for v in values), default=0)
-    return _room(f"{round(top * 1.15):,}")
+    return _room(f"{round(top * HEADROOM):,}")
+
+
+HEADROOM = 1.3  # a count axis reaches past its largest value: room for the event markers above the lines
 
 
 def _ints(values) -> list[int]:
@@ -128,7 +199,7 @@ def _months(values) -> list[str]:
     return [f"{m:%Y-%m-%d}" for m in pd.DatetimeIndex(values)]
 
 
-def empty_figure(message: str, *, title: str = "", source_line: str = "") -> go.Figure:
+def empty_figure(message: str, *, title: str = "", source_line: str = "", narrow: bool = False) -> go.Figure:
     """A clear empty state: the reason in words, no blank axes."""
     layout = {
         "xaxis": {"visible": False},
@@ -145,7 +216,7 @@ def empty_figure(message: str, *, title: str = "", source_line: str = "") -> go.
             }
         ],
     }
-    return _figure([], layout, title=title, source_line=source_line)
+    return _figure([], layout, title=title, source_line=source_line, narrow=narrow)
 
 
 def trend_figure(
@@ -155,23 +226,46 @@ def trend_figure(
     source_line: str,
     events: pd.DataFrame | None = None,
     peak: dict | None = None,
+    y_title: str = "Encounters per month",
+    scale: str = "linear",
+    note: str = "",
+    narrow: bool = False,
 ) -> go.Figure:
-    """Monthly encounters, one line a nationality, with dated events as marked vertical lines."""
+    """Monthly encounters, one line a nationality, with dated events as marked vertical lines.
+
+    The event markers sit above the lines (the axis reaches ``HEADROOM`` times the largest month), the
+    peak's label beside the peak, on the side with more room: the label never covers a marker.
+    Where ``series`` has a ``plotted`` column (an index or a share, ``data.measures``), that is drawn and
+    the hover gives the count beside it; ``scale`` "log" draws the y axis logarithmic (months of zero
+    have no place on it and are left as gaps).
+    """
+    measured = E.plotted in series.columns
+    column = E.plotted if measured else E.encounters
     data = []
+    names = list(series[E.nationality].unique())
     for index, (nationality, rows) in enumerate(series.groupby(E.nationality, sort=False)):
+        if measured:
+            values = [None if np.isnan(v) else round(float(v), 2) for v in rows[E.plotted]]
+            hover = f"{nationality}<br>%{{x|%B %Y}}: %{{y:,.1f}} (%{{customdata:,}} encounters)<extra></extra>"
+        else:
+            values = _ints(rows[E.encounters])
+            hover = f"{nationality}<br>%{{x|%B %Y}}: %{{y:,}}<extra></extra>"
+        if scale == "log":
+            values = [v if v else None for v in values]
         data.append(
             {
                 "type": "scatter",
                 "x": _months(rows[E.month]),
-                "y": _ints(rows[E.encounters]),
+                "y": values,
                 "name": nationality,
                 "mode": "lines+markers",
-                "marker": {"size": 5},
+                "marker": {"size": 6 if index else 5, "symbol": SYMBOLS[index % len(SYMBOLS)]},
                 "line": {"color": PALETTE[index % len(PALETTE)], "width": 2.5},
-                "hovertemplate": f"{nationality}<br>%{{x|%B %Y}}: %{{y:,}}<extra></extra>",
+                "hovertemplate": hover,
+                **({"customdata": _ints(rows[E.encounters])} if measured else {}),
             }
         )
-    top = float(series[E.encounters].max()) if len(series) else 0.0
+    top = float(np.nanmax(series[column].to_numpy(dtype=float))) if series[column].notna().any() else 0.0
     shapes, annotations = [], []
     if events is not None and len(events):
         dates = [f"{d:%Y-%m-%d}" for d in events["date"]]
@@ -192,17 +286,20 @@ def trend_figure(
             {
                 "type": "scatter",
                 "x": dates,
-                "y": [top * 1.08] * len(dates),
+                "y": [top * 1.16] * len(dates),
                 "mode": "markers+text",
                 "text": [str(i + 1) for i in range(len(dates))],
                 "textposition": "top center",
                 "marker": {"symbol": "diamond", "size": 10, "color": "#52606d"},
                 "name": "Events",
+                "showlegend": len(names) > 1,
                 "customdata": [[e, s] for e, s in zip(events["event"], events["source"])],
                 "hovertemplate": "%{x|%d %B %Y}<br>%{customdata[0]}<br><i>Source: %{customdata[1]}</i><extra></extra>",
             }
         )
-    if peak and series[E.nationality].nunique() == 1:
+    if peak and len(names) == 1 and not measured:
+        months = pd.DatetimeIndex(series[E.month])
+        late = len(months) and peak["month"] >= months.min() + (months.max() - months.min()) / 2
         annotations.append(
             {
                 "x": f"{peak['month']:%Y-%m-%d}",
@@ -210,8 +307,9 @@ def trend_figure(
                 "text": f"Peak {peak['encounters']:,}<br>{peak['month']:%b %Y}",
                 "showarrow": True,
                 "arrowhead": 2,
-                "ax": -50,
-                "ay": -30,
+                "ax": -60 if late else 60,  # level with the peak, below the markers: never on one
+                "ay": 0,
+                "xanchor": "right" if late else "left",
                 "font": {"size": 12},
                 "bgcolor": "rgba(255,255,255,0.8)",
             }
@@ -219,13 +317,23 @@ def trend_figure(
     layout = {
         "shapes": shapes,
         "annotations": annotations,
-        "yaxis": {"title": {"text": "Encounters per month"}, "tickformat": ",", "rangemode": "tozero"},
+        "yaxis": {
+            "title": {"text": y_title + (" (log scale)" if scale == "log" else "")},
+            "tickformat": ",",
+            **(
+                {"type": "log"}
+                if scale == "log"
+                else {"rangemode": "tozero", **({"range": [0, top * HEADROOM]} if top > 0 else {})}
+            ),
+        },
         "xaxis": {
             "title": {"text": "Month"},
             "type": "date",
             "tickformat": "%b %Y",
             "hoverformat": "%B %Y",
             "ticklabeloverflow": "hide past div",  # a label at the right edge is dropped, not cut
+            # on a phone one label a year ("2023"): "Jan 2023" labels would run into each other
+            **({"tickformat": "%Y", "dtick": f"M{12 * _year_step(series[E.month])}", "tickangle": 0} if narrow else {}),
         },
     }
     return _figure(
@@ -233,7 +341,11 @@ def trend_figure(
         layout,
         title=title,
         source_line=source_line,
-        left=_count_room(series[E.encounters]),
+        subtitle=note,
+        left=_count_room(series[column].fillna(0)),
+        right=40 if narrow else 20,  # the last month's label, centred on its tick
+        legend=names + (["Events"] if events is not None and len(events) else []) if len(names) > 1 else None,
+        narrow=narrow,
     )
 
 
@@ -245,13 +357,16 @@ def rise_figure(
     source_line: str,
     rise_years: tuple[int, int] | None,
     ratios: dict[str, float | None],
+    narrow: bool = False,
 ) -> go.Figure:
     """Yearly totals side by side, the ratio between the two chosen years written on the chart."""
     months = yearly.groupby("year")["months"].max()
+    gap = "<br>" if narrow else " "  # on a phone the months go under the year: the labels stay level
     labels = {
-        int(year): year_label(year, basis) + ("" if months[year] == 12 else f" ({months[year]} mo.)")
+        int(year): year_label(year, basis) + ("" if months[year] == 12 else f"{gap}({months[year]} mo.)")
         for year in months.index
     }
+    ticks = _category_ticks(list(labels.values()), 4 if narrow else 12)
     data = []
     for index, (nationality, rows) in enumerate(yearly.groupby(E.nationality, sort=False)):
         data.append(
@@ -285,9 +400,9 @@ def rise_figure(
                     "font": {"size": 20, "color": ACCENT},
                 }
             )
+    names = list(yearly[E.nationality].unique())
     layout = {
         "barmode": "group",
-        "showlegend": yearly[E.nationality].nunique() > 1,
         "annotations": annotations,
         "yaxis": {"title": {"text": "Encounters per year"}, "tickformat": ",", "rangemode": "tozero"},
         "xaxis": {
@@ -295,11 +410,37 @@ def rise_figure(
             "type": "category",
             "categoryorder": "array",
             "categoryarray": list(labels.values()),
+            "tickangle": ticks["angle"],
         },
     }
     return _figure(
-        data, layout, title=title, source_line=source_line, subtitle=subtitle, left=_count_room(yearly["encounters"])
+        data,
+        layout,
+        title=title,
+        source_line=source_line,
+        subtitle=subtitle,
+        left=_count_room(yearly["encounters"]),
+        axis_room=ticks["room"],
+        legend=names if len(names) > 1 else None,
+        narrow=narrow,
     )
+
+
+def _year_step(months) -> int:
+    """Years between a phone's date ticks: at most four labels."""
+    months = pd.DatetimeIndex(months)
+    years = (months.max().year - months.min().year + 1) if len(months) else 1
+    return max(1, -(-years // 4))
+
+
+def _category_ticks(labels: list[str], level: int) -> dict:
+    """Up to ``level`` category labels stand level (and take their lines' height); more stand upright,
+    and take their length."""
+    if len(labels) <= level:
+        lines = max((label.count("<br>") + 1 for label in labels), default=1)
+        return {"angle": 0, "room": AXIS_ROOM + 16 * (lines - 1)}
+    longest = max((len(part) for label in labels for part in label.split("<br>")), default=4)
+    return {"angle": -90, "room": AXIS_ROOM - 18 + round(7.5 * longest)}
 
 
 def _times(ratio: float | None) -> str:
@@ -313,8 +454,12 @@ def peak_figure(
     title: str,
     source_line: str,
     peak: dict | None,
+    narrow: bool = False,
 ) -> go.Figure:
-    """Year-by-month heatmap, so a seasonal peak and a one-off look different; the peak cell is boxed."""
+    """Year-by-month heatmap, so a seasonal peak and a one-off look different; the peak cell is boxed.
+
+    ``narrow`` (a phone): months down, years across, so that each cell is wide enough for its number
+    (written in the cells for up to four years; hover for more)."""
     order = list(range(1, 13)) if basis == "calendar" else [10, 11, 12, *range(1, 10)]
     names = [calendar.month_abbr[m] for m in order]
     months = pd.DatetimeIndex(monthly[E.month])
@@ -325,18 +470,21 @@ def peak_figure(
     columns = np.array([order.index(m) for m in months.month], dtype=int)
     grid[rows, columns] = monthly[E.encounters].to_numpy()
     labels = [year_label(y, basis) for y in year_values]
+    if narrow:
+        grid = grid.T
     z = [[None if np.isnan(v) else int(v) for v in row] for row in grid]
+    written = not narrow or len(year_values) <= 4
     data = [
         {
             "type": "heatmap",
             "z": z,
-            "x": names,
-            "y": labels,
+            "x": labels if narrow else names,
+            "y": names if narrow else labels,
             "colorscale": HEATMAP_SCALE,
             "showscale": False,  # every cell carries its number; a colour bar would only repeat them
-            "text": [["" if v is None else f"{v:,}" for v in row] for row in z],
+            "text": [["" if v is None or not written else f"{v:,}" for v in row] for row in z],
             "texttemplate": "%{text}",
-            "hovertemplate": "%{x} of %{y}: %{z:,}<extra></extra>",
+            "hovertemplate": ("%{y} of %{x}" if narrow else "%{x} of %{y}") + ": %{z:,}<extra></extra>",
             "xgap": 2,
             "ygap": 2,
         }
@@ -346,6 +494,8 @@ def peak_figure(
         month = peak["month"]
         x = order.index(month.month)
         y = year_values.index(month.year + (month.month >= 10 if basis == "fiscal" else 0))
+        if narrow:
+            x, y = y, x
         shapes.append(
             {
                 "type": "rect",
@@ -357,14 +507,14 @@ def peak_figure(
             }
         )
         subtitle = f"Peak month (boxed): {peak['encounters']:,} in {month:%B %Y}"
+    month_axis = {"title": {"text": "Month"}, "type": "category"}
+    year_axis = {"title": {"text": "Calendar year" if basis == "calendar" else "Fiscal year"}, "type": "category"}
+    across, down = (year_axis, month_axis) if narrow else (month_axis, year_axis)
+    ticks = _category_ticks(labels if narrow else names, 6 if narrow else 12)
     layout = {
         "shapes": shapes,
-        "xaxis": {"title": {"text": "Month"}, "showline": False, "type": "category"},
-        "yaxis": {
-            "title": {"text": "Calendar year" if basis == "calendar" else "Fiscal year"},
-            "autorange": "reversed",
-            "type": "category",
-        },
+        "xaxis": {**across, "showline": False, "tickangle": ticks["angle"]},
+        "yaxis": {**down, "autorange": "reversed"},
     }
     return _figure(
         data,
@@ -372,11 +522,16 @@ def peak_figure(
         title=title,
         source_line=source_line,
         subtitle=subtitle,
-        left=_room(max(labels, key=len, default="")),
+        plot_height=26 * 12 if narrow else max(220, 30 * len(year_values)),
+        left=_room("Sep" if narrow else max(labels, key=len, default="")),
+        axis_room=ticks["room"],
+        narrow=narrow,
     )
 
 
-def top_figure(top: pd.DataFrame, *, highlight: tuple[str, ...], title: str, source_line: str) -> go.Figure:
+def top_figure(
+    top: pd.DataFrame, *, highlight: tuple[str, ...], title: str, source_line: str, narrow: bool = False
+) -> go.Figure:
     """The nationalities with most encounters in the window, ranked; the selected ones in colour."""
     rows = top.iloc[::-1]
     labels = [f"{rank}. {name}" for rank, name in zip(rows["rank"], rows[E.nationality])]
@@ -394,7 +549,12 @@ def top_figure(top: pd.DataFrame, *, highlight: tuple[str, ...], title: str, sou
         }
     ]
     layout = {
-        "xaxis": {"title": {"text": "Encounters in the window"}, "tickformat": ",", "rangemode": "tozero"},
+        "xaxis": {
+            "title": {"text": "Encounters in the window"},
+            "tickformat": ",",
+            "rangemode": "tozero",
+            **({"nticks": 3, "tickangle": 0} if narrow else {}),
+        },
         "yaxis": {"title": {"text": ""}, "type": "category", "tickmode": "linear", "ticklabelstandoff": 4},
     }
     return _figure(
@@ -402,7 +562,8 @@ def top_figure(top: pd.DataFrame, *, highlight: tuple[str, ...], title: str, sou
         layout,
         title=title,
         source_line=source_line,
-        height=max(360, 200 + 26 * len(rows)),
+        plot_height=max(160, 10 + 26 * len(rows)),
         left=_room(max(labels, key=len, default=""), title=False),
-        right=90,  # room for the value labels outside the longest bar
+        right=round(7.5 * len(f"{int(top[E.encounters].max()):,}")) + 20 if len(top) else 20,  # the value labels
+        narrow=narrow,
     )

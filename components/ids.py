@@ -7,6 +7,9 @@ URL = "url"
 SELECTION = "selection-store"  # the canonical selection, as the URL states it
 DROPDOWN_LISTS = "dropdown-lists-store"  # every dropdown's full list of options, filled in after first paint
 NOTICE = "notice"
+PAGE_TITLE = "page-title-store"  # the view's title, which a clientside callback gives the browser tab
+TITLE_SHOWN = "title-shown-store"  # output of that clientside callback
+VIEWPORT = "viewport-store"  # "narrow" where the chart cards are narrower than a wide figure needs
 ADDRESS = "address-store"  # output of the clientside callback that writes the canonical address
 
 HEADLINE = "headline"
@@ -23,3 +26,5 @@ DOWNLOAD_CSV_BUTTON = "download-csv-button"
 DOWNLOAD_CSV = "download-csv"
 DOWNLOAD_IMAGE = "download-image"
 EXPORT_BUTTON = "export-button"  # pattern-matching type: {"type": EXPORT_BUTTON, "chart": ..., "format": ...}
+COPY_LINK_BUTTON = "copy-link-button"
+COPY_LINK_STATUS = "copy-link-status"  # says the link was copied (or shows it to copy by hand)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from border_dashboard.components import about, export, ids, page
 from border_dashboard.components import controls as C
-from border_dashboard.components import export, ids, page
 from border_dashboard.components.charts import CHART_NAMES
 from border_dashboard.components.page import ControlsUpdate, chosen_options, content, controls
 from border_dashboard.components.view import ViewBuilder
@@ -78,6 +78,7 @@ def _chart_card(chart: str, shown: dict) -> html.Figure:
                 className="chart",
                 figure=shown["figures"][chart],
                 config=shown["configs"][chart],
+                style=shown["styles"][chart],
                 responsive=True,
             ),  # follow the card's width (a figure with a height is not, by default)
             html.Figcaption(
@@ -117,7 +118,8 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
     deferred = None
     if query is not None:
         deferred = {
-            "search": location["search"],  # the address the lists are for
+            "search": location["search"],  # the address the lists are for, as the link wrote it
+            "canonical": initial.store,  # and as the page rewrites it (show_address): the same view
             "ids": list(C.DROPDOWNS),  # the clientside callback's outputs, in this order
             "lists": {cid: lists[cid] for cid in C.DROPDOWNS},
             "follow_url": list(C.LISTS_FOLLOWING_THE_VIEW),  # lists the URL callback sets as well
@@ -128,6 +130,9 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
             dcc.Store(id=ids.SELECTION, data=initial.store),
             dcc.Store(id=ids.DROPDOWN_LISTS, data=deferred),
             dcc.Store(id=ids.ADDRESS),
+            dcc.Store(id=ids.PAGE_TITLE, data=shown["title"]),
+            dcc.Store(id=ids.TITLE_SHOWN),
+            dcc.Store(id=ids.VIEWPORT, data="wide"),  # the layout's charts are wide; page.js says otherwise
             dcc.Download(id=ids.DOWNLOAD_CSV),
             dcc.Download(id=ids.DOWNLOAD_IMAGE),
             html.Header(
@@ -154,7 +159,25 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
                         [
                             html.P(shown["sentence"], id=ids.SENTENCE, className="sentence"),
                             html.Dl(shown["headline"], id=ids.HEADLINE, className="headline"),
-                            html.Button("Download the data (CSV)", id=ids.DOWNLOAD_CSV_BUTTON, className="csv"),
+                            about.what_these_numbers_are(),
+                            html.Div(
+                                [
+                                    html.Button("Download the data (CSV)", id=ids.DOWNLOAD_CSV_BUTTON, className="csv"),
+                                    html.Button(
+                                        "Copy link",
+                                        id=ids.COPY_LINK_BUTTON,
+                                        className="copy-link",
+                                        title="Copy the address of this view, to share it",
+                                    ),
+                                    html.Span(
+                                        id=ids.COPY_LINK_STATUS,
+                                        className="copy-status",
+                                        role="status",
+                                        **{"aria-live": "polite"},
+                                    ),
+                                ],
+                                className="actions",
+                            ),
                             *[_chart_card(chart, shown) for chart in ids.CHARTS],
                             html.Section(shown["provenance"], id=ids.SOURCE_LINE, className="provenance"),
                         ]

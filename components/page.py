@@ -14,12 +14,14 @@ from dash import html, no_update
 from border_dashboard.components import charts, ids
 from border_dashboard.components import controls as C
 from border_dashboard.components.state import ViewState, from_query, query_from_components, to_query
-from border_dashboard.components.view import ViewBuilder, headline, sentence
+from border_dashboard.components.view import ViewBuilder, headline, page_title, sentence
 from border_dashboard.data import analysis
 from border_dashboard.data.sources import SOURCES
 from border_dashboard.data.store import Dataset
 
 HIDDEN, SHOWN = {"display": "none"}, {}
+CLOUD_BUTTONS = ("sendChartToCloud", "sendDataToCloud", "editInChartStudio")
+"""The modebar buttons that would upload a chart to Plotly's servers, by their names in plotly.js 1 to 4."""
 
 
 @dataclass(frozen=True)
@@ -112,17 +114,28 @@ def controls(
     )
 
 
-def content(dataset: Dataset, builder: ViewBuilder, query: str | None) -> dict:
-    """Everything the page shows for the stored selection."""
+def content(dataset: Dataset, builder: ViewBuilder, query: str | None, narrow: bool = False) -> dict:
+    """Everything the page shows for the stored selection; ``narrow``: charts laid out for a phone."""
     state, _ = from_query(query, dataset)
     view = builder.build(state)
-    figures = charts.build_charts(view)
+    figures = charts.build_charts(view, narrow=narrow)
+    # Each chart's box is exactly as tall as its figure (which has room for its title, legend and source
+    # line): the drawing never spills over the caption and buttons under it.
+    styles = {chart: {"height": f"{figures[chart].layout.height}px"} for chart in ids.CHARTS}
     configs = {
         chart: {
             "displaylogo": False,
-            "modeBarButtonsToRemove": ["select2d", "lasso2d"],  # selecting points has no use here
+            # No upload to a third party: plotly.js 4 offers "Share chart..." (it sends the chart and the
+            # page's address to Plotly's cloud) unless told not to; the page has its own "Copy link".
+            "showSendToCloud": False,
+            "showEditInChartStudio": False,
+            "modeBarButtonsToRemove": [*CLOUD_BUTTONS, "select2d", "lasso2d"],  # selecting points: no use here
             "responsive": True,
-            "toImageButtonOptions": {"format": "png", "filename": charts.file_stem(view, chart), "scale": 2},
+            "toImageButtonOptions": {
+                "format": "png",
+                "filename": charts.file_stem(view, chart, as_shown=True),
+                "scale": 2,
+            },
         }
         for chart in ids.CHARTS
     }
@@ -156,9 +169,11 @@ def content(dataset: Dataset, builder: ViewBuilder, query: str | None) -> dict:
     return {
         "figures": figures,
         "configs": configs,
+        "styles": styles,
         "headline": headline_items(headline(view)),
         "sentence": sentence(view),
         "provenance": provenance,
+        "title": page_title(view),
     }
 
 

@@ -33,6 +33,8 @@ class ViewState:
     basis: str = C.BASIS.default
     filters: tuple[tuple[str, str], ...] = field(default=())
     rise: tuple[int, int] | None = C.RISE.default  # None: chosen from the window's years
+    measure: str = C.MEASURE.default  # what the trend plots (``measures``); headline numbers stay counts
+    scale: str = C.SCALE.default
     events: bool = C.EVENTS.default
 
     @property

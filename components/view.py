@@ -35,6 +35,7 @@ class View:
     monthly: pd.DataFrame  # month, encounters: the selected nationalities added up
     yearly: pd.DataFrame  # nationality, year, encounters, months
     region_yearly: pd.DataFrame  # year, encounters: every nationality in the region
+    region_monthly: pd.DataFrame  # month, encounters: every nationality in the region (the publisher's totals)
     rise_years: tuple[int, int] | None
     rise: dict[str, float | None]  # nationality (and "Combined" when several) -> ratio
     comparison: dict | None  # analysis.comparison of the combined totals: ratio, range, months
@@ -120,7 +121,7 @@ def dataset_version(dataset: Dataset) -> str:
     ).hexdigest()[:16]
 
 
-_FRAMES = ("series", "monthly", "yearly", "region_yearly", "top", "events")
+_FRAMES = ("series", "monthly", "yearly", "region_yearly", "region_monthly", "top", "events")
 
 
 def _frame_to_json(frame: pd.DataFrame) -> dict:
@@ -201,9 +202,10 @@ def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
     selection = state.selection.with_(nationalities=nationalities)
     series = analysis.monthly_series(table, selection)
     monthly = analysis.combined(series)
-    yearly = analysis.yearly_totals(series, state.basis)
+    yearly = analysis.with_published(analysis.yearly_totals(series, state.basis), table, selection)
     region_series = analysis.region_total(table, selection)
-    region_yearly = analysis.yearly_totals(region_series, state.basis)[["year", "encounters", "months"]]
+    region_yearly = analysis.with_published(analysis.yearly_totals(region_series, state.basis), table, selection)
+    region_yearly = region_yearly[["year", "encounters", "months"]]
     combined_yearly = analysis.yearly_combined(series, state.basis)
     rise_years = analysis.choose_rise_years(analysis.months_by_year(combined_yearly), state.rise)
     rise = {}
@@ -213,7 +215,11 @@ def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
         if len(nationalities) > 1:
             rise["Combined"] = analysis.rise(yearly, *rise_years)
     comparison = analysis.comparison(
-        combined_yearly, rise_years, SOURCES[state.source].rounded_to, max(1, len(nationalities))
+        combined_yearly,
+        rise_years,
+        SOURCES[state.source].rounded_to,
+        max(1, len(nationalities)),
+        published=analysis.published_totals(table, selection),
     )
     start, end = selection.window
     events = (
@@ -244,6 +250,7 @@ def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
         monthly=monthly,
         yearly=yearly,
         region_yearly=region_yearly,
+        region_monthly=region_series[[E.month, E.encounters]],
         rise_years=rise_years,
         rise=rise,
         comparison=comparison,
@@ -290,6 +297,19 @@ def _span(low: float, high: float) -> str:
     return f"{low:.{digits}f} and {high:.{digits}f}"
 
 
+def _range_note(low: float, high: float) -> str:
+    """How far rounding may move the ratio, said the way the value is: times for a rise, percent for a fall."""
+    if high < 1:
+        fall_low, fall_high = (1 - high) * 100, (1 - low) * 100
+        if f"{fall_low:.1f}" == f"{fall_high:.1f}":
+            return f"A fall of {fall_low:.1f}% whichever way the rounding went."
+        digits = 0 if f"{fall_low:.0f}" != f"{fall_high:.0f}" else 1
+        return f"A fall of between {fall_low:.{digits}f}% and {fall_high:.{digits}f}% under rounding."
+    if f"{low:.2f}" == f"{high:.2f}":
+        return f"{low:.2f} times whichever way the rounding went."
+    return f"Between {_span(low, high)} times under rounding."
+
+
 def _bound_note(months: int, bound: int, rounded_to: int) -> str:
     if not bound:
         return ""
@@ -313,11 +333,16 @@ def headline(view: View) -> list[tuple[str, str, str]]:
         partial = f" ({months_of[second]} of 12 months)" if months_of[second] < 12 else ""
         parts = max(1, len(view.nationalities))
         bound = analysis.rounding_bound(months_of[second] * parts, rounded_to)
+        note = _bound_note(months_of[second] * parts, bound, rounded_to)
+        if comparison.get("to_kind") == "published":  # the publisher's own annual figure, rounded once
+            bound = comparison["to_bound"]
+            what = "annual figures, each" if parts > 1 else "annual figure,"
+            note = f"The published {what} rounded to the nearest {rounded_to}: within {bound:,} of the count."
         items.append(
             (
                 f"{year_label(second, basis)} total{', combined' if several else ''}{partial}",
                 count_text(comparison["to_total"], rounded_to),
-                _bound_note(months_of[second] * parts, bound, rounded_to),
+                note,
             )
         )
         ranged = comparison["low"] is not None and comparison["high"] is not None and bound
@@ -325,7 +350,7 @@ def headline(view: View) -> list[tuple[str, str, str]]:
             (
                 f"Rise {year_text(view, first)} to {year_text(view, second)}",
                 comparison["words"],
-                f"Between {_span(comparison['low'], comparison['high'])} times under rounding." if ranged else "",
+                _range_note(comparison["low"], comparison["high"]) if ranged else "",
             )
         )
     else:
@@ -360,10 +385,43 @@ def headline(view: View) -> list[tuple[str, str, str]]:
                     "",
                 )
             )
+    items += month_changes(view)
     if view.share is not None:
-        items.append(
-            (f"Share of all encounters, {analysis.display(view.state.region, E.region)}", f"{view.share:.1%}", "")
-        )
+        items.append((f"Share of all encounters at {view.where}", f"{view.share:.1%}", ""))
+    return items
+
+
+def _change(now: int, before: int) -> str:
+    if before == 0:
+        return "n/a" if now == 0 else "from fewer than 5"
+    change = now / before - 1
+    return "unchanged" if round(change * 100) == 0 else f"{change:+.0%}"
+
+
+def month_changes(view: View) -> list[tuple[str, str, str]]:
+    """The last month against the month before and the same month a year earlier, months named; with
+    several nationalities each one's change (up to three) besides the combined one."""
+    monthly = view.monthly.set_index(E.month)[E.encounters]
+    if len(monthly) < 2:
+        return []
+    last = pd.Timestamp(monthly.index.max())
+    rounded_to = SOURCES[view.state.source].rounded_to
+    items = []
+    for before in (last - pd.DateOffset(months=1), last - pd.DateOffset(years=1)):
+        if before not in monthly.index:
+            continue
+        value = _change(int(monthly[last]), int(monthly[before]))
+        now_text, before_text = (count_text(int(monthly[m]), rounded_to) for m in (last, before))
+        note = f"{last:%b %Y}: {now_text}; {before:%b %Y}: {before_text}"
+        if len(view.nationalities) > 1:
+            each = []
+            for name, rows in view.series.groupby(E.nationality, sort=False):
+                counts = rows.set_index(E.month)[E.encounters]
+                each.append(f"{name} {_change(int(counts[last]), int(counts[before]))}")
+            note = f"Combined: {note}. Each: {', '.join(each)}"
+            if len(each) <= 3:
+                value = f"{value} ({', '.join(each)})"
+        items.append((f"{last:%b %Y} vs {before:%b %Y}", value, note + "."))
     return items
 
 
@@ -383,9 +441,22 @@ def _after_peak(view: View) -> str:
     spelled = {1: "one", 2: "two", 3: "three"}
     if falls == len(following):
         return f"down in each of the {spelled[falls]} months that followed" if falls > 1 else "down the month after"
+    if falls == 1:
+        return "down the month after, then up"
     if falls:
-        return f"down in the {spelled[falls]} month{'s' if falls > 1 else ''} that followed, then up"
+        return f"down in the {spelled[falls]} months that followed, then up"
     return "not lower the month after"
+
+
+SITE_TITLE = "U.S. border encounters"
+
+
+def page_title(view: View) -> str:
+    """The browser tab's title: the selection, so that tabs, bookmarks and shared previews say what they show.
+    'China - Southwest Land Border, Jan 2022 to Nov 2024 - U.S. border encounters'."""
+    if not view.nationalities:
+        return SITE_TITLE
+    return f"{view.title_suffix}, {window_text(view)} - {SITE_TITLE}"
 
 
 def sentence(view: View) -> str:
@@ -416,7 +487,12 @@ def sentence(view: View) -> str:
         )
     else:
         total = count_text(int(view.monthly[E.encounters].sum()), SOURCES[view.state.source].rounded_to)
-        parts.append(f"{who} encountered {total} {whom} at {view.where} in {window_text(view, long=True)}.")
+        months = view.monthly[E.month]
+        span = window_text(view, long=True)
+        span = f"in {span}" if months.nunique() <= 1 else f"from {span}"
+        if len(months) and pd.Timestamp(months.max()) < pd.Timestamp(view.state.end + "-01"):
+            span += ", where the data ends"
+        parts.append(f"{who} encountered {total} {whom} at {view.where} {span}.")
     if view.peak and len(view.monthly) > 1:
         peak = view.peak
         subject = "Their combined monthly count" if several else "The monthly count"

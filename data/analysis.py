@@ -281,18 +281,39 @@ def display(value: str, column: str) -> str:
     return {E.nationality: ALL_NATIONALITIES, E.region: ALL_REGIONS}.get(column, ALL)
 
 
+ABBREVIATIONS = {
+    "usbp": "U.S. Border Patrol",
+    "bp": "U.S. Border Patrol",
+    "border patrol": "U.S. Border Patrol",
+    "ofo": "Office of Field Operations",
+    "sw": "Southwest Land Border",
+    "swb": "Southwest Land Border",
+    "southern": "Southwest Land Border",
+    "southern border": "Southwest Land Border",
+    "nb": "Northern Land Border",
+    "northern border": "Northern Land Border",
+}
+"""Words readers and reporters use for a component or region ('the southern border' of news reports is
+the Southwest Land Border); each is tried only where its expansion is one of the options."""
+
+
 def resolve(name: str, options: list[str], what: str) -> str:
-    """Match a typed name to one option: exactly, then by a unique part, ignoring case."""
+    """Match a typed name to one option: exactly, by a common abbreviation ('usbp', 'ofo', 'sw'), then
+    by a unique part, ignoring case. Raises UnknownNameError naming the closest options."""
     wanted = " ".join(str(name).split()).casefold()
     if wanted in ("all", f"all {what}s", f"all {what.rstrip('y')}ies"):
         return ALL
     folded = {option.casefold(): option for option in options}
     if wanted in folded:
         return folded[wanted]
+    if ABBREVIATIONS.get(wanted) in options:
+        return ABBREVIATIONS[wanted]
     partial = [option for key, option in folded.items() if wanted and wanted in key]
     if len(partial) == 1:
         return partial[0]
     close = partial or difflib.get_close_matches(name, options, n=5, cutoff=0.5)
+    if not close and len(options) <= 6:
+        close = list(options)  # a short list: name them all
     hint = f"; did you mean {', '.join(close[:5])}?" if close else ""
     raise UnknownNameError(f"unknown {what} {name!r}{hint}")
 
@@ -316,29 +337,80 @@ def yearly_combined(series: pd.DataFrame, basis: str) -> pd.DataFrame:
     )
 
 
-def year_items(yearly: pd.DataFrame, rounded_to: int = 1, parts: int = 1) -> list[dict]:
-    """Each year's total with what it is: a sum of monthly figures (of ``parts`` nationalities), and how
-    far rounding may put it off."""
-    return [
-        {
-            "year": int(r.year),
-            "encounters": int(r.encounters),
-            "months": int(r.months),
-            "kind": "sum",
-            "bound": rounding_bound(int(r.months) * parts, rounded_to),
-        }
-        for r in yearly.itertuples()
-    ]
+def published_totals(data: pd.DataFrame | ServedTable, selection: Selection) -> dict[int, int]:
+    """The publisher's own figure for each whole fiscal year of the window (all 12 months inside the window
+    and the data), added up over the selected nationalities: year -> total.
+
+    Only on the fiscal basis, and only for a year the publisher gives a figure for every selected
+    nationality (OHSS's Annual sheets; CBP publishes none); any other year stays a sum of its months.
+    """
+    if selection.basis != "fiscal" or not selection.nationalities:
+        return {}
+    index = served(data)
+    if index.annual is None:
+        return {}
+    filters = tuple(sorted(selection.filters))
+    figures = [index.published(selection.region, nationality, filters) for nationality in selection.nationalities]
+    whole = [year for year, months in window_years(index, selection).items() if months >= 12]
+    return {year: sum(f[year] for f in figures) for year in whole if all(year in f for f in figures)}
 
 
-def comparison(yearly: pd.DataFrame, years: tuple[int, int] | None, rounded_to: int = 1, parts: int = 1) -> dict | None:
+def with_published(yearly: pd.DataFrame, data: pd.DataFrame | ServedTable, selection: Selection) -> pd.DataFrame:
+    """A per-nationality ``yearly_totals`` table of the selection with each whole fiscal year the publisher
+    gives a figure for (``published_totals``, one nationality at a time) at that figure: what a chart or a
+    download of yearly totals shows, so that it agrees with ``summary``."""
+    if selection.basis != "fiscal" or yearly.empty:
+        return yearly
+    index = served(data)
+    if index.annual is None:
+        return yearly
+    yearly = yearly.copy()
+    for nationality in yearly[E.nationality].unique():
+        figures = published_totals(index, selection.with_(nationalities=(nationality,)))
+        rows = (yearly[E.nationality] == nationality) & yearly["year"].isin(list(figures))
+        yearly.loc[rows, "encounters"] = yearly.loc[rows, "year"].map(figures).astype("int64")
+    return yearly
+
+
+def year_items(
+    yearly: pd.DataFrame, rounded_to: int = 1, parts: int = 1, published: dict[int, int] | None = None
+) -> list[dict]:
+    """Each year's total with what it is and how far rounding may put it off.
+
+    ``kind`` "published": the publisher's own annual figure (``published``, added up over ``parts``
+    nationalities), itself rounded once, so ``bound`` is half a rounding unit per nationality (5 for one
+    OHSS figure). ``kind`` "sum": the sum of the year's monthly figures, half a unit per month and
+    nationality (60 for a whole year of one OHSS nationality).
+    """
+    published = published or {}
+    items = []
+    for r in yearly.itertuples():
+        year, months = int(r.year), int(r.months)
+        if year in published:
+            total, kind, bound = published[year], "published", rounding_bound(parts, rounded_to)
+        else:
+            total, kind, bound = int(r.encounters), "sum", rounding_bound(months * parts, rounded_to)
+        items.append({"year": year, "encounters": total, "months": months, "kind": kind, "bound": bound})
+    return items
+
+
+def comparison(
+    yearly: pd.DataFrame,
+    years: tuple[int, int] | None,
+    rounded_to: int = 1,
+    parts: int = 1,
+    published: dict[int, int] | None = None,
+) -> dict | None:
     """The rise between two years of a combined yearly table (of ``parts`` nationalities): the ratio,
-    its range under rounding, each year's total and months."""
+    its range under rounding (``low`` to ``high``), each year's total, months and kind (``year_items``;
+    a whole fiscal year in ``published`` is the publisher's figure)."""
     if years is None:
         return None
-    items = {item["year"]: item for item in year_items(yearly, rounded_to, parts)}
-    first, second = (items.get(y, {"encounters": 0, "months": 0, "bound": 0}) for y in years)
-    ratio = rise(yearly, *years)
+    items = {item["year"]: item for item in year_items(yearly, rounded_to, parts, published)}
+    absent = {"encounters": 0, "months": 0, "bound": 0, "kind": "sum"}
+    first, second = (items.get(y, absent) for y in years)
+    present = years[0] in items and years[1] in items and first["encounters"] != 0
+    ratio = second["encounters"] / first["encounters"] if present else None
     low, high = rise_range(first["encounters"], second["encounters"], first["bound"], second["bound"])
     return {
         "from": years[0],
@@ -350,6 +422,10 @@ def comparison(yearly: pd.DataFrame, years: tuple[int, int] | None, rounded_to: 
         "to_total": second["encounters"],
         "from_months": first["months"],
         "to_months": second["months"],
+        "from_kind": first["kind"],
+        "to_kind": second["kind"],
+        "from_bound": first["bound"],
+        "to_bound": second["bound"],
         "words": change_words(ratio),
     }
 
@@ -366,10 +442,13 @@ def summary(
     ``rise_years``: the years to compare as the reader asked (kept as asked); default: the two most
     recent whole years of the window. ``rounded_to``: the source's rounding unit, for the bounds.
     """
+    table = served(table)
     series = monthly_series(table, selection)
     monthly = combined(series)
     yearly = yearly_combined(series, selection.basis)
     rise_years = rise_years or choose_rise_years(months_by_year(yearly))
+    published = published_totals(table, selection)
+    parts = len(selection.nationalities)
     top = peak(monthly)
     return {
         "selection": {
@@ -384,8 +463,8 @@ def summary(
             {"month": f"{month:%Y-%m}", "encounters": int(count)}
             for month, count in zip(monthly[E.month], monthly[E.encounters])
         ],
-        "yearly": year_items(yearly, rounded_to, len(selection.nationalities)),
-        "rise": comparison(yearly, rise_years, rounded_to, len(selection.nationalities)),
+        "yearly": year_items(yearly, rounded_to, parts, published),
+        "rise": comparison(yearly, rise_years, rounded_to, parts, published),
         "peak": None if top is None else {"month": f"{top['month']:%Y-%m}", "encounters": top["encounters"]},
     }
 

@@ -15,14 +15,12 @@ from border_dashboard.data import analysis, store, update
 from border_dashboard.data.importers import (
     CHECKSUMS_FILE,
     NOTES_SUFFIXES,
-    load_crosswalk,
-    normalize_spelling,
     read_checksums,
     read_source_file,
 )
-from border_dashboard.data.schema import DataImportError
+from border_dashboard.data.schema import FISCAL_YEAR, DataImportError
 from border_dashboard.data.schema import Encounters as E
-from border_dashboard.data.sources import DEFAULT_SOURCE, SOURCES
+from border_dashboard.data.sources import DEFAULT_SOURCE, SOURCES, resolve_source
 
 
 def data_dir_help(writes: bool) -> str:
@@ -92,13 +90,17 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
     summary = commands.add_parser("summary", help="the story's numbers for a selection")
     summary.add_argument("--nationality", action="append", metavar="NAME")
-    summary.add_argument("--region", default=analysis.DEFAULT_REGION)
-    summary.add_argument("--component")
+    summary.add_argument(
+        "--region", default=analysis.DEFAULT_REGION, help="a region, a word of one (northern, sw), or all"
+    )
+    summary.add_argument("--component", help="for CBP's files: usbp (Border Patrol) or ofo (Field Operations)")
     summary.add_argument("--from", dest="start", default=analysis.DEFAULT_START, metavar="YYYY-MM")
     summary.add_argument("--to", dest="end", default=analysis.DEFAULT_END, metavar="YYYY-MM")
-    summary.add_argument("--basis", choices=analysis.BASES, default="calendar")
+    summary.add_argument("--basis", default="calendar", help="calendar or fiscal (October to September)")
     summary.add_argument("--rise", metavar="YEAR:YEAR")
-    summary.add_argument("--source", default=DEFAULT_SOURCE, choices=list(SOURCES))
+    summary.add_argument(
+        "--source", default=DEFAULT_SOURCE, help=f"one of {', '.join(SOURCES)} (or usbp, cbp); default {DEFAULT_SOURCE}"
+    )
     summary.add_argument("--data-dir", type=Path, default=None, metavar="DIR", help=data_dir_help(writes=False))
     summary.add_argument("--json", action="store_true", help="print one JSON object")
     summary.set_defaults(handler=run_summary)
@@ -155,9 +157,13 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"error: {error}; the dataset in place is unchanged", file=sys.stderr)
         return 1
     for source in imported:
-        months = source.table[E.month]
+        annual = source.table[E.period] == FISCAL_YEAR
+        months = source.table.loc[~annual, E.month]
+        rows = f"{(~annual).sum():,} rows"
+        if annual.any():
+            rows += f" and {annual.sum():,} published fiscal-year rows"
         print(
-            f"{source.name}: {len(source.table):,} rows, {months.min():%Y-%m} to {months.max():%Y-%m} "
+            f"{source.name}: {rows}, {months.min():%Y-%m} to {months.max():%Y-%m} "
             f"from {source.file.name} -> {release / source.name}{store.TABLE}"
         )
     print(f"current release: {release}")
@@ -192,60 +198,112 @@ def run_update(args: argparse.Namespace) -> int:
     return 0
 
 
-def selection_from_args(args: argparse.Namespace, table) -> analysis.Selection:
-    """Resolve typed names (any case, display name or official spelling) against the source."""
-    crosswalk = load_crosswalk()
-    nationalities = []
-    for name in args.nationality or list(analysis.DEFAULT_NATIONALITIES):
-        name = crosswalk.get(normalize_spelling(name), name)
-        nationalities.append(analysis.resolve(name, analysis.choices(table, E.nationality), "nationality"))
+BASIS_WORDS = {"cy": "calendar", "fy": "fiscal", "fiscal year": "fiscal", "calendar year": "calendar"}
+
+
+def _nationalities(names: list[str] | None, dataset: store.Dataset, table, notes: list[str]) -> tuple[str, ...]:
+    """Typed names resolved like the page does: any case, official spelling, an alias. A nationality the
+    source does not break out but counts in its 'Other' group is answered with that group, saying so."""
+    present = analysis.choices(table, E.nationality)
+    known = sorted({n for s in dataset.tables for n in analysis.choices(dataset.served(s), E.nationality)})
+    chosen = []
+    for name in names or list(analysis.DEFAULT_NATIONALITIES):
+        try:
+            chosen.append(analysis.resolve_nationality(name, present))
+            continue
+        except analysis.UnknownNameError:
+            resolved = analysis.resolve_nationality(name, known)  # raises, with the closest names, if no source has it
+        group = analysis.counted_as(table, (resolved,)).get(resolved)
+        if group is None:
+            raise analysis.UnknownNameError(f"{resolved} is not counted in this source, not even in a group")
+        notes.append(f"{resolved} is counted in '{group}' in this source: the numbers are the whole group's.")
+        chosen.append(group)
+    return tuple(dict.fromkeys(chosen))
+
+
+def selection_from_args(
+    args: argparse.Namespace, dataset: store.Dataset, table, notes: list[str]
+) -> analysis.Selection:
+    """Resolve every typed value (any case, display name, official spelling, common abbreviations)
+    against the source; an unknown one raises a ValueError naming the closest values."""
+    basis = BASIS_WORDS.get(args.basis.strip().lower(), args.basis)
+    basis = analysis.resolve(basis, list(analysis.BASES), "year basis")
     region = analysis.resolve(args.region, analysis.choices(table, E.region), "region")
     filters = ()
     if args.component:
-        component = analysis.resolve(args.component, analysis.choices(table, E.component), "component")
-        filters = ((E.component, component),)
+        components = analysis.choices(table, E.component)
+        filters = ((E.component, analysis.resolve(args.component, components, "component")),)
+    months = []
+    for option, text in (("--from", args.start), ("--to", args.end)):
+        try:
+            months.append(f"{analysis.parse_month(text):%Y-%m}")
+        except ValueError:
+            raise ValueError(f"{option} {text!r} is not a month written YYYY-MM") from None
+    if months[0] > months[1]:
+        raise ValueError(f"--from {months[0]} is after --to {months[1]}")
     return analysis.Selection(
-        nationalities=tuple(dict.fromkeys(nationalities)),
+        nationalities=_nationalities(args.nationality, dataset, table, notes),
         region=region,
-        start=args.start,
-        end=args.end,
-        basis=args.basis,
+        start=months[0],
+        end=months[1],
+        basis=basis,
         filters=filters,
     )
 
 
-def _rise_years(text: str | None) -> tuple[int, int] | None:
+def _rise_years(text: str | None, years: dict[int, int], basis: str) -> tuple[int, int] | None:
+    """--rise as asked, refused in one line when it is not two different years inside the window."""
     if text is None:
         return None
     try:
         first, second = (int(part) for part in text.split(":"))
     except ValueError:
         raise ValueError(f"--rise {text!r} is not written YEAR:YEAR") from None
+    outside = [y for y in (first, second) if y not in years]
+    if outside:
+        inside = ", ".join(analysis.year_label(y, basis) for y in years)
+        raise ValueError(f"--rise {text}: {outside[0]} is outside the window, whose years are {inside}")
+    if first == second:
+        raise ValueError(f"--rise {text}: comparing a year with itself says nothing")
     return first, second
 
 
 def run_summary(args: argparse.Namespace) -> int:
+    notes: list[str] = []
     try:
         dataset = store.load(args.data_dir)
-        if args.source not in dataset.tables:
-            raise ValueError(f"source {args.source} is not in {dataset.location}; have {dataset.sources}")
-        table = dataset.served(args.source)
-        selection = selection_from_args(args, table)
-        result = analysis.summary(table, selection, _rise_years(args.rise), rounded_to=SOURCES[args.source].rounded_to)
+        source = resolve_source(args.source, dataset.sources)
+        table = dataset.served(source)
+        selection = selection_from_args(args, dataset, table, notes)
+        first, last = analysis.coverage(table)
+        if analysis.window_months(table, selection).empty:
+            print(
+                f"No data in {selection.start} to {selection.end}: {SOURCES[source].title} covers "
+                f"{first:%Y-%m} to {last:%Y-%m}.",
+                file=sys.stderr,
+            )
+            return 1
+        years = analysis.window_years(table, selection)
+        rise_years = _rise_years(args.rise, years, selection.basis)
+        result = analysis.summary(table, selection, rise_years, rounded_to=SOURCES[source].rounded_to)
     except (ValueError, FileNotFoundError, store.StoreError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    record = dataset.provenance[args.source]
+    record = dataset.provenance[source]
     result = {
         "selection": result["selection"],
         "source": {
-            "name": args.source,
+            "name": source,
             "title": record["title"],
             "publisher": record["publisher"],
+            "counts": SOURCES[source].people,
             "release": record["release"],
+            "first_month": record["first_month"],
+            "data_through": record["data_through"],
             "rounding": record["rounding"],
         },
         "dataset": {"release": dataset.release, "location": str(dataset.location)},
+        "notes": notes,
         **{key: value for key, value in result.items() if key != "selection"},
     }
     print(json.dumps(result) if args.json else format_summary(result))
@@ -255,9 +313,17 @@ def run_summary(args: argparse.Namespace) -> int:
 def format_summary(result: dict) -> str:
     """The summary as a short readable table."""
     chosen, source = result["selection"], result["source"]
+    first, through = max(chosen["from"], source["first_month"]), min(chosen["to"], source["data_through"])
+    window = f"{first} to {through}"
+    if (first, through) != (chosen["from"], chosen["to"]):
+        window += f" (the months with data of the window {chosen['from']} to {chosen['to']})"
+    counted = chosen.get(E.component) or source["counts"]
+    years = "calendar years" if chosen["basis"] == "calendar" else "fiscal years (October to September)"
     lines = [
-        f"{', '.join(chosen['nationalities'])} - {chosen['region']} - {chosen['from']} to {chosen['to']}",
+        f"{', '.join(chosen['nationalities'])} - {chosen['region']} - {window}",
+        f"{counted} encounters, {years}.",
         f"{source['publisher']}, {source['title']}, {source['release']}. {source['rounding']}".strip(),
+        *result.get("notes", []),
         "",
         f"{'year' if chosen['basis'] == 'calendar' else 'fiscal year':<12}{'encounters':>12}{'months':>8}",
     ]

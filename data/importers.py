@@ -15,9 +15,12 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+from python_calamine import CalamineWorkbook
 
-from border_dashboard.data.schema import ALL, NOT_APPLICABLE, DataImportError
+from border_dashboard.data import limits
+from border_dashboard.data.schema import ALL, FISCAL_YEAR, MONTH, NOT_APPLICABLE, DataImportError
 from border_dashboard.data.schema import Encounters as E
 from border_dashboard.data.sources import CBP_NATIONWIDE, CBP_SWB, OHSS_USBP
 
@@ -28,7 +31,7 @@ MONTH_ABBREVIATIONS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "
 BORDER_PATROL = "U.S. Border Patrol"
 
 # The OHSS sheets that are read, and which dimensions each one breaks out (the rest are its totals).
-OHSS_SHEETS = {
+OHSS_MONTHLY_SHEETS = {
     "Monthly Count": (),
     "Monthly Region": ("Region",),
     "Monthly Citizenship": ("Citizenship",),
@@ -38,6 +41,10 @@ OHSS_SHEETS = {
     "Monthly Family Status": ("Family Status",),
     "Monthly Rgn and Fam Status": ("Region", "Family Status"),
 }
+# Each monthly sheet's annual twin: the publisher's own fiscal-year figures (rounded once, so not the sum of
+# the rounded months), imported as rows of period FISCAL_YEAR.
+OHSS_ANNUAL_SHEETS = {name.replace("Monthly", "Annual", 1): dims for name, dims in OHSS_MONTHLY_SHEETS.items()}
+OHSS_SHEETS = {**OHSS_MONTHLY_SHEETS, **OHSS_ANNUAL_SHEETS}
 OHSS_DIMENSION_COLUMNS = {
     "Region": E.region,
     "Citizenship": E.citizenship,
@@ -109,14 +116,19 @@ def load_crosswalk(path: Path = CROSSWALK_FILE) -> dict[str, str]:
     return mapping
 
 
-def reject_first(bad: pd.Series, values: pd.Series, message, *, file: str, column: str, row_offset: int) -> None:
-    """Raise for the first row where ``bad`` holds: one line naming the file, row and column."""
+def reject_first(
+    bad: pd.Series, values: pd.Series, message, *, file: str, column: str, row_offset: int | np.ndarray
+) -> None:
+    """Raise for the first row where ``bad`` holds: one line naming the file, row and column.
+
+    ``row_offset``: the input row of position 0 (rows then follow one another), or each position's row."""
     if bad.any():
         position = int(bad.to_numpy().nonzero()[0][0])
-        raise DataImportError(file, message(values.iloc[position]), row=position + row_offset, column=column)
+        row = position + row_offset if isinstance(row_offset, int) else int(row_offset[position])
+        raise DataImportError(file, message(values.iloc[position]), row=row, column=column)
 
 
-def map_nationalities(spellings: pd.Series, *, file: str, column: str, row_offset: int) -> pd.Series:
+def map_nationalities(spellings: pd.Series, *, file: str, column: str, row_offset: int | np.ndarray) -> pd.Series:
     """Map spellings to display names; an unmapped one is an error that says which file to edit."""
     crosswalk = load_crosswalk()
     normal = spellings.map(normalize_spelling)
@@ -132,7 +144,7 @@ def map_nationalities(spellings: pd.Series, *, file: str, column: str, row_offse
     return mapped
 
 
-def _whole_numbers(values: pd.Series, *, file: str, column: str, row_offset: int) -> pd.Series:
+def _whole_numbers(values: pd.Series, *, file: str, column: str, row_offset: int | np.ndarray) -> pd.Series:
     """Counts as int64; text, fractions, blanks and negatives are errors naming the first bad cell."""
     text = values.astype(str).str.strip().str.replace(",", "", regex=False)
     numbers = pd.to_numeric(text, errors="coerce")
@@ -148,7 +160,7 @@ def _whole_numbers(values: pd.Series, *, file: str, column: str, row_offset: int
     return numbers.astype("int64")
 
 
-def _fiscal_years(values: pd.Series, *, file: str, column: str, row_offset: int) -> pd.Series:
+def _fiscal_years(values: pd.Series, *, file: str, column: str, row_offset: int | np.ndarray) -> pd.Series:
     """`2024` or `2025 (FYTD)` -> 2024, 2025; anything else, or out of range, is an error."""
     text = values.astype(str).str.strip()
     digits = text.str.extract(r"^(\d{4})(?:\.0)?(?:\s*\(FYTD\))?$", expand=False)
@@ -206,29 +218,100 @@ def read_checksums(path: Path) -> dict[str, str]:
 
 
 def read_ohss_workbook(path: Path) -> ImportedSource:
-    """The OHSS KHSM 'CBP Encounters - USBP' workbook: eight monthly sheets into one tidy table."""
+    """The OHSS KHSM 'CBP Encounters - USBP' workbook: its eight monthly sheets and their eight annual
+    twins into one tidy table (rows of period MONTH and FISCAL_YEAR)."""
     path = Path(path)
     _check_size(path)
-    try:
-        sheets = pd.read_excel(
-            path, sheet_name=None, engine="calamine", dtype=object, keep_default_na=False, na_values=[]
-        )
-    except Exception as error:  # calamine raises its own types for zip, xml and format errors
-        raise DataImportError(str(path), f"not a readable Excel workbook ({error})") from None
-    parts, rows_read = [], 0
+    data = path.read_bytes()
+    sheets = _read_sheets(data, list(OHSS_SHEETS), file=str(path))
+    parts, labels, rows = [], [], []
     for sheet, broken_out in OHSS_SHEETS.items():
-        if sheet not in sheets:
-            raise DataImportError(f"{path} [{sheet}]", "sheet missing from the workbook")
-        parts.append(_ohss_sheet(sheets[sheet], broken_out, file=f"{path} [{sheet}]"))
-        rows_read += len(sheets[sheet])
+        frame, sheet_rows = sheets[sheet]
+        label = f"{path} [{sheet}]"
+        parts.append(_ohss_sheet(frame, sheet_rows, broken_out, annual=sheet in OHSS_ANNUAL_SHEETS, file=label))
+        labels.append(label)
+        rows.append(sheet_rows)
     table = pd.concat(parts, ignore_index=True)
-    table = E.validate(table, file=str(path))
-    return ImportedSource(OHSS_USBP.name, _canonical(table), path, sha256_of(path), rows_read)
+    which = np.repeat(np.arange(len(parts)), [len(part) for part in parts])
+    lines = np.concatenate(rows)
+
+    def origin(position: int) -> tuple[str, int, str]:
+        return labels[which[position]], int(lines[position]), "Quantity"
+
+    table = E.validate(table, file=str(path), origin=origin)
+    rows_read = int(sum(len(part) for part in parts))
+    return ImportedSource(OHSS_USBP.name, _canonical(table), path, hashlib.sha256(data).hexdigest(), rows_read)
 
 
-def _ohss_sheet(sheet: pd.DataFrame, broken_out: tuple[str, ...], *, file: str) -> pd.DataFrame:
+def _read_sheets(data: bytes, names: list[str], *, file: str) -> dict[str, tuple[pd.DataFrame, np.ndarray]]:
+    """Only the named sheets of a workbook's bytes, each as a frame of its cells under its header row (the
+    first row with anything in it) and the spreadsheet row number of each of the frame's rows. Rows with
+    nothing in them are left out. The zip is checked against ``limits`` before anything parses it."""
+    limits.check_xlsx(data, names, file=file)
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as error:  # calamine raises its own types for zip, xml and format errors
+        raise DataImportError(file, f"not a readable Excel workbook ({_one_line(error)})") from None
+    try:
+        sheets = {}
+        for name in names:
+            where = f"{file} [{name}]"
+            try:
+                cells = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            except Exception as error:
+                raise DataImportError(where, f"not a readable sheet ({_one_line(error)})") from None
+            if len(cells) > limits.MAX_ROWS + 1:
+                raise DataImportError(where, f"the sheet has over {limits.MAX_ROWS:,} rows")
+            filled = [number for number, row in enumerate(cells, start=1) if any(c != "" for c in row)]
+            if not filled:
+                raise DataImportError(where, "the sheet is empty")
+            header = cells[filled[0] - 1]
+            width = max((i + 1 for i, c in enumerate(header) if c != ""), default=0)
+            _reject_control_characters(cells, filled, [" ".join(str(c).split()) for c in header], file=where)
+            body = filled[1:]
+            frame = pd.DataFrame(
+                [cells[number - 1][:width] for number in body], columns=[str(c) for c in header[:width]], dtype=object
+            )
+            sheets[name] = (frame, np.asarray(body, dtype=np.int64))
+        return sheets
+    finally:
+        workbook.close()
+
+
+def _reject_control_characters(cells: list[list], filled: list[int], header: list[str], *, file: str) -> None:
+    """The first text cell with a control character in it (NUL and the like) is an error naming its
+    spreadsheet row and column."""
+    flat = [value for number in filled for value in cells[number - 1]]
+    position = limits.first_control_character(flat)
+    if position is None:
+        return
+    for number in filled:
+        row = cells[number - 1]
+        if position < len(row):
+            column = header[position] if position < len(header) and header[position] else _column_letters(position)
+            raise limits.control_character_error(row[position], file=file, row=number, column=column)
+        position -= len(row)
+
+
+def _column_letters(index: int) -> str:
+    """0 -> 'A', 26 -> 'AA'."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())[:200] or type(error).__name__
+
+
+def _ohss_sheet(
+    sheet: pd.DataFrame, rows: np.ndarray, broken_out: tuple[str, ...], *, annual: bool, file: str
+) -> pd.DataFrame:
     headers = {" ".join(str(c).split()): c for c in sheet.columns}  # 'Fiscal\nYear' -> 'Fiscal Year'
-    expected = ["Fiscal Year", "Month", *broken_out, "Quantity"]
+    expected = ["Fiscal Year", *([] if annual else ["Month"]), *broken_out, "Quantity"]
     for name in expected:
         if name not in headers:
             raise DataImportError(file, f"missing column {name!r} (found {list(headers)})")
@@ -238,15 +321,18 @@ def _ohss_sheet(sheet: pd.DataFrame, broken_out: tuple[str, ...], *, file: str) 
     if sheet.empty:
         raise DataImportError(file, "the sheet has a header but no rows")
     frame = sheet.rename(columns={v: k for k, v in headers.items()})
-    offset = 2  # spreadsheet row of the first data row (row 1 is the header)
-    fiscal_year = _fiscal_years(frame["Fiscal Year"], file=file, column="Fiscal Year", row_offset=offset)
-    month_text = frame["Month"].astype(str).str.strip()
-    fiscal_month = pd.to_numeric(month_text.str.extract(r"^(\d{1,2})\s+[A-Za-z]+$", expand=False))
-    bad = fiscal_month.isna() | (fiscal_month < 1) | (fiscal_month > 12)
-    reject_first(bad, frame["Month"], lambda v: f"unknown month {v!r}", file=file, column="Month", row_offset=offset)
+    fiscal_year = _fiscal_years(frame["Fiscal Year"], file=file, column="Fiscal Year", row_offset=rows)
+    if annual:
+        fiscal_month = pd.Series(1, index=frame.index, dtype="int64")  # a fiscal year is dated its October
+    else:
+        month_text = frame["Month"].astype(str).str.strip()
+        fiscal_month = pd.to_numeric(month_text.str.extract(r"^(\d{1,2})\s+[A-Za-z]+$", expand=False))
+        bad = fiscal_month.isna() | (fiscal_month < 1) | (fiscal_month > 12)
+        reject_first(bad, frame["Month"], lambda v: f"unknown month {v!r}", file=file, column="Month", row_offset=rows)
     out = pd.DataFrame(
         {
             E.source: OHSS_USBP.name,
+            E.period: FISCAL_YEAR if annual else MONTH,
             E.month: fiscal_to_calendar(fiscal_year, fiscal_month.astype("int64")),
             E.fiscal_year: fiscal_year,
             E.region: ALL,
@@ -258,7 +344,7 @@ def _ohss_sheet(sheet: pd.DataFrame, broken_out: tuple[str, ...], *, file: str) 
             E.encounter_type: NOT_APPLICABLE,
             E.area_of_responsibility: NOT_APPLICABLE,
             E.sector: ALL,
-            E.encounters: _whole_numbers(frame["Quantity"], file=file, column="Quantity", row_offset=offset),
+            E.encounters: _whole_numbers(frame["Quantity"], file=file, column="Quantity", row_offset=rows),
         }
     )
     for name in broken_out:
@@ -269,11 +355,11 @@ def _ohss_sheet(sheet: pd.DataFrame, broken_out: tuple[str, ...], *, file: str) 
             lambda v: "empty value",
             file=file,
             column=name,
-            row_offset=offset,
+            row_offset=rows,
         )
         out[OHSS_DIMENSION_COLUMNS[name]] = values
     if "Citizenship" in broken_out:
-        out[E.nationality] = map_nationalities(out[E.citizenship], file=file, column="Citizenship", row_offset=offset)
+        out[E.nationality] = map_nationalities(out[E.citizenship], file=file, column="Citizenship", row_offset=rows)
     return out
 
 
@@ -287,10 +373,18 @@ def read_cbp_csv(path: Path) -> ImportedSource:
     file = str(path)
     raw = path.read_bytes()
     text = _decode(raw, file=file)
+    lines = text.count("\n")
+    if lines > limits.MAX_CSV_LINES:
+        raise DataImportError(file, f"{lines:,} lines, over the {limits.MAX_CSV_LINES:,}-line limit")
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
         raise DataImportError(file, f"not a readable CSV ({' '.join(str(error).split())})") from None
+    if len(frame.columns) * len(frame) > limits.MAX_CSV_CELLS:
+        raise DataImportError(
+            file, f"{len(frame.columns) * len(frame):,} cells, over the {limits.MAX_CSV_CELLS:,} limit"
+        )
+    _reject_csv_control_characters(frame, text, file=file)
     headers = {snake_case(c): c for c in frame.columns}
     if "citizenship_grouping" in headers:
         name, columns = CBP_SWB.name, CBP_SWB_COLUMNS
@@ -329,6 +423,7 @@ def read_cbp_csv(path: Path) -> ImportedSource:
     out = pd.DataFrame(
         {
             E.source: name,
+            E.period: MONTH,
             E.month: pd.to_datetime({"year": calendar_year, "month": month_number, "day": 1}).astype("datetime64[s]"),
             E.fiscal_year: fiscal_year,
             E.region: "Southwest Land Border",
@@ -345,8 +440,41 @@ def read_cbp_csv(path: Path) -> ImportedSource:
     citizenship_column = "Citizenship Grouping" if name == CBP_SWB.name else "Citizenship"
     out[E.nationality] = map_nationalities(out[E.citizenship], file=file, column=citizenship_column, row_offset=offset)
     out[E.encounters] = _whole_numbers(frame["Encounter Count"], file=file, column="Encounter Count", row_offset=offset)
-    table = E.validate(out, file=file)
+    table = E.validate(out, file=file, origin=lambda position: (file, csv_line(text, position), "Encounter Count"))
     return ImportedSource(name, _canonical(table), path, hashlib.sha256(raw).hexdigest(), len(frame))
+
+
+def _reject_csv_control_characters(frame: pd.DataFrame, text: str, *, file: str) -> None:
+    """The first field with a control character in it (NUL and the like) is an error naming its line and
+    column. One search over the whole text first: a clean file costs one pass."""
+    found = limits.CONTROL_CHARACTERS.search(text)
+    if not found:
+        return
+    header = limits.first_control_character(frame.columns)
+    if header is not None:
+        raise limits.control_character_error(str(frame.columns[header]), file=file, row=1, column=None)
+    for column in frame.columns:
+        position = limits.first_control_character(frame[column])
+        if position is not None:
+            value = frame[column].iloc[position]
+            raise limits.control_character_error(value, file=file, row=csv_line(text, position), column=column)
+    line = text.count("\n", 0, found.start()) + 1  # outside any field the reader kept
+    raise limits.control_character_error(text[found.start() : found.start() + 40], file=file, row=line, column=None)
+
+
+def csv_line(text: str, position: int) -> int:
+    """The line number a CSV's data record (0 the first after the header) starts on, counted as an editor
+    counts lines: quoted line breaks and blank lines (which the reader skips) are counted too. Only
+    worked out for an error message."""
+    reader = csv.reader(io.StringIO(text))
+    record, start = -1, 1
+    for fields in reader:
+        if fields:
+            if record == position:
+                return start
+            record += 1
+        start = reader.line_num + 1
+    return position + 2
 
 
 def _decode(raw: bytes, *, file: str) -> str:

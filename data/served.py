@@ -10,7 +10,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from border_dashboard.data.schema import ALL
+from border_dashboard.data.schema import ALL, FISCAL_YEAR
 from border_dashboard.data.schema import Encounters as E
 
 NO_ROWS = np.empty(0, dtype=np.int64)
@@ -23,9 +23,19 @@ class ServedTable:
     (region, nationality); months are integer codes on the source's full month range. A selection so
     touches only its own rows and sums them with ``np.bincount``, and memory stays a few bytes a cell.
     Every analysis function takes either this or a plain tidy table (served on the fly).
+
+    The publisher's own fiscal-year figures (rows of period FISCAL_YEAR, OHSS's Annual sheets) are kept
+    apart, in ``annual``: a small table of the same shape, one "month" per fiscal year (its October),
+    read by ``published``. Every other method sees the months only.
     """
 
     def __init__(self, table: pd.DataFrame):
+        self.annual: ServedTable | None = None
+        if E.period in table.columns:
+            yearly = (table[E.period] == FISCAL_YEAR).to_numpy()
+            if yearly.any():
+                self.annual = ServedTable(table[yearly].drop(columns=E.period))
+                table = table[~yearly]
         sources = table[E.source].unique()
         self.source = str(sources[0]) if len(sources) == 1 else None  # the source's name (one source a table)
         months = pd.DatetimeIndex(table[E.month])
@@ -57,6 +67,7 @@ class ServedTable:
         # window is then a slice, whatever its months or year basis.
         self.monthly_for = lru_cache(maxsize=4096)(self._monthly_for)
         self.by_nationality = lru_cache(maxsize=256)(self._by_nationality)
+        self.published = lru_cache(maxsize=4096)(self._published)
 
     def code(self, column: str, value: str) -> int:
         """The code of a value in a column, or -1 where the source does not have it."""
@@ -122,3 +133,17 @@ class ServedTable:
         return np.bincount(self.month_codes[rows], weights=self.counts[rows], minlength=len(self.months)).astype(
             "int64"
         )
+
+    def _published(self, region: str, nationality: str, filters: tuple[tuple[str, str], ...]) -> dict[int, int]:
+        """The publisher's own figure of each fiscal year it gives one for, for a region, a nationality and
+        filters (the same cells ``monthly_for`` adds up); empty for a source without annual figures."""
+        if self.annual is None:
+            return {}
+        table = self.annual
+        rows = table.narrow(table.positions(region, nationality), dict(filters))
+        if not len(rows):
+            return {}
+        years = table.months[table.month_codes[rows]].year + 1  # dated its October: the next fiscal year
+        found, position = np.unique(years.to_numpy(), return_inverse=True)
+        totals = np.bincount(position, weights=table.counts[rows], minlength=len(found)).astype("int64")
+        return {int(y): int(t) for y, t in zip(found, totals)}

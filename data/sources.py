@@ -171,3 +171,26 @@ CBP_NATIONWIDE = Source(
 
 SOURCES: dict[str, Source] = {source.name: source for source in (OHSS_USBP, CBP_SWB, CBP_NATIONWIDE)}
 DEFAULT_SOURCE = OHSS_USBP.name
+
+SOURCE_ALIASES = {"ohss": OHSS_USBP.name, "usbp": OHSS_USBP.name, "cbp": CBP_SWB.name, "swb": CBP_SWB.name}
+"""Short names a reader may type for a source on the command line."""
+
+
+def resolve_source(name: str, available: list[str]) -> str:
+    """A typed source name (its id, a unique part of it, or a short name such as 'usbp') among those the
+    dataset holds; a ValueError naming them otherwise."""
+    wanted = name.strip().lower()
+    wanted = SOURCE_ALIASES.get(wanted, wanted)
+    if wanted in available:
+        return wanted
+    if wanted in SOURCES:
+        return_hint = ", ".join(available)
+        raise ValueError(
+            f"source {wanted} is not in the dataset, which has {return_hint}; "
+            f"`border-dashboard update --source {wanted}` fetches it"
+        )
+    partial = [s for s in available if wanted and wanted in s]
+    if len(partial) == 1:
+        return partial[0]
+    return_hint = ", ".join(partial or available)
+    raise ValueError(f"unknown source {name!r}; the dataset has {return_hint}")

@@ -68,6 +68,24 @@ def _set(sheet: str, row: int, column: str, value):
     return change
 
 
+def _repeat_row(sheet: str, row: int):
+    """The sheet's spreadsheet row ``row`` once more, as its last row."""
+
+    def change(sheets):
+        frame = sheets[sheet]
+        sheets[sheet] = pd.concat([frame, frame.iloc[[row - 2]]], ignore_index=True)
+
+    return change
+
+
+def _blank_and_broken_lines_then_duplicate() -> bytes:
+    """A blank line after the header, a quoted line break in line 10's record, and line 2 repeated with
+    another count at the end: line 2 is now line 3, and the repeat line 1940."""
+    header, body = _with_cell(10, "Title of Authority", "Title\n8").decode().split("\n", 1)
+    repeat = _lines()[1].replace(",1\n", ",7\n")
+    return (header + "\n\n" + body + repeat).encode()
+
+
 def _latin1_nationwide() -> bytes:
     text = NATIONWIDE_SAMPLE.read_text().replace('"MYANMAR (BURMA)"', "Côte d'Ivoire")
     return text.encode("latin-1")
@@ -121,7 +139,14 @@ CASES = [
     (
         "duplicate-conflicting-rows",
         lambda: ((cbp_text() + _lines()[1].replace(",1\n", ",7\n")).encode(), ".csv"),
-        r"describe the same cell .* with counts \[1, 7\]",
+        r"duplicate-conflicting-rows\.csv, column 'Encounter Count': rows 2 and 1938 describe the same cell "
+        r"\(El Salvador, Southwest Land Border, 2021-10, .*\) with counts \[1, 7\]",
+    ),
+    (
+        # Lines as an editor counts them: a blank line (skipped by the reader) and a quoted line break.
+        "duplicate-after-blank-and-broken-lines",
+        lambda: (_blank_and_broken_lines_then_duplicate(), ".csv"),
+        r"\.csv, column 'Encounter Count': rows 3 and 1940 describe the same cell .* with counts \[1, 7\]",
     ),
     ("binary-garbage", lambda: (b"\x00\x01\x02garbage" * 100, ".csv"), r"binary content"),
     ("not-a-cbp-file", lambda: (b"name,value\nx,1\n", ".csv"), r"not a CBP encounters file"),
@@ -149,6 +174,18 @@ CASES = [
         "workbook-unknown-month",
         lambda: (workbook(_set("Monthly Count", 5, "Month", "13 Smarch")), ".xlsx"),
         r"\[Monthly Count\], row 5, column 'Month': unknown month '13 Smarch'",
+    ),
+    (
+        "workbook-duplicate-row",
+        lambda: (workbook(_repeat_row("Monthly Region", 6)), ".xlsx"),
+        r"\[Monthly Region\], column 'Quantity': rows 6 and 42 describe the same cell "
+        r"\(All, Northern Land Border, 1999-11, U.S. Border Patrol\) with counts \[960, 960\]",
+    ),
+    (
+        "workbook-duplicate-across-sheets",  # a region named 'All' is the Monthly Count sheet's cell
+        lambda: (workbook(_set("Monthly Region", 2, "Region", "All")), ".xlsx"),
+        r"\[Monthly Count\], row 2 and \S+ \[Monthly Region\], row 2, column 'Quantity': the two rows describe "
+        r"the same cell \(All, All, 1999-10, U.S. Border Patrol\) with counts \[89810, 740\]",
     ),
     (
         "workbook-unmapped-citizenship",

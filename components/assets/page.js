@@ -13,6 +13,50 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             }
             return canonical;
         },
+        // The tab's title names the view (the server wrote it for the first page; this follows changes).
+        show_title: function (title) {
+            if (typeof title === "string" && title && document.title !== title) {
+                document.title = title;
+            }
+            return title;
+        },
+        // "narrow" where a chart card is narrower than a wide figure's layout needs (640 px), else "wide";
+        // no update while it stays the same. A resize that crosses the line sets it again.
+        viewport: function (_selection, current) {
+            var kind = window.border_viewport();
+            if (kind === current) {
+                return window.dash_clientside.no_update;
+            }
+            return kind;
+        },
+        // "Copy link": the address bar always holds the view's canonical address (show_address).
+        copy_link: function (clicks) {
+            var link = window.location.href;
+            function byHand() {
+                // Without the Clipboard API (an insecure origin, a refused permission): the old way.
+                var field = document.createElement("textarea");
+                field.value = link;
+                field.setAttribute("readonly", "");
+                field.style.position = "fixed";
+                field.style.opacity = "0";
+                document.body.appendChild(field);
+                field.select();
+                var copied = false;
+                try { copied = document.execCommand("copy"); } catch (error) { copied = false; }
+                document.body.removeChild(field);
+                return copied ? "Link copied." : "Copy this link: " + link;
+            }
+            if (!clicks) {
+                throw window.dash_clientside.PreventUpdate;
+            }
+            if (navigator.clipboard && window.isSecureContext) {
+                return navigator.clipboard.writeText(link).then(
+                    function () { return "Link copied."; },
+                    byHand
+                );
+            }
+            return byHand();
+        },
         fill_dropdowns: function (stored) {
             var no_update = window.dash_clientside.no_update;
             if (!stored) {
@@ -28,7 +72,8 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             function lists() {
                 // If the reader has already moved to another address, the URL callback has sent the
                 // lists that follow it; only the fixed ones (source, months) are left to fill.
-                var moved = window.location.search !== stored.search;
+                var here = window.location.search;
+                var moved = here !== stored.search && here !== stored.canonical;
                 return stored.ids.map(function (id) {
                     return moved && stored.follow_url.indexOf(id) >= 0 ? no_update : stored.lists[id];
                 });
@@ -46,3 +91,111 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         },
     },
 });
+
+// Typing on a closed dropdown opens it and types into its search box. Dash's dropdown does this itself
+// for the first key but loses the keys typed before its search box has focus ("2021-03" became "221-03"):
+// here the keys typed on the closed control are kept and handed to the search box once it is there.
+(function () {
+    var typed = null;  // {trigger, text} while the search box is on its way
+    function searchBox(trigger) {
+        // The open list of this control (Radix names it in aria-controls); a closed one may linger.
+        var list = document.getElementById(trigger.getAttribute("aria-controls") || "");
+        return list && list.getAttribute("data-state") !== "closed" ? list.querySelector(".dash-dropdown-search") : null;
+    }
+    function setValue(input, text) {
+        var setter = Object.getOwnPropertyDescriptor(window.HTMLInputElement.prototype, "value").set;
+        setter.call(input, text);
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    function handOver() {
+        if (!typed) {
+            return;
+        }
+        var box = searchBox(typed.trigger);
+        if (!box) {
+            if (Date.now() - typed.started < 2000) {
+                requestAnimationFrame(handOver);
+            } else {
+                typed = null;
+            }
+            return;
+        }
+        box.focus();
+        setValue(box, typed.text);
+        typed = null;
+    }
+    function printable(event) {
+        return event.key && event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey;
+    }
+    function onTrigger(event) {
+        return event.target instanceof HTMLElement && event.target.matches("button.dash-dropdown");
+    }
+    function inList(event) {
+        // On an option of an open list (the dropdown focuses the chosen one as it opens): a key is typed
+        // in the search box, except Space on an option before anything is typed (it picks the option).
+        var target = event.target;
+        var list = target instanceof HTMLElement && !target.matches(".dash-dropdown-search") &&
+            target.closest(".dash-dropdown-content");
+        var box = list && list.querySelector(".dash-dropdown-search");
+        return box && (event.key !== " " || box.value) ? box : null;
+    }
+    window.addEventListener("keydown", function (event) {
+        if (!printable(event)) {
+            return;
+        }
+        var inside = inList(event);
+        if (inside) {
+            event.preventDefault();
+            event.stopPropagation();
+            inside.focus();
+            setValue(inside, inside.value + event.key);
+            return;
+        }
+        if (!onTrigger(event)) {
+            return;
+        }
+        event.preventDefault();
+        event.stopPropagation();
+        var open = event.target.getAttribute("aria-expanded") === "true";
+        var box = searchBox(event.target);
+        if (typed) {
+            typed.text += event.key;
+        } else if (open && box) {
+            box.focus();  // the key is typed in the search box, which keeps the focus from now on
+            setValue(box, box.value + event.key);
+        } else {
+            typed = { trigger: event.target, text: event.key, started: Date.now() };
+            if (!open) {
+                event.target.click();  // opens it
+            }
+            requestAnimationFrame(handOver);
+        }
+    }, true);
+    window.addEventListener("keyup", function (event) {
+        // The dropdown's own handler would add the key to its search a second time.
+        if (printable(event) && (onTrigger(event) || inList(event))) {
+            event.stopPropagation();
+        }
+    }, true);
+})();
+
+// The width class of the page's charts (see the viewport callback), and the resize that changes it.
+window.border_viewport = function () {
+    var card = document.querySelector(".chart-card");
+    var width = card ? card.clientWidth : window.innerWidth;
+    return width < 640 ? "narrow" : "wide";
+};
+(function () {
+    var last = null;
+    var timer = null;
+    window.addEventListener("resize", function () {
+        clearTimeout(timer);
+        timer = setTimeout(function () {
+            var kind = window.border_viewport();
+            if (kind !== last && window.dash_clientside.set_props) {
+                last = kind;
+                window.dash_clientside.set_props("viewport-store", { data: kind });
+            }
+        }, 200);
+    });
+})();

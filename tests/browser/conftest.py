@@ -18,8 +18,10 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session", autouse=True)
 def _image_browser_first():
-    """Start Kaleido's browser before any test app: dash_duo stops every thread started after its app
-    server, which would include Kaleido's, mid-run."""
+    """Start Kaleido's server before any test app. When a test ends, dash_duo raises SystemExit in every
+    thread started after its app server; a Kaleido server first started by a download request would be
+    among them, and the next test's download would wait on a dead thread (seen: "no PNG downloaded").
+    Started here, in the main thread and first, it is never one of them, so no revival is needed."""
     from border_dashboard.components import export
 
     export.start_image_server()
@@ -32,3 +34,22 @@ def _chromium():
             "browser tests need Debian's chromium and chromium-driver: apt-get install chromium chromium-driver"
         )
     os.environ.setdefault("DASH_TEST_CHROMEPATH", CHROMIUM)
+
+
+# Console entries a test may leave, each with why it is harmless. None is needed today: a full browser
+# run logs no SEVERE entry at all (no favicon 404, no failed callback request, no script error).
+ALLOWED_CONSOLE_ERRORS: tuple[str, ...] = ()
+
+
+@pytest.fixture(autouse=True)
+def _no_console_errors(dash_duo):
+    """After each browser test, the page's console holds no error: an uncaught exception, a failed
+    request (a 4xx or 5xx callback answer, a missing asset) or a console.error from Dash or Plotly."""
+    yield
+    errors = [
+        entry
+        for entry in dash_duo.get_logs()  # Chromium's SEVERE entries (dash_duo logs no lower level)
+        if entry["level"] == "SEVERE" and not any(allowed in entry["message"] for allowed in ALLOWED_CONSOLE_ERRORS)
+    ]
+    if errors:
+        pytest.fail("the browser console has errors:\n" + "\n".join(e["message"] for e in errors), pytrace=False)

@@ -15,16 +15,10 @@ from selenium.webdriver.support.ui import WebDriverWait
 from border_dashboard.components import app as application
 from border_dashboard.components import controls as C  # noqa: E402
 from border_dashboard.components import ids
-from border_dashboard.data import analysis, store
-from border_dashboard.data.schema import ALL
+from tests import official
 
 SCREENSHOT = Path(__file__).with_name("screenshot.png")
 TIMEOUT = 20
-
-
-@pytest.fixture(scope="module")
-def tables():
-    return store.load().tables
 
 
 @pytest.fixture
@@ -94,21 +88,30 @@ def query(dash_duo) -> dict:
     return parse_qs(urlparse(dash_duo.driver.current_url).query)
 
 
-def expected(tables, **selection) -> dict:
-    return analysis.summary(tables["ohss-usbp"], analysis.Selection(**selection))
+def workbook_months(citizenship: str, start: str = "2022-01", end: str = "2024-12") -> list[int]:
+    """The workbook's Southwest Land Border counts of a citizenship, month by month (the official file)."""
+    return official.ohss_monthly(
+        "Monthly Rgn and Citp", start, end, Region=official.SOUTHWEST, Citizenship=citizenship
+    ).tolist()
 
 
-def test_b001_default_view_tells_the_story(dash, tables):
-    story = expected(tables)
+def fiscal_years(citizenship: str, start: str, end: str) -> list[int]:
+    """The workbook's all-borders counts of a citizenship by fiscal year, for the months of a window."""
+    sheet = official.ohss_sheet("Monthly Citizenship")
+    rows = sheet[(sheet["Citizenship"] == citizenship) & sheet["month"].between(start, end)]
+    return rows.groupby("Fiscal Year")["Quantity"].sum().tolist()
+
+
+def test_b001_default_view_tells_the_story(dash):
     numbers = headline(dash)
-    assert numbers["2023 total"] == f"{story['yearly'][1]['encounters']:,}" == "37,160"
-    assert numbers["Rise 2022 to 2023"] == f"x{story['rise']['ratio']:.1f}" == "x10.3"
+    assert numbers["2023 total"] == "37,160"
+    assert numbers["Rise 2022 to 2023"] == "x10.3"
     assert numbers["Peak month (Dec 2023)"] == "5,950"
     sentence = dash.find_element(f"#{ids.SENTENCE}").text
     assert "37,160 nationals of China" in sentence and "December 2023" in sentence
     trend = chart_data(dash, ids.TREND)
-    assert trend[0]["name"] == "China" and trend[0]["y"] == [m["encounters"] for m in story["monthly"]]
-    assert [t["y"] for t in chart_data(dash, ids.RISE)][0] == [y["encounters"] for y in story["yearly"]]
+    assert trend[0]["name"] == "China" and trend[0]["y"] == workbook_months(official.CHINA)  # 80, 40, 70, ...
+    assert [t["y"] for t in chart_data(dash, ids.RISE)][0] == [3_600, 37_160, 25_000]
     assert "Office of Homeland Security Statistics" in dash.find_element(f"#{ids.SOURCE_LINE}").text
     # The figures leave room for their labels: Plotly drew each chart once, without widening a margin.
     widened = dash.driver.execute_script(
@@ -117,59 +120,58 @@ def test_b001_default_view_tells_the_story(dash, tables):
         ".map(g => g.parentElement.id);"
     )
     assert widened == []
-    SCREENSHOT.parent.mkdir(exist_ok=True)
+    SCREENSHOT.parent.mkdir(exist_ok=True)  # the README's picture of the page, taken on the way
     dash.driver.set_window_size(1400, 2300)
     wait_for_charts(dash)
     time.sleep(0.5)
     dash.driver.save_screenshot(str(SCREENSHOT))
-    assert SCREENSHOT.read_bytes()[:4] == b"\x89PNG"
 
 
-def test_b002_another_nationality_and_window_change_charts_and_numbers(dash, tables):
+def test_b002_another_nationality_and_window_change_charts_and_numbers(dash):
     pick(dash, C.NATIONALITY.id, "India")
     pick(dash, C.NATIONALITY.id, "China")  # toggles China off
     wait(dash, lambda: query(dash).get("nationality") == ["India"], "URL did not follow the nationality")
     pick(dash, C.START.id, "Jan 2019 (2019-01)")
     pick(dash, C.END.id, "Dec 2021 (2021-12)")
     wait(dash, lambda: query(dash).get("to") == ["2021-12"], "URL did not follow the window")
-    story = expected(tables, nationalities=("India",), start="2019-01", end="2021-12")
-    wait(
-        dash,
-        lambda: (chart_data(dash, ids.RISE) or [{}])[0].get("y") == [y["encounters"] for y in story["yearly"]],
-        "rise chart not redrawn",
-    )
+    # India at the Southwest Land Border in the workbook: 5,810 in 2019, 670 in 2020, 5,060 in 2021.
+    india = workbook_months("India", "2019-01", "2021-12")
+    assert [sum(india[:12]), sum(india[12:24]), sum(india[24:])] == [5_810, 670, 5_060]
+    wait(dash, lambda: (chart_data(dash, ids.RISE) or [{}])[0].get("y") == [5_810, 670, 5_060], "rise not redrawn")
     numbers = headline(dash)
-    rise = story["rise"]
-    assert (rise["from"], rise["to"]) == (2020, 2021)  # the two most recent whole years of the window
-    assert numbers["2021 total"] == f"{rise['to_total']:,}" == f"{story['yearly'][2]['encounters']:,}"
-    assert numbers["Rise 2020 to 2021"] == rise["words"] == f"x{rise['ratio']:.1f}"
-    peak = story["peak"]
-    label = pd.Timestamp(peak["month"]).strftime("%b %Y")
-    assert numbers[f"Peak month ({label})"] == f"{peak['encounters']:,}"
+    assert numbers["2021 total"] == "5,060"
+    assert numbers["Rise 2020 to 2021"] == "x7.6"  # the two latest whole years: 5,060 / 670 = 7.55
+    assert numbers["Peak month (Dec 2021)"] == "1,140" == f"{max(india):,}"
     trend = chart_data(dash, ids.TREND)
-    assert trend[0]["name"] == "India" and trend[0]["y"] == [m["encounters"] for m in story["monthly"]]
+    assert trend[0]["name"] == "India" and trend[0]["y"] == india
     dash.driver.back()  # back restores the previous view
     wait(dash, lambda: query(dash).get("to") != ["2021-12"], "back did not change the URL")
     wait(dash, lambda: dash.find_element(f"#{C.END.id}").text.strip().startswith("Dec 2024"), "back did not restore")
 
 
-def test_b003_a_link_restores_the_view(dash_duo, tables):
+def test_b003_a_link_restores_the_view(dash_duo):
     dash_duo.start_server(application.create_app())
     link = "?nationality=Ecuador&nationality=China&region=All&from=2021-01&to=2023-12&basis=fiscal&rise=2022:2023"
     dash_duo.driver.get(dash_duo.server_url + "/" + link)
     wait_for_charts(dash_duo)
-    selection = dict(nationalities=("Ecuador", "China"), region=ALL, start="2021-01", end="2023-12", basis="fiscal")
-    story = expected(tables, **selection)
-    yearly = analysis.yearly_totals(
-        analysis.monthly_series(tables["ohss-usbp"], analysis.Selection(**selection)), "fiscal"
-    )
-    wanted = yearly[yearly["nationality"] == "Ecuador"]["encounters"].tolist()
-    wait(dash_duo, lambda: (chart_data(dash_duo, ids.RISE) or [{}])[0].get("y") == wanted, "rise not restored")
+    # All borders, January 2021 to December 2023: the partial FY2021 (from January) and FY2024 (to December)
+    # are sums of the workbook's 'Monthly Citizenship' months; the whole FY2022 and FY2023 are the figures
+    # OHSS publishes in its 'Annual Citizenship' sheet (Ecuador FY2022: 24,040 published, 24,030 summed).
+    # China FY2022 1,990 and FY2023 24,130. Combined FY2023: 138,130; FY2022 to FY2023: 138,130 / 26,030 = x5.3.
+    months = fiscal_years("Ecuador", "2021-01", "2023-12")
+    ecuador = [
+        months[0],
+        official.ohss_annual("Annual Citizenship", 2022, Citizenship="Ecuador"),
+        official.ohss_annual("Annual Citizenship", 2023, Citizenship="Ecuador"),
+        months[3],
+    ]
+    assert ecuador == [87_200, 24_040, 114_000, 41_880]
+    china = [official.ohss_annual("Annual Citizenship", year, Citizenship=official.CHINA) for year in (2022, 2023)]
+    assert china == [1_990, 24_130]
+    wait(dash_duo, lambda: (chart_data(dash_duo, ids.RISE) or [{}])[0].get("y") == ecuador, "rise not restored")
     numbers = headline(dash_duo)
-    total = next(y for y in story["yearly"] if y["year"] == 2023)["encounters"]
-    assert numbers["FY2023 total, combined"] == f"{total:,}"
-    picked = analysis.summary(tables["ohss-usbp"], analysis.Selection(**selection), (2022, 2023))["rise"]
-    assert numbers["Rise FY2022 to FY2023"] == picked["words"]
+    assert numbers["FY2023 total, combined"] == "138,130"
+    assert numbers["Rise FY2022 to FY2023"] == "x5.3"
     chosen = dash_duo.driver.find_elements(By.CSS_SELECTOR, f"#{C.NATIONALITY.id} .dash-dropdown-value-item")
     assert [c.text for c in chosen] == ["Ecuador", "China"]
     assert "Fiscal" in dash_duo.find_element(f"#{C.BASIS.id} .selected").text
@@ -188,15 +190,15 @@ def test_b004_invalid_link_falls_back_with_a_notice(dash_duo):
     assert headline(dash_duo)["2023 total"] == "37,160"
 
 
-def test_b005_downloads(dash, tables):
+def test_b005_downloads(dash):
     download_dir = Path(dash.download_path)
     dash.find_element(f"#{ids.DOWNLOAD_CSV_BUTTON}").click()
     csv = wait(dash, lambda: next(download_dir.glob("*.csv"), None), "no CSV downloaded")
     wait(dash, lambda: csv.stat().st_size > 0, "empty CSV")
     frame = pd.read_csv(csv, comment="#")
-    story = expected(tables)
     monthly = frame[frame["measure"] == "monthly"]
-    assert monthly["encounters"].tolist() == [m["encounters"] for m in story["monthly"]]
+    assert monthly["encounters"].tolist() == workbook_months(official.CHINA)
+    assert monthly["encounters"].sum() == 3_600 + 37_160 + 25_000
     assert "rounded to the nearest 10" in csv.read_text()
     button = dash.driver.find_element(By.CSS_SELECTOR, f"#{ids.TREND}").find_element(
         By.XPATH, "ancestor::figure//button[text()='PNG']"
@@ -205,7 +207,7 @@ def test_b005_downloads(dash, tables):
     png = wait(
         dash, lambda: next((p for p in download_dir.glob("*.png") if p.stat().st_size > 0), None), "no PNG downloaded"
     )
-    assert png.name == "border-encounters-trend-china-southwest-land-border-2022-01-to-2024-12.png"
+    assert png.name == "border-encounters-trend-china-southwest-land-border-2022-01-to-2024-12-ohss-usbp-calendar.png"
     content = png.read_bytes()
     assert content[:8] == b"\x89PNG\r\n\x1a\n"
     width = int.from_bytes(content[16:20], "big")
@@ -241,7 +243,7 @@ def test_b007_a_hand_typed_link_resolves_names_says_what_it_ignored_and_shows_it
     assert "at the Northern Land Border" in dash_duo.find_element(f"#{ids.SENTENCE}").text
 
 
-def test_b008_a_link_longer_than_4_kb_is_drawn_not_replaced_by_the_default(dash_duo, tables):
+def test_b008_a_link_longer_than_4_kb_is_drawn_not_replaced_by_the_default(dash_duo):
     """Chromium cuts a referrer of over 4 kB to its origin; the page then reads its own address."""
     dash_duo.start_server(application.create_app())
     padding = "&".join("nationality=India" for _ in range(300))  # repeats collapse to one
@@ -249,16 +251,16 @@ def test_b008_a_link_longer_than_4_kb_is_drawn_not_replaced_by_the_default(dash_
     assert len(link) > 4096
     dash_duo.driver.get(dash_duo.server_url + link)
     wait_for_charts(dash_duo)
-    wanted = expected(tables, nationalities=("Ecuador", "India"), region=ALL, start="2019-01", end="2021-12")
+    # 2019, all borders, in the workbook: Ecuador 16,540 and India 6,150.
     wait(
         dash_duo,
-        lambda: sum(t["y"][0] for t in chart_data(dash_duo, ids.RISE)[:2]) == wanted["yearly"][0]["encounters"],
+        lambda: [t["y"][0] for t in chart_data(dash_duo, ids.RISE)[:2]] == [16_540, 6_150],
         "the long link's view was not drawn",
     )
     assert "Ecuador and India combined" in dash_duo.find_element(f"#{ids.SENTENCE}").text
 
 
-def test_b009_switching_source_keeps_what_it_has_and_comes_back(dash, tables):
+def test_b009_switching_source_keeps_what_it_has_and_comes_back(dash):
     pick(dash, C.SOURCE.id, "CBP: Southwest border")
     wait(dash, lambda: query(dash).get("source") == ["cbp-swb"], "URL did not follow the source")
     wait(dash, lambda: [t["name"] for t in chart_data(dash, ids.TREND)][:1] == ["Other"], "CBP's Other not drawn")

@@ -9,6 +9,7 @@ from border_dashboard.data import analysis
 from border_dashboard.data.analysis import Selection
 from border_dashboard.data.schema import ALL
 from border_dashboard.data.schema import Encounters as E
+from tests import official
 
 
 @pytest.fixture(scope="module")
@@ -52,31 +53,32 @@ def test_all_regions_comes_from_the_citizenship_sheet_not_from_adding_regions(oh
 def test_all_nationalities_comes_from_the_region_sheet(ohss_table):
     selection = Selection(nationalities=(ALL,), start="2023-12", end="2023-12")
     total = analysis.monthly_series(ohss_table, selection)[E.encounters].sum()
-    published = ohss_table[
-        (ohss_table[E.month] == "2023-12-01")
-        & (ohss_table[E.region] == "Southwest Land Border")
-        & (ohss_table[E.nationality] == ALL)
-        & (ohss_table[E.demographic] == ALL)
-        & (ohss_table[E.sector] == ALL)
-    ][E.encounters]
-    assert len(published) == 1 and total == published.iloc[0]
+    # The workbook's 'Monthly Region' row for FY2024 '03 December', Southwest Land Border: 249,740.
+    published = official.ohss_monthly("Monthly Region", "2023-12", "2023-12", Region=official.SOUTHWEST)
+    assert total == published["2023-12"] == 249_740
 
 
 def test_several_nationalities_are_kept_apart_and_added_for_the_total(ohss_table):
-    selection = Selection(nationalities=("China", "India"))
-    series = analysis.monthly_series(ohss_table, selection)
+    series = analysis.monthly_series(ohss_table, Selection(nationalities=("China", "India")))
     assert list(series[E.nationality].unique()) == ["China", "India"]
-    china = analysis.monthly_series(ohss_table, Selection())[E.encounters].sum()
-    india = analysis.monthly_series(ohss_table, Selection(nationalities=("India",)))[E.encounters].sum()
-    assert analysis.combined(series)[E.encounters].sum() == china + india
+    for name, spelling in (("China", official.CHINA), ("India", "India")):
+        published = official.ohss_monthly("Monthly Rgn and Citp", Region=official.SOUTHWEST, Citizenship=spelling)
+        mine = series[series[E.nationality] == name]
+        assert dict(zip(mine[E.month].dt.strftime("%Y-%m"), mine[E.encounters])) == published.to_dict(), name
+    # China 3,600 + 37,160 + 25,000 = 65,760; India 85,520 (the workbook, January 2022 to December 2024).
+    assert analysis.combined(series)[E.encounters].sum() == 65_760 + 85_520
 
 
 def test_share_and_top_nationalities(ohss_table):
-    share = analysis.share_of_region(ohss_table, Selection())
-    assert 0.005 < share < 0.03
-    top = analysis.top_nationalities(ohss_table, Selection(), n=5)
-    assert top.iloc[0][E.nationality] == "Mexico"
-    assert len(top) == 5 and top[E.encounters].is_monotonic_decreasing
+    # China's 65,760 of the region's 5,389,200 Southwest encounters from January 2022 to December 2024.
+    region = official.ohss_monthly("Monthly Region", Region=official.SOUTHWEST)
+    assert region.sum() == 5_389_200
+    assert analysis.share_of_region(ohss_table, Selection()) == pytest.approx(65_760 / 5_389_200)
+    top = analysis.top_nationalities(ohss_table, Selection(), n=5, include=("China",))
+    in_the_workbook = [("Mexico", 1_697_340), ("Guatemala", 589_270), ("Venezuela", 465_870)]
+    in_the_workbook += [("Honduras", 438_830), ("Colombia", 386_680), ("China", 65_760)]
+    assert list(zip(top[E.nationality], top[E.encounters])) == in_the_workbook
+    assert top["rank"].tolist() == [1, 2, 3, 4, 5, 13]  # China is 13th (Cuba 6th with 330,240)
 
 
 def test_window_outside_the_data_is_empty_not_an_error(ohss_table):
@@ -90,10 +92,13 @@ def test_window_outside_the_data_is_empty_not_an_error(ohss_table):
 def test_cbp_source_sums_its_unrounded_rows(dataset):
     table = dataset.tables["cbp-swb"]
     selection = Selection(nationalities=("Mexico",), start="2023-12", end="2023-12")
-    expected = table[(table[E.nationality] == "Mexico") & (table[E.month] == "2023-12-01")][E.encounters].sum()
-    assert analysis.monthly_series(table, selection)[E.encounters].sum() == expected
+    # The CBP file's rows for Mexico, December 2023 (FY2024 DEC), summed by hand with pandas.
+    everyone = official.cbp_total("2023-12", **{"Citizenship Grouping": "Mexico"})
+    patrol_only = official.cbp_total("2023-12", **{"Citizenship Grouping": "Mexico", "Component": "U.S. Border Patrol"})
+    assert (everyone, patrol_only) == (69_041, 56_240)
+    assert analysis.monthly_series(table, selection)[E.encounters].sum() == everyone
     patrol = selection.with_(filters=((E.component, "U.S. Border Patrol"),))
-    assert 0 < analysis.monthly_series(table, patrol)[E.encounters].sum() < expected
+    assert analysis.monthly_series(table, patrol)[E.encounters].sum() == patrol_only
 
 
 def test_a_nationality_the_source_does_not_break_out_is_zero(dataset):

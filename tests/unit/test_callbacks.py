@@ -23,6 +23,7 @@ from border_dashboard.components.state import ViewState, to_query
 from border_dashboard.components.view import ViewBuilder
 from border_dashboard.data import store
 from border_dashboard.data.schema import ALL
+from tests import official
 
 SHOWN = to_query(ViewState())
 
@@ -142,14 +143,23 @@ def test_render_any_other_selection_sums_to_its_monthly_series(dataset, builder)
     state = ViewState(nationalities=("Ecuador",), region=ALL, start="2021-01", end="2023-12", basis="fiscal")
     out = callbacks.render_view(dataset, builder, to_query(state))
     trend, rise = out["figures"][ids.TREND], out["figures"][ids.RISE]
-    assert sum(rise["data"][0]["y"]) == sum(trend["data"][0]["y"])  # every month of the window, once
     assert list(rise["data"][0]["x"]) == ["FY2021 (9 mo.)", "FY2022", "FY2023", "FY2024 (3 mo.)"]
+    # Every month of the window once: partial years are their months' sum, whole fiscal years the figure
+    # OHSS publishes for them (rounded once, not month by month).
+    months = pd.Series(list(trend["data"][0]["y"]), index=pd.DatetimeIndex(list(trend["data"][0]["x"])))
+    fiscal = months.index.year + (months.index.month >= 10)
+    published = dataset.served("ohss-usbp").published(ALL, "Ecuador", ())
+    expected = [months[fiscal == 2021].sum(), published[2022], published[2023], months[fiscal == 2024].sum()]
+    assert list(rise["data"][0]["y"]) == expected
     assert out["sentence"].startswith("Border Patrol encountered") and "all borders" in out["sentence"]
 
 
 def test_csv_download_has_exactly_the_rows_shown(dataset, builder):
     sent = callbacks.download_csv(dataset, builder, SHOWN)
-    assert sent["filename"] == "border-encounters-data-china-southwest-land-border-2022-01-to-2024-12.csv"
+    assert (
+        sent["filename"]
+        == "border-encounters-data-china-southwest-land-border-2022-01-to-2024-12-ohss-usbp-calendar.csv"
+    )
     text = sent["content"]
     assert text.startswith("# U.S. border encounters")
     assert "Office of Homeland Security Statistics" in text and "nationality=China" in text
@@ -167,7 +177,12 @@ def test_image_download_renders_on_the_server(dataset, builder, fmt, magic):
     assert sent["notice"] is no_update
     content = base64.b64decode(sent["file"]["content"])
     assert content.lstrip()[: len(magic)] == magic
-    assert sent["file"]["filename"] == f"border-encounters-rise-china-southwest-land-border-2022-01-to-2024-12.{fmt}"
+    if fmt == "png":  # 1000 x 520 at scale 2: what the reader's file measures
+        assert (int.from_bytes(content[16:20], "big"), int.from_bytes(content[20:24], "big")) == (2000, 1040)
+    assert (
+        sent["file"]["filename"]
+        == f"border-encounters-rise-china-southwest-land-border-2022-01-to-2024-12-ohss-usbp-calendar.{fmt}"
+    )
     if fmt == "svg":
         text = content.decode()
         assert "Encounters per calendar year" in text and "rounded to the nearest 10" in text
@@ -272,7 +287,11 @@ def test_dropdowns_open_with_their_chosen_options_and_get_their_lists_in_the_bro
         c.id for c in C.FILTERS
     }
     lists = stored["lists"]
-    assert len(lists[C.START.id]) > 300 and len(lists[C.NATIONALITY.id]) > 100
+    # Every month from the workbook's first (October 1999) to the end of the year of the last month any
+    # source has (CBP's August 2025): 26 years and 3 months. Every citizenship the workbook names.
+    months = [o["value"] for o in lists[C.START.id]]
+    assert (months[0], months[-1], len(months)) == ("1999-10", "2025-12", 26 * 12 + 3)
+    assert len(lists[C.NATIONALITY.id]) == official.ohss_sheet("Monthly Citizenship")["Citizenship"].nunique() == 136
     for component_id in stored["ids"]:
         dropdown = page_layout[component_id]
         chosen = dropdown.value if isinstance(dropdown.value, list) else [dropdown.value]
@@ -288,7 +307,7 @@ def test_dropdowns_open_with_their_chosen_options_and_get_their_lists_in_the_bro
     # Without a known address the URL callback may send other lists on load: the page has them all.
     with app.server.test_request_context("/_dash-layout"):
         unknown = app.layout()
-    assert unknown[ids.DROPDOWN_LISTS].data is None and len(unknown[C.START.id].options) > 300
+    assert unknown[ids.DROPDOWN_LISTS].data is None and unknown[C.START.id].options == lists[C.START.id]
 
 
 def test_sync_sends_dropdown_lists_only_when_they_change(dataset):

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from border_dashboard.components import charts, figures, ids
-from border_dashboard.components.state import ViewState
+from border_dashboard.components.state import ViewState, from_query
 from border_dashboard.components.view import ViewBuilder
 from border_dashboard.data.schema import Encounters as E
 
@@ -77,7 +77,8 @@ def test_top_keeps_the_selected_nationality_with_its_rank(story):
     labels = list(figure.data[0].y)
     assert labels[-1] == "1. Mexico"
     china = [label for label in labels if label.endswith("China")]
-    assert len(china) == 1 and int(china[0].split(".")[0]) > 10
+    # 13th at the Southwest Land Border from January 2022 to December 2024, by the workbook's own totals.
+    assert china == ["13. China"]
     assert figure.data[0].marker.color[labels.index(china[0])] == figures.PALETTE[0]
 
 
@@ -107,10 +108,27 @@ def test_several_nationalities_get_one_line_each(builder):
     assert len({t.line.color for t in figure.data[:3]}) == 3
 
 
-def test_file_names_say_what_the_chart_shows(story):
+def test_file_names_say_what_the_chart_shows(story, builder, dataset):
     assert charts.file_stem(story, ids.TREND) == (
-        "border-encounters-trend-china-southwest-land-border-2022-01-to-2024-12"
+        "border-encounters-trend-china-southwest-land-border-2022-01-to-2024-12-ohss-usbp-calendar"
     )
+    assert charts.file_stem(story, ids.TREND, as_shown=True).endswith("-calendar-as-shown")
+    state, _ = from_query(
+        "?source=cbp-swb&nationality=Mexico&component=Office+of+Field+Operations&demographic=FMUA"
+        "&basis=fiscal&measure=index&scale=log",
+        dataset,
+    )
+    view = builder.build(state)
+    assert charts.file_stem(view, ids.RISE) == (
+        "border-encounters-rise-mexico-southwest-land-border-2022-01-to-2024-12-cbp-swb-fiscal"
+        "-office-of-field-operations-fmua-index-log"
+    )
+    titles = {
+        chart: figure.layout.title.text.replace("<br>", " ") for chart, figure in charts.build_charts(view).items()
+    }
+    for title in titles.values():
+        assert "CBP: Southwest border; Office of Field Operations, Family units (FMUA)" in title, title
+    assert "fiscal" in titles[ids.RISE] and "fiscal" in titles[ids.PEAK]
 
 
 def test_empty_figure_hides_axes():
@@ -158,3 +176,16 @@ def test_figures_carry_a_small_template_of_their_own_and_room_for_their_labels(s
     trend = figures.trend_figure(story.series, title="t", source_line="s")
     assert trend.layout.margin.l >= figures._room("5,950")  # the largest month, and the axis reaches past it
     assert figures._count_room([5_950]) < figures._count_room([250_000])
+
+
+def test_twelve_nationalities_get_twelve_colours_and_a_legend_that_is_not_over_the_title(builder, dataset):
+    names = ("China", "India", "Mexico", "Guatemala", "Honduras", "Ecuador", "Colombia", "Venezuela", "Peru")
+    names += ("Brazil", "Cuba", "Haiti")
+    view = builder.build(ViewState(nationalities=names, region="All"))
+    for narrow in (False, True):
+        figure = charts.build_charts(view, narrow=narrow)[ids.TREND]
+        lines = [t for t in figure.data if t.name in names]
+        assert len({t.line.color for t in lines}) == len(names) == 12
+        legend = figure.layout.legend
+        assert legend.y <= 1 and legend.yanchor == "top"  # at the plot's side or under it, never above it
+        assert "12 nationalities" in figure.layout.title.text.replace("<br>", " ")

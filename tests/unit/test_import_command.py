@@ -3,24 +3,40 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import re
 import shutil
 
+import pandas as pd
 import pytest
 
 from border_dashboard.components import cli
 from border_dashboard.data import importers, store
-from tests.bad_inputs import CASES, VALID
+from tests import official
+from tests.bad_inputs import CASES, VALID, small_workbook_sheets
 from tests.conftest import CBP_SWB_FILE, NATIONWIDE_SAMPLE, OHSS_FILE, SHIPPED_OFFICIAL, snapshot
 
 NATIONWIDE_FILES = ["cbp-nationwide.csv.gz", "cbp-nationwide.provenance.json"]
 
 
+def _cbp_total():
+    return "cbp-swb", official.cbp_file()["Encounter Count"].sum()  # 7,421,677
+
+
+VALID_TOTALS = {  # each valid odd file: the source it imports as and the sum of its published counts
+    "utf-8-bom": _cbp_total,
+    "utf-16": _cbp_total,
+    "crlf-line-ends": _cbp_total,
+    "latin-1-nationwide": lambda: ("cbp-nationwide", pd.read_csv(NATIONWIDE_SAMPLE)["Encounter Count"].sum()),
+    "small-valid-workbook": lambda: ("ohss-usbp", sum(f["Quantity"].sum() for f in small_workbook_sheets().values())),
+}
+
+
 def test_import_rebuilds_the_shipped_dataset_byte_for_byte(tmp_path, capsys):
     assert cli.main(["import", str(OHSS_FILE), str(CBP_SWB_FILE), "--data-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "ohss-usbp: 40,899 rows, 1999-10 to 2024-11" in out
+    assert "ohss-usbp: 40,899 rows and 7,916 published fiscal-year rows, 1999-10 to 2024-11" in out
     first = (tmp_path / "current").resolve()
     assert f"current release: {first}" in out and first.parent == tmp_path / "releases"
     assert snapshot(tmp_path / "current") == snapshot(store.SHIPPED_DATASET)
@@ -132,7 +148,7 @@ def test_a_bad_checksum_list_is_one_line(tmp_path, data_dir, capsys, text, messa
 def test_provenance_records_the_input(dataset):
     record = dataset.provenance["ohss-usbp"]
     assert record["input_sha256"] == "cb9723f7503c2ddc63952ab694e06f21f65e249fcf26964db31968e5099c084f"
-    assert (record["first_month"], record["last_month"], record["rows"]) == ("1999-10", "2024-11", 40_899)
+    assert (record["first_month"], record["last_month"], record["rows"]) == ("1999-10", "2024-11", 40_899 + 7_916)
     assert record["page"] == "https://ohss.dhs.gov/khsm/cbp-encounters"
     cbp = dataset.provenance["cbp-swb"]
     assert cbp["input_sha256"] == "644a70518bea08884f29483c4aa6aee5fcceadc85a0bd8f09043fa6d356fedc4"
@@ -149,7 +165,11 @@ def test_bad_and_unusual_files(name, build, expected, tmp_path, data_dir, capsys
     err = capsys.readouterr().err
     if expected is VALID:
         assert code == 0, err
-        assert importers.read_source_file(path).table["encounters"].sum() > 0
+        # What the release now holds adds up to the input's own count column, summed with plain pandas.
+        source, total = VALID_TOTALS[name]()
+        imported = store.load(data_dir)
+        assert imported.provenance[source]["input_sha256"] == hashlib.sha256(content).hexdigest()  # this file's
+        assert imported.tables[source]["encounters"].sum() == total
         return
     assert code == 1
     lines = err.strip().splitlines()
@@ -287,3 +307,102 @@ def test_a_broken_data_folder_is_one_line_for_summary_and_serve(data_dir, monkey
     assert cli.main(["serve", "--data-dir", str(data_dir)]) == 1
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 2 and all("current: points to" in line and "missing" in line for line in lines), lines
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--basis", "fiscl"], r"^error: unknown year basis 'fiscl'; did you mean fiscal\?$"),
+        (["--source", "xyz"], r"^error: unknown source 'xyz'; the dataset has ohss-usbp, cbp-swb$"),
+        (
+            ["--rise", "2019:2020"],
+            r"^error: --rise 2019:2020: 2019 is outside the window, whose years are 2022, 2023, 2024$",
+        ),
+        (["--rise", "2023:2023"], r"^error: --rise 2023:2023: comparing a year with itself says nothing$"),
+        (["--source", "cbp-swb", "--component", "ofp"], r"did you mean Office of Field Operations"),
+        (["--from", "2024-05", "--to", "2024-01"], r"^error: --from 2024-05 is after --to 2024-01$"),
+    ],
+)
+def test_every_option_with_an_unknown_value_says_what_would_do(args, message, capsys):
+    assert cli.main(["summary", *args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and re.search(message, err), err
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--source", "usbp", "--region", "southern"], ("ohss-usbp", "Southwest Land Border", None)),
+        (
+            ["--source", "cbp", "--region", "sw", "--component", "ofo"],
+            ("cbp-swb", "Southwest Land Border", "Office of Field Operations"),
+        ),
+        (["--source", "cbp-swb", "--component", "USBP"], ("cbp-swb", "Southwest Land Border", "U.S. Border Patrol")),
+        (["--basis", "FY", "--region", "northern"], ("ohss-usbp", "Northern Land Border", None)),
+    ],
+)
+def test_common_abbreviations_work(args, expected, capsys):
+    assert cli.main(["summary", *args, "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    source, region, component = expected
+    assert result["source"]["name"] == source and result["selection"]["region"] == region
+    assert result["selection"].get("component") == component
+
+
+def test_a_source_without_the_default_nationality_answers_with_the_group_that_counts_it(capsys):
+    assert cli.main(["summary", "--source", "cbp-swb", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["selection"]["nationalities"] == ["Other"]
+    assert result["notes"] == ["China is counted in 'Other' in this source: the numbers are the whole group's."]
+    # the numbers are CBP's 'Other' group as its file gives it: calendar 2023 is FY2023 January to
+    # September and FY2024 October to December
+    frame = pd.read_csv(CBP_SWB_FILE)
+    other = frame[frame["Citizenship Grouping"].str.casefold() == "other"]
+    autumn = other["Month (abbv)"].isin(["OCT", "NOV", "DEC"])
+    in_2023 = (autumn & (other["Fiscal Year"] == "2024")) | (~autumn & (other["Fiscal Year"] == "2023"))
+    assert result["yearly"][1]["year"] == 2023
+    assert result["yearly"][1]["encounters"] == int(other.loc[in_2023, "Encounter Count"].sum())
+
+
+def test_a_window_without_data_is_one_sentence_with_the_coverage(capsys):
+    assert cli.main(["summary", "--from", "1990-01", "--to", "1995-01"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip() == (
+        "No data in 1990-01 to 1995-01: Key Homeland Security Metrics: CBP Encounters - USBP covers 1999-10 to 2024-11."
+    )
+
+
+def test_the_header_names_what_is_counted_and_a_window_by_its_data(capsys):
+    assert (
+        cli.main(
+            ["summary", "--source", "cbp-swb", "--component", "ofo", "--nationality", "mexico", "--basis", "fiscal"]
+        )
+        == 0
+    )
+    header = capsys.readouterr().out.splitlines()[:3]
+    assert header[0] == "Mexico - Southwest Land Border - 2022-01 to 2024-12"
+    assert header[1] == "Office of Field Operations encounters, fiscal years (October to September)."
+    assert header[2].startswith("U.S. Customs and Border Protection, Southwest Land Border Encounters")
+    assert cli.main(["summary"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert (
+        first
+        == "China - Southwest Land Border - 2022-01 to 2024-11 (the months with data of the window 2022-01 to 2024-12)"
+    )
+
+
+def test_a_closed_pipe_is_not_a_traceback():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    command = Path(sys.executable).with_name("border-dashboard")
+    run = subprocess.run(
+        f"{command} summary | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.stdout.startswith("China - Southwest Land Border") and "Traceback" not in run.stderr, run.stderr

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from border_dashboard.data import importers
-from border_dashboard.data.schema import ALL
+from border_dashboard.data.schema import ALL, FISCAL_YEAR, MONTH
 from border_dashboard.data.schema import Encounters as E
 from border_dashboard.data.sources import SOURCES
 from tests.conftest import NATIONWIDE_SAMPLE, OHSS_FILE
@@ -22,6 +22,17 @@ SHEET_ROWS = {
     "Monthly Sector": 5_830,
     "Monthly Rgn and Sector": 5_830,
 }
+# And of their annual twins (the fiscal-year figures OHSS publishes, FY2000 to FY2025 so far).
+ANNUAL_SHEET_ROWS = {
+    "Annual Count": 26,
+    "Annual Region": 78,
+    "Annual Citizenship": 2_524,
+    "Annual Rgn and Citp": 4_004,
+    "Annual Family Status": 58,
+    "Annual Rgn and Fam Status": 174,
+    "Annual Sector": 526,
+    "Annual Rgn and Sector": 526,
+}
 
 
 def _sheet_of(table: pd.DataFrame) -> pd.Series:
@@ -34,12 +45,13 @@ def _sheet_of(table: pd.DataFrame) -> pd.Series:
     )
     names = {"": "Count", "C": "Citizenship", "S": "Sector", "F": "Family Status"}
     regional = {"": "Region", "C": "Rgn and Citp", "S": "Rgn and Sector", "F": "Rgn and Fam Status"}
-    return pd.Series(["Monthly " + (regional if r else names)[k] for r, k in zip(region, kind)], index=table.index)
+    period = table[E.period].map({MONTH: "Monthly ", FISCAL_YEAR: "Annual "})
+    return pd.Series([p + (regional if r else names)[k] for p, r, k in zip(period, region, kind)], index=table.index)
 
 
 def test_ohss_row_counts_match_the_published_sheets(ohss):
-    assert ohss.rows_read == sum(SHEET_ROWS.values())
-    assert _sheet_of(ohss.table).value_counts().to_dict() == SHEET_ROWS
+    assert ohss.rows_read == sum(SHEET_ROWS.values()) + sum(ANNUAL_SHEET_ROWS.values())
+    assert _sheet_of(ohss.table).value_counts().to_dict() == {**SHEET_ROWS, **ANNUAL_SHEET_ROWS}
 
 
 def test_cbp_southwest_file_has_all_its_rows(cbp_swb):
@@ -96,14 +108,16 @@ def test_both_china_spellings_map_to_one_name(ohss):
 def test_every_ohss_citizenship_is_mapped(ohss):
     named = ohss.table[ohss.table[E.citizenship] != ALL]
     assert named[E.nationality].ne(ALL).all()
-    regional = named[named[E.region] != ALL]
+    monthly = named[named[E.period] == MONTH]
+    regional = monthly[monthly[E.region] != ALL]
     assert regional[E.citizenship].nunique() == 135  # as the README lists
-    assert named[E.citizenship].nunique() == 136  # 'Monthly Citizenship' also has Saint Lucia
+    assert monthly[E.citizenship].nunique() == 136  # 'Monthly Citizenship' also has Saint Lucia
 
 
 def test_border_patrol_rows_of_cbp_agree_with_ohss_southwest_totals(ohss, cbp_swb):
     ohss_total = ohss.table[
-        (ohss.table[E.region] == "Southwest Land Border")
+        (ohss.table[E.period] == MONTH)
+        & (ohss.table[E.region] == "Southwest Land Border")
         & (ohss.table[E.nationality] == ALL)
         & (ohss.table[E.sector] == ALL)
         & (ohss.table[E.demographic] == ALL)

@@ -110,7 +110,14 @@ def test_any_source_and_names(source, names, a, b):
     state = ViewState(source=source, nationalities=tuple(names), start=min(a, b), end=max(a, b))
     state, _ = from_query(to_query(state), DATASET)
     view = BUILDER.build(state)
-    assert isinstance(view.series, pd.DataFrame)
+    # The names drawn are the ones asked for, or the group the source counts them in.
+    assert set(view.nationalities) == {view.counted_in.get(n, n) for n in state.nationalities}
+    # One zero-filled point per drawn name and month of the window, and the charts' totals agree.
+    series = view.series
+    assert set(series[E.nationality]) <= set(view.nationalities)
+    assert not series.duplicated([E.nationality, E.month]).any()
+    assert series[E.month].between(pd.Timestamp(state.start), pd.Timestamp(state.end)).all()
+    assert view.monthly[E.encounters].sum() == series[E.encounters].sum() == view.yearly[E.encounters].sum()
 
 
 @FAST
@@ -129,7 +136,20 @@ def test_csv_download_for_any_stored_selection(query):
 @given(selections, st.integers(1995, 2030), st.integers(1995, 2030))
 def test_summary_for_any_selection_and_rise_years(selection, first, second):
     result = analysis.summary(OHSS, selection, (first, second))
-    assert sum(m["encounters"] for m in result["monthly"]) == sum(y["encounters"] for y in result["yearly"])
+    by_year = {}
+    for m in result["monthly"]:
+        year = int(analysis.year_of(pd.DatetimeIndex([m["month"]]), selection.basis)[0])
+        by_year[year] = by_year.get(year, 0) + m["encounters"]
+    assert sorted(by_year) == [y["year"] for y in result["yearly"]]
+    for item in result["yearly"]:
+        if item["kind"] == "sum":  # the sum of its months
+            assert item["encounters"] == by_year[item["year"]]
+        else:  # a whole fiscal year's published figure: the same count, rounded once instead of monthly
+            assert selection.basis == "fiscal" and item["months"] == 12
+            parts = len(selection.nationalities)
+            assert abs(item["encounters"] - by_year[item["year"]]) <= item["bound"] + analysis.rounding_bound(
+                12 * parts, 10
+            )
     assert result["rise"]["ratio"] is None or result["rise"]["ratio"] >= 0
 
 

@@ -132,6 +132,8 @@ def test_each_parameter_is_read_by_one_control():
         ("?nationality=CHINA,+PEOPLES+REPUBLIC+OF", lambda s: s.nationalities == ("China",)),
         ("?nationality=korea,+south&region=all", lambda s: (s.nationalities, s.region) == (("South Korea",), ALL)),
         ("?nationality=india&nationality=India", lambda s: s.nationalities == ("India",)),
+        ("?nationality=China,india,+Mexico", lambda s: s.nationalities == ("China", "India", "Mexico")),
+        ("?nationality=korea,+south,China", lambda s: s.nationalities == ("South Korea", "China")),
     ],
 )
 def test_hand_typed_links_resolve_names_like_the_command_line(dataset, query, check):
@@ -144,3 +146,11 @@ def test_a_link_asking_for_more_nationalities_than_the_cap_says_so(dataset):
     state, notices = from_query("?" + "&".join(f"nationality={n}" for n in names), dataset)
     assert state.nationalities == tuple(names[: C.MAX_NATIONALITIES])
     assert any(f"At most {C.MAX_NATIONALITIES}" in n for n in notices)
+
+
+def test_each_month_option_is_found_by_the_spellings_a_reader_types(dataset):
+    options = {o["value"]: o for o in C.month_options(dataset, dataset.served("ohss-usbp"), ViewState())}
+    for spelling in ("2023-12", "Dec 2023", "December 2023", "12/2023"):
+        assert spelling in options["2023-12"]["search"]
+        assert all(spelling not in o["search"] for v, o in options.items() if v != "2023-12")
+    assert "1/2024" in options["2024-01"]["search"]

@@ -90,7 +90,7 @@ def test_update_downloads_imports_and_keeps_the_previous(publisher, data_dir):
     lines = update.update(data_dir, sources=published, progress=quiet)
     current = (data_dir / "current").resolve()
     assert lines == [
-        f"ohss-usbp: 40,899 rows from {OHSS_NAME}",
+        f"ohss-usbp: 48,815 rows from {OHSS_NAME}",  # 40,899 monthly, 7,916 annual
         f"cbp-swb: 1,936 rows from {CBP_NAME}",
         f"current release: {current}",
     ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+
+import plotly.graph_objects as go
 import pytest
 
 from border_dashboard.components import export
@@ -75,6 +78,26 @@ def test_formula_cells_are_neutralized(value):
 def test_image_format_is_checked():
     with pytest.raises(ValueError, match="unknown image format"):
         export.image_bytes(None, "gif")
+
+
+def test_images_rendered_at_once_from_several_threads_each_go_to_their_caller():
+    """Kaleido's one server answers through one queue: without export's lock, callers that wait at the
+    same time take each other's images (here, without it, 2 to 4 of the 4 in each of 5 tries)."""
+    export.start_image_server()
+    start_together, wrong = threading.Barrier(4), []
+
+    def render(i):
+        figure = go.Figure(go.Bar(x=[1], y=[i]), layout_title_text=f"figure {i} of 4")
+        start_together.wait()
+        if f"figure {i} of 4".encode() not in export.image_bytes(figure, "svg"):
+            wrong.append(i)
+
+    threads = [threading.Thread(target=render, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wrong == []
 
 
 def test_a_view_read_back_from_its_json_is_the_same_view(builder):
