@@ -98,13 +98,7 @@ def create_app(
         shared = SharedCache(cache_url, namespace=dataset_version(loaded)) if cache_url else None
         builder = ViewBuilder(loaded, events_file, shared=shared)
         page_for = lru_cache(maxsize=128)(lambda query: build_layout(loaded, builder, query))
-
-        @lru_cache(maxsize=256)
-        def title_for(query: str) -> str:
-            state, _ = from_query(query, loaded)
-            return page_title(builder.build(state))
-
-        return Served(loaded, builder, page_for, {"shared": shared, "title_for": title_for})
+        return Served(loaded, builder, page_for, {"shared": shared})
 
     current = LiveData(serve, dataset, data_dir, follow=given is None)
     app.server.config["BORDER_LIVE_DATA"] = current  # for the command line and tests: which release is served
@@ -127,11 +121,16 @@ def create_app(
     app.server.config["SEND_FILE_MAX_AGE_DEFAULT"] = 365 * 24 * 3600
     app.index_string = INDEX
 
+    def title_for(query: str) -> str:
+        served = current()
+        state, _ = from_query(query, served.dataset)
+        return page_title(served.builder.build(state))  # views are memoized by the builder
+
     def index_for_the_link(**parts) -> str:
         """The first HTML's <title> names the view the link asks for (tabs, bookmarks, link previews)."""
         query = flask.request.query_string.decode("utf-8", "replace") if flask.has_request_context() else ""
         try:
-            parts["title"] = html_escape(current().extras["title_for"](query[:8192]))
+            parts["title"] = html_escape(title_for(query[:8192]))
         except Exception:  # a title is never worth an error page: the generic one will do
             app.logger.exception("could not title the page for %r", query[:200])
         return Dash.interpolate_index(app, **parts)

@@ -5,10 +5,8 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import signal
 import threading
 import warnings
-from pathlib import Path
 
 import kaleido
 import pandas as pd
@@ -24,11 +22,10 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE = 1000, 520, 2
 IMAGE_FORMATS = ("png", "svg", "pdf")
 # Kaleido's server is not safe to call from two threads at once: it runs one figure at a time, and two
-# callers waiting together can take each other's image from its one answer queue. One lock for starting
-# it and for each render keeps every answer with its caller, at no cost (it renders one at a time anyway).
+# callers waiting together can take each other's image from its one answer queue. One lock around each
+# render (and the server's start) keeps every answer with its caller, at no cost: it renders one at a time.
 _KALEIDO_LOCK = threading.Lock()
-_BROWSER = {"running": False, "niced": True}  # whether this module started Kaleido's server (and lowered it)
-BROWSER_NICENESS = 10  # Chromium yields the CPU to the server's readers: an export flood never starves them
+_chromium_works = _server_started = False  # set under the lock: an image was made; Kaleido's server runs
 
 
 def neutralize(value):
@@ -84,21 +81,20 @@ class ImageExportError(RuntimeError):
 
 
 def start_image_server() -> None:
-    """Keep one headless Chromium for Kaleido in this process (about 2 s to start, ~0.1 s an image after).
-
-    Only Kaleido's public API: ``kaleido.start_sync_server`` holds that browser, one per process, returns at
-    once when it already runs, and registers its own close (what ``kaleido.stop_sync_server`` does) at exit.
-    """
-    with _KALEIDO_LOCK:
-        _start_niced()
+    """Have Kaleido's server running from now on, not from the second download (raises ImageExportError
+    without Chromium). The browser tests call it before any app starts."""
+    image_bytes(go.Figure(), "svg", keep_server=True)
 
 
-def _start_niced() -> None:
-    """Start Kaleido's server (the lock held) from a thread of lower CPU priority: on Linux a thread's
-    niceness passes to the threads and processes it starts, so Kaleido's loop and Chromium, from its launch
-    on, yield to the server's readers (the calling thread is left as it was: an unprivileged one could not
-    raise it back). Its processes are lowered once more after its first image (Chromium raises some)."""
-    if _BROWSER["running"]:
+BROWSER_NICENESS = 10  # Chromium yields the CPU to the server's readers: an export flood never starves them
+
+
+def _start_server() -> None:
+    """Start Kaleido's server once (called under the lock), from a thread of lower CPU priority: on Linux
+    a thread's niceness passes to the threads and processes it starts, so Kaleido's loop and its Chromium
+    yield to the server's readers (the calling thread keeps its own priority)."""
+    global _server_started
+    if _server_started:
         return
 
     def start():
@@ -109,77 +105,51 @@ def _start_niced() -> None:
     starter = threading.Thread(target=start, name="border-dashboard-kaleido-start", daemon=True)
     starter.start()
     starter.join()
-    _BROWSER.update(running=True, niced=False)
+    _server_started = True
 
 
-def stop_image_server(grace: float = 2.0) -> bool:
-    """End this process's Chromium while no image is being drawn (``kaleido.stop_sync_server``), so that its
-    memory (a few hundred MB) goes back once exports stop; the next image starts a new one. Should Kaleido's
-    close not be done within ``grace`` seconds, its browser processes are killed so that it can end.
-    Returns whether there was one to end."""
+def stop_image_server(grace: float = 5.0) -> bool:
+    """End this process's Chromium while no image is being drawn, so that its memory (a few hundred MB)
+    goes back once exports stop; the next image starts another. Returns whether one was running.
+
+    Only Kaleido's public API (``kaleido.stop_sync_server``), waited for at most ``grace`` seconds."""
+    global _server_started
     with _KALEIDO_LOCK:
-        if not _BROWSER["running"]:
+        if not _server_started:
             return False
-        _BROWSER["running"] = False
-        stopper = threading.Thread(
-            target=kaleido.stop_sync_server,
-            kwargs={"silence_warnings": True},
-            name="border-dashboard-kaleido-stop",
-            daemon=True,
+        closer = threading.Thread(
+            target=kaleido.stop_sync_server, kwargs={"silence_warnings": True}, name="border-dashboard-kaleido-stop"
         )
-        stopper.start()
-        stopper.join(grace)
-        if stopper.is_alive():
-            for pid in _browser_processes():
-                with contextlib.suppress(OSError):
-                    os.kill(pid, signal.SIGKILL)
-            stopper.join(grace)
+        closer.daemon = True
+        closer.start()
+        closer.join(grace)
+        _server_started = False
         return True
 
 
-def _browser_processes() -> list[int]:
-    """Kaleido's Chromium processes of this process: its children and theirs, with "chrom" in the command."""
-    children: dict[int, list[int]] = {}
-    commands: dict[int, bytes] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            commands[int(stat.parent.name)] = (stat.parent / "cmdline").read_bytes()
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(parent, []).append(int(stat.parent.name))
-    found, stack = [], list(children.get(os.getpid(), []))
-    while stack:
-        pid = stack.pop()
-        if b"chrom" in commands.get(pid, b""):
-            found.append(pid)
-            stack.extend(children.get(pid, []))
-    return found
+def image_bytes(figure: go.Figure, fmt: str, *, keep_server: bool = False) -> bytes:
+    """Render through Kaleido (the machine's Chromium): title and source line are part of the figure.
 
-
-def _lower_browser_priority() -> None:
-    """Every thread of every Chromium process at ``BROWSER_NICENESS`` at least (Linux sets niceness per
-    thread, and Chromium raises some of its own)."""
-    for pid in _browser_processes():
-        for task in Path(f"/proc/{pid}/task").glob("[0-9]*"):
-            with contextlib.suppress(OSError, ValueError):
-                tid = int(task.name)
-                os.setpriority(os.PRIO_PROCESS, tid, max(os.getpriority(os.PRIO_PROCESS, tid), BROWSER_NICENESS))
-
-
-def image_bytes(figure: go.Figure, fmt: str) -> bytes:
-    """Render through Kaleido (the machine's Chromium): title and source line are part of the figure."""
+    Only Kaleido's public API. The first image of a process is made as Plotly makes one without a server:
+    a Chromium for that image alone (about 2 s), which raises if none can start, and a process that makes
+    one image exits at once. From the second on, ``kaleido.start_sync_server`` keeps one headless Chromium
+    for every image (a fraction of a second each) and closes it at exit itself. Starting the server before
+    any image worked would hide a missing Chromium: its thread ends, and every image asked of it waits for
+    good.
+    """
+    global _chromium_works
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"unknown image format {fmt!r}")
     try:
         with _KALEIDO_LOCK, warnings.catch_warnings():
-            _start_niced()  # under the same hold as the render: the idle stop cannot come between them
             # Plotly warns that per-call Kaleido options are unused when a server runs; we pass none.
             warnings.filterwarnings("ignore", message="The kopts argument is ignored", category=UserWarning)
+            if _chromium_works:
+                _start_server()
             image = figure.to_image(format=fmt, width=IMAGE_WIDTH, height=IMAGE_HEIGHT, scale=IMAGE_SCALE)
-            if not _BROWSER["niced"]:
-                _BROWSER["niced"] = True
-                _lower_browser_priority()
+            _chromium_works = True
+            if keep_server:
+                _start_server()
             return image
     except Exception as error:  # Kaleido and choreographer raise their own types
         raise ImageExportError(

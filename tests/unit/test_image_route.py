@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from border_dashboard.components import app as application
-from border_dashboard.components import images
+from border_dashboard.components import export, images
 
 MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF"}
 
@@ -179,6 +179,7 @@ def test_the_browser_ends_when_idle_and_comes_back(dataset):
     while (_browsers() or not render.stats["browser ended"]) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _browsers() == 0 and render.stats["browser ended"] == 1
+    assert not export.kaleido._global_server.is_running()  # noqa: SLF001
     answer = client.get("/export/trend.png?nationality=Peru")
     assert answer.status_code == 200 and answer.get_data().startswith(MAGIC["png"])
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 
 import plotly.graph_objects as go
@@ -78,6 +81,25 @@ def test_formula_cells_are_neutralized(value):
 def test_image_format_is_checked():
     with pytest.raises(ValueError, match="unknown image format"):
         export.image_bytes(None, "gif")
+
+
+def test_without_chromium_an_image_download_fails_at_once_with_the_reason():
+    """No browser for Kaleido (a path that does not exist): ImageExportError, which the page shows, within
+    seconds; never a request that waits for good on a Kaleido server whose thread has ended."""
+    script = (
+        "import plotly.graph_objects as go\n"
+        "from border_dashboard.components import export\n"
+        "for fmt in ('png', 'svg'):\n"
+        "    try:\n"
+        "        export.image_bytes(go.Figure(), fmt)\n"
+        "    except export.ImageExportError as error:\n"
+        "        print(error)\n"
+    )
+    environment = {**os.environ, "BROWSER_PATH": "/nonexistent/chromium"}
+    done = subprocess.run([sys.executable, "-c", script], env=environment, capture_output=True, text=True, timeout=60)
+    lines = done.stdout.splitlines()
+    assert [line.split(" could not")[0] for line in lines] == ["The PNG", "The SVG"], done.stderr[-2000:]
+    assert all("it needs Chromium (apt-get install chromium)" in line for line in lines)
 
 
 def test_images_rendered_at_once_from_several_threads_each_go_to_their_caller():
