@@ -173,14 +173,15 @@ def content(dataset: Dataset, builder: ViewBuilder, query: str | None, narrow: b
 
 
 def headline_items(items: list[tuple[str, str, str]]) -> list:
-    """The headline's stats, each note as its tooltip, and the notes together under a disclosure."""
+    """The headline's stats (a <dl>), each note as its tooltip, and the notes together under a disclosure."""
     stats = [
         html.Div([html.Dt(label), html.Dd(value)], className="stat", title=note or None) for label, value, note in items
     ]
+    parts = [html.Dl(stats, className="headline")]
     notes = [html.Li(f"{label}: {note}") for label, _, note in items if note]
     if notes:
-        stats.append(html.Details([html.Summary("How exact are these numbers?"), html.Ul(notes)], className="notes"))
-    return stats
+        parts.append(html.Details([html.Summary("How exact are these numbers?"), html.Ul(notes)], className="notes"))
+    return parts
 
 
 def chosen_options(options: list[dict], value) -> list[dict]:

@@ -191,3 +191,20 @@ window.border_viewport = function () {
         }, 200);
     });
 })();
+
+// On a phone the filters fold away under their summary once the page is drawn (the story comes first);
+// wider, they are open (and, from 821 px, stand in their own column with no summary to reopen them).
+(function fold(tries) {
+    var filters = document.getElementById("filters");
+    if (!filters) {
+        if (tries < 400) {
+            setTimeout(function () { fold(tries + 1); }, 25);  // Dash draws the layout after this script
+        }
+        return;
+    }
+    var phone = window.matchMedia("(max-width: 640px)");
+    filters.open = !phone.matches;
+    phone.addEventListener("change", function () {
+        filters.open = !phone.matches;
+    });
+})(0);

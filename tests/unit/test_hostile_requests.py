@@ -350,7 +350,10 @@ def test_a_callback_that_raises_is_a_500_logged_with_its_traceback(monkeypatch, 
     body = {
         "output": key,
         "outputs": _outputs(key),
-        "inputs": [{"id": ids.SELECTION, "property": "data", "value": "?nationality=India"}],
+        "inputs": [
+            {"id": ids.SELECTION, "property": "data", "value": "?nationality=India"},
+            {"id": ids.VIEWPORT, "property": "data", "value": "wide"},
+        ],
         "state": [],
         "changedPropIds": [f"{ids.SELECTION}.data"],
     }

@@ -61,7 +61,10 @@ def _render(app, state: ViewState):
     body = {
         "output": render["output"],
         "outputs": outputs,
-        "inputs": [{"id": ids.SELECTION, "property": "data", "value": to_query(state)}],
+        "inputs": [
+            {"id": ids.SELECTION, "property": "data", "value": to_query(state)},
+            {"id": ids.VIEWPORT, "property": "data", "value": "wide"},
+        ],
         "changedPropIds": [f"{ids.SELECTION}.data"],
         "state": [],
     }
