@@ -22,7 +22,7 @@ CHART_HELP = {
 
 def _field(label: str, control, control_id: str, wrapper_id: str | None = None, style: dict | None = None):
     return html.Div(
-        [html.Label(label, htmlFor=control_id, className="field-label"), control],
+        [html.Label(label, htmlFor=control_id, id=f"{control_id}-label", className="field-label"), control],
         className="field",
         **({"id": wrapper_id} if wrapper_id else {}),
         **({"style": style} if style is not None else {}),

@@ -192,3 +192,32 @@ def test_l006_no_chart_offers_to_upload_itself(dash_duo):
         titles = json.dumps(chart["buttons"]).lower()
         assert "share" not in titles and "cloud" not in titles and "studio" not in titles
         assert chart["buttons"], "the toolbar itself is still there"
+
+
+# axe-core's default rules. Its experimental label-content-name-mismatch still finds the nationality control
+# with several chosen: Dash separates the chosen values with CSS only, so their visible text reads
+# "ChinaIndia..." to it, which no name of words contains.
+AXE_OPTIONS = "{}"
+
+
+@pytest.mark.parametrize("width", [1400, 375])
+def test_l007_axe_core_finds_no_violation(dash_duo, width):
+    """axe-core (from axe-core-python) on the page as drawn, with one and with nine nationalities."""
+    from axe_core_python.selenium import Axe
+
+    dash_duo.start_server(application.create_app())
+    dash_duo.driver.set_script_timeout(60)
+    for count in (1, 9):
+        _open(dash_duo, width, f"/?nationality={NATIONALITIES[count]}")
+        wait(dash_duo, lambda: _measure(dash_duo)["narrow"] == (width < 640), f"not laid out for {width} px")
+        time.sleep(0.5)  # the dropdowns' full lists, and page.js's fixes of Dash's components
+        dash_duo.driver.execute_script(Axe().axe_script)
+        results = dash_duo.driver.execute_async_script(
+            f"const done = arguments[0]; axe.run(document, {AXE_OPTIONS}).then(done, e => done({{error: '' + e}}));"
+        )
+        assert "error" not in results, results
+        found = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+            for v in results["violations"]
+        ]
+        assert found == [], f"{count} nationalities at {width} px: {found}"
