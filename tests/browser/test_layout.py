@@ -38,7 +38,8 @@ for (const card of document.querySelectorAll('.chart-card')) {
     title: box(card.querySelector('.g-gtitle .gtitle')), subtitle: box(card.querySelector('.gtitle-subtitle')),
     legend: box(card.querySelector('.legend')), plot: box(card.querySelector('.draglayer .nsewdrag')),
     'x axis title': box(card.querySelector('.g-xtitle')), 'y axis title': box(card.querySelector('.g-ytitle')),
-    'x tick labels': box(card.querySelector('.xaxislayer-above')), caption: box(card.querySelector('figcaption')),
+    'x tick labels': box(card.querySelector('.xaxislayer-above')),
+    'y tick labels': box(card.querySelector('.yaxislayer-above')), caption: box(card.querySelector('figcaption')),
   };
   card.querySelectorAll('.annotation').forEach((a, i) => {
     const text = a.textContent;
@@ -46,7 +47,8 @@ for (const card of document.querySelectorAll('.chart-card')) {
     parts[name] = box(a.querySelector('.annotation-text-g') || a);
   });
   card.querySelectorAll('figcaption button').forEach((b, i) => parts['button ' + b.textContent] = box(b));
-  const touching = new Set(['plot|x tick labels', 'plot|peak label', 'plot|label 0', 'plot|label 1']);
+  const touching = new Set(['plot|x tick labels', 'plot|y tick labels', 'x tick labels|y tick labels',
+                            'plot|peak label', 'plot|label 0', 'plot|label 1']);
   const names = Object.keys(parts).filter(k => parts[k]);
   for (let i = 0; i < names.length; i++) for (let j = i + 1; j < names.length; j++) {
     const [a, b] = [names[i], names[j]];
@@ -105,6 +107,24 @@ def test_l001_titles_legends_captions_and_buttons_do_not_overlap(dash_duo, width
         )
         if count > 3:
             assert f"{count} nationalities" in title.replace("<br>", " ")
+    # After a change made on the page (a callback redraws the charts and sets their boxes), the same.
+    dash_duo.driver.execute_script(f"document.getElementById('{ids.FILTERS}').open = true")
+    dash_duo.driver.find_element("css selector", f"#{C.BASIS.id} input[value=fiscal]").click()
+    wait(dash_duo, lambda: query(dash_duo).get("basis") == ["fiscal"], "the year basis did not change")
+    wait(
+        dash_duo,
+        lambda: (
+            "FY"
+            in json.dumps(
+                dash_duo.driver.execute_script(
+                    "return document.querySelector('#rise-chart .js-plotly-plot').layout.xaxis.categoryarray"
+                )
+            )
+        ),
+        "not redrawn",
+    )
+    time.sleep(0.5)
+    assert _measure(dash_duo)["problems"] == [], f"after a change at {width} px"
 
 
 def test_l002_a_phone_shows_the_story_before_the_filters_which_fold_away(dash_duo):
