@@ -40,6 +40,7 @@ for (const card of document.querySelectorAll('.chart-card')) {
     'x axis title': box(card.querySelector('.g-xtitle')), 'y axis title': box(card.querySelector('.g-ytitle')),
     'x tick labels': box(card.querySelector('.xaxislayer-above')),
     'y tick labels': box(card.querySelector('.yaxislayer-above')), caption: box(card.querySelector('figcaption')),
+    toolbar: box(card.querySelector('.modebar')),
   };
   card.querySelectorAll('.annotation').forEach((a, i) => {
     const text = a.textContent;
@@ -54,6 +55,7 @@ for (const card of document.querySelectorAll('.chart-card')) {
     const [a, b] = [names[i], names[j]];
     if (touching.has(a + '|' + b) || touching.has(b + '|' + a)) continue;
     if ([a, b].includes('caption') && [a, b].some(n => n.startsWith('button'))) continue;
+    if ([a, b].includes('toolbar') && ![a, b].some(n => n === 'title' || n === 'subtitle')) continue;
     if (hit(parts[a], parts[b])) problems.push(`${id}: ${a} (${px(parts[a])}) overlaps ${b} (${px(parts[b])})`);
   }
   for (const n of names) {
