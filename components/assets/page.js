@@ -23,8 +23,12 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             return kind;
         },
         // "Copy link": the address bar always holds the view's canonical address (show_address).
-        copy_link: function (clicks) {
+        copy_link: function (clicks, _selection) {
             var link = window.location.href;
+            var triggered = (window.dash_clientside.callback_context || {}).triggered || [];
+            if (triggered.some(function (t) { return t.prop_id === "selection-store.data"; })) {
+                return "";  // the view changed: the message was about the link before
+            }
             function byHand() {
                 // Without the Clipboard API (an insecure origin, a refused permission): the old way.
                 var field = document.createElement("textarea");

@@ -198,6 +198,8 @@ def test_l005_copy_link_copies_the_address_and_says_so(dash_duo):
         "const done = arguments[0]; navigator.clipboard.readText().then(done, e => done('failed: ' + e));"
     )
     assert copied == dash_duo.driver.current_url
+    dash_duo.driver.find_element("css selector", f"#{C.BASIS.id} input[value=fiscal]").click()  # another view
+    wait(dash_duo, lambda: dash_duo.find_element(f"#{ids.COPY_LINK_STATUS}").text == "", "stale 'Link copied.'")
 
 
 def test_l006_no_chart_offers_to_upload_itself(dash_duo):
