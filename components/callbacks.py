@@ -149,11 +149,13 @@ def register(app: Dash, current: Callable[[], Served], renderer: images.Renderer
         Input(ids.SELECTION, "data"),
     )
 
-    # In the browser: "Copy link" puts the view's address on the clipboard and says so (or shows it).
+    # In the browser: "Copy link" puts the view's address on the clipboard and says so (or shows it);
+    # another view clears the message, which was about the link before.
     app.clientside_callback(
         ClientsideFunction(namespace="border", function_name="copy_link"),
         Output(ids.COPY_LINK_STATUS, "children"),
         Input(ids.COPY_LINK_BUTTON, "n_clicks"),
+        Input(ids.SELECTION, "data"),
         prevent_initial_call=True,
     )
 

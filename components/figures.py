@@ -74,7 +74,7 @@ def _lines(text: str) -> int:
 # draw) or, worse, too small: titles, legends and source lines then never overlap each other or the plot.
 # Characters per line: "wide" for a chart at least 640 px wide (and exports, 1000 px), "narrow" for a
 # phone's (down to 284 px on a 320 px screen); the page asks for narrow charts where its cards are narrow.
-CHARS = {False: {"title": 68, "subtitle": 78, "source": 95}, True: {"title": 29, "subtitle": 33, "source": 42}}
+CHARS = {False: {"title": 68, "subtitle": 78, "source": 95}, True: {"title": 26, "subtitle": 33, "source": 42}}
 # Plotly anchors a title of several lines 11 px higher than one of one line, and draws a subtitle 19 px
 # under the title's last line (measured in Chromium: 16 px text, 21 px lines).
 TITLE_LINE, SUBTITLE_GAP, SUBTITLE_LINE, UNDER_TITLE = 21, 19, 18, 14

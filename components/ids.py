@@ -13,6 +13,7 @@ VIEWPORT = "viewport-store"  # "narrow" where the chart cards are narrower than 
 ADDRESS = "address-store"  # output of the clientside callback that writes the canonical address
 
 HEADLINE = "headline"
+FILTERS = "filters"  # the <details> around the controls, folded on a phone
 SENTENCE = "story-sentence"
 SOURCE_LINE = "source-line"
 

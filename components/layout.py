@@ -22,7 +22,7 @@ CHART_HELP = {
 
 def _field(label: str, control, control_id: str, wrapper_id: str | None = None, style: dict | None = None):
     return html.Div(
-        [html.Label(label, htmlFor=control_id, className="field-label"), control],
+        [html.Label(label, htmlFor=control_id, id=f"{control_id}-label", className="field-label"), control],
         className="field",
         **({"id": wrapper_id} if wrapper_id else {}),
         **({"style": style} if style is not None else {}),
@@ -124,6 +124,24 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
             "lists": {cid: lists[cid] for cid in C.DROPDOWNS},
             "follow_url": list(C.LISTS_FOLLOWING_THE_VIEW),  # lists the URL callback sets as well
         }
+    story = [
+        html.P(shown["sentence"], id=ids.SENTENCE, className="sentence"),
+        html.Div(shown["headline"], id=ids.HEADLINE, className="headline-block"),
+        about.what_these_numbers_are(),
+        html.Div(
+            [
+                html.Button("Download the data (CSV)", id=ids.DOWNLOAD_CSV_BUTTON, className="csv"),
+                html.Button(
+                    "Copy link",
+                    id=ids.COPY_LINK_BUTTON,
+                    className="copy-link",
+                    title="Copy the address of this view, to share it",
+                ),
+                html.Span(id=ids.COPY_LINK_STATUS, className="copy-status", role="status", **{"aria-live": "polite"}),
+            ],
+            className="actions",
+        ),
+    ]
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False, **location),
@@ -152,36 +170,23 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
                 role="status",
                 **{"aria-live": "polite"},
             ),
-            html.Div(
+            # The story first: on a phone the sentence and the numbers come before the filters, which fold
+            # away (page.js); on a wide screen the filters stand in their own column at the left.
+            html.Main(
                 [
-                    _controls(initial, lists, defer=deferred is not None),
-                    html.Main(
+                    *story,
+                    html.Details(
                         [
-                            html.P(shown["sentence"], id=ids.SENTENCE, className="sentence"),
-                            html.Dl(shown["headline"], id=ids.HEADLINE, className="headline"),
-                            about.what_these_numbers_are(),
-                            html.Div(
-                                [
-                                    html.Button("Download the data (CSV)", id=ids.DOWNLOAD_CSV_BUTTON, className="csv"),
-                                    html.Button(
-                                        "Copy link",
-                                        id=ids.COPY_LINK_BUTTON,
-                                        className="copy-link",
-                                        title="Copy the address of this view, to share it",
-                                    ),
-                                    html.Span(
-                                        id=ids.COPY_LINK_STATUS,
-                                        className="copy-status",
-                                        role="status",
-                                        **{"aria-live": "polite"},
-                                    ),
-                                ],
-                                className="actions",
-                            ),
-                            *[_chart_card(chart, shown) for chart in ids.CHARTS],
-                            html.Section(shown["provenance"], id=ids.SOURCE_LINE, className="provenance"),
-                        ]
+                            html.Summary("Filters: nationality, region, months, years", className="filters-summary"),
+                            _controls(initial, lists, defer=deferred is not None),
+                        ],
+                        id=ids.FILTERS,
+                        className="filters",
+                        open=True,
+                        style={"gridRow": f"1 / span {len(story) + len(ids.CHARTS) + 1}"},
                     ),
+                    *[_chart_card(chart, shown) for chart in ids.CHARTS],
+                    html.Section(shown["provenance"], id=ids.SOURCE_LINE, className="provenance"),
                 ],
                 className="page",
             ),

@@ -22,6 +22,7 @@ from border_dashboard.data.store import Dataset
 HIDDEN, SHOWN = {"display": "none"}, {}
 CLOUD_BUTTONS = ("sendChartToCloud", "sendDataToCloud", "editInChartStudio")
 """The modebar buttons that would upload a chart to Plotly's servers, by their names in plotly.js 1 to 4."""
+PHONE_LESS = ("zoom2d", "pan2d", "zoomIn2d", "zoomOut2d", "autoScale2d")
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,9 @@ def content(dataset: Dataset, builder: ViewBuilder, query: str | None, narrow: b
             # page's address to Plotly's cloud) unless told not to; the page has its own "Copy link".
             "showSendToCloud": False,
             "showEditInChartStudio": False,
-            "modeBarButtonsToRemove": [*CLOUD_BUTTONS, "select2d", "lasso2d"],  # selecting points: no use here
+            # selecting points has no use here; on a phone fingers zoom and pan, and a full toolbar would
+            # cover the chart's title: the image and "reset" buttons stay
+            "modeBarButtonsToRemove": [*CLOUD_BUTTONS, "select2d", "lasso2d", *(PHONE_LESS if narrow else ())],
             "responsive": True,
             "toImageButtonOptions": {
                 "format": "png",
@@ -178,14 +181,15 @@ def content(dataset: Dataset, builder: ViewBuilder, query: str | None, narrow: b
 
 
 def headline_items(items: list[tuple[str, str, str]]) -> list:
-    """The headline's stats, each note as its tooltip, and the notes together under a disclosure."""
+    """The headline's stats (a <dl>), each note as its tooltip, and the notes together under a disclosure."""
     stats = [
         html.Div([html.Dt(label), html.Dd(value)], className="stat", title=note or None) for label, value, note in items
     ]
+    parts = [html.Dl(stats, className="headline")]
     notes = [html.Li(f"{label}: {note}") for label, _, note in items if note]
     if notes:
-        stats.append(html.Details([html.Summary("How exact are these numbers?"), html.Ul(notes)], className="notes"))
-    return stats
+        parts.append(html.Details([html.Summary("How exact are these numbers?"), html.Ul(notes)], className="notes"))
+    return parts
 
 
 def chosen_options(options: list[dict], value) -> list[dict]:

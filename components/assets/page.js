@@ -30,8 +30,12 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             return kind;
         },
         // "Copy link": the address bar always holds the view's canonical address (show_address).
-        copy_link: function (clicks) {
+        copy_link: function (clicks, _selection) {
             var link = window.location.href;
+            var triggered = (window.dash_clientside.callback_context || {}).triggered || [];
+            if (triggered.some(function (t) { return t.prop_id === "selection-store.data"; })) {
+                return "";  // the view changed: the message was about the link before
+            }
             function byHand() {
                 // Without the Clipboard API (an insecure origin, a refused permission): the old way.
                 var field = document.createElement("textarea");
@@ -200,16 +204,110 @@ window.border_viewport = function () {
     });
 })();
 
-// Dash's dropdown draws its "Clear selection" control as an <a> without href: search engines (and
-// Lighthouse's crawlable-links audit) take it for a broken link, and a keyboard cannot reach it. It is a
-// button: say so, and give it the href that makes it focusable (its click handler cancels the navigation).
+// Dash's dropdown draws its "Clear selection" control as an <a> without href, which search engines (and
+// Lighthouse's crawlable-anchors audit) take for a broken link. It is a control inside the dropdown's
+// button: it gets role "button", which that audit accepts, and no href, so that it is not a focusable
+// control nested in another (axe's nested-interactive); the fixes below hide it from assistive technology
+// (Delete clears the dropdown).
 (function () {
     function mark() {
-        var anchors = document.querySelectorAll("a.dash-dropdown-clear:not([href])");
+        var anchors = document.querySelectorAll("a.dash-dropdown-clear:not([role])");
         for (var i = 0; i < anchors.length; i++) {
-            anchors[i].setAttribute("href", "#");
             anchors[i].setAttribute("role", "button");
         }
     }
     new MutationObserver(mark).observe(document.body, {childList: true, subtree: true});
+})();
+
+// On a phone the filters fold away under their summary once the page is drawn (the story comes first);
+// wider, they are open (and, from 821 px, stand in their own column with no summary to reopen them).
+(function fold(tries) {
+    var filters = document.getElementById("filters");
+    if (!filters) {
+        if (tries < 400) {
+            setTimeout(function () { fold(tries + 1); }, 25);  // Dash draws the layout after this script
+        }
+        return;
+    }
+    var phone = window.matchMedia("(max-width: 640px)");
+    filters.open = !phone.matches;
+    phone.addEventListener("change", function () {
+        filters.open = !phone.matches;
+    });
+})(0);
+
+// Accessibility fixes for Dash 4's own components, kept as they re-render (axe-core finds each of these):
+// - a dropdown is reached by Tab on its button, not on a hidden helper input that is aria-hidden yet
+//   focusable (the helper only passed the focus on);
+// - a dropdown's button is named by its visible label and its value ("From month, Jan 2022");
+// - its "clear" link (inside the button) carries no aria-label a link may not have; Delete clears;
+// - radio items and checklists are native radios and checkboxes: not a listbox of options wrapping
+//   them (which made unnamed listboxes and interactive controls nested in options); the radios are a
+//   radiogroup named by their label.
+(function () {
+    function set(element, name, value) {
+        if (value === null) {
+            if (element.hasAttribute(name)) {
+                element.removeAttribute(name);
+            }
+        } else if (element.getAttribute(name) !== value) {
+            element.setAttribute(name, value);
+        }
+    }
+    function fix() {
+        document.querySelectorAll("input.dash-dropdown-focus-target").forEach(function (input) {
+            set(input, "tabindex", "-1");
+        });
+        document.querySelectorAll("button.dash-dropdown").forEach(function (button) {
+            if (!button.disabled) {
+                set(button, "tabindex", "0");
+            }
+            var label = button.id && document.getElementById(button.id + "-label");
+            if (label) {
+                // "Nationality: China, India, Mexico, 3 selected": the label, then what the button shows
+                var items = Array.prototype.map.call(
+                    button.querySelectorAll(".dash-dropdown-value-item"),
+                    function (item) { return item.textContent.trim(); }
+                );
+                var count = button.querySelector(".dash-dropdown-value-count");
+                var shown = items.concat(count ? [count.textContent.trim()] : []).filter(Boolean);
+                set(button, "aria-labelledby", null);
+                set(button, "aria-label", label.textContent.trim() + (shown.length ? ": " + shown.join(", ") : ""));
+            }
+        });
+        document.querySelectorAll(".dash-dropdown-clear").forEach(function (clear) {
+            set(clear, "aria-label", null);
+            set(clear, "aria-hidden", "true");
+        });
+        document.querySelectorAll(".dash-options-list[role=listbox]").forEach(function (list) {
+            if (list.closest(".dash-dropdown-content")) {
+                return;  // an open dropdown's list is a real listbox
+            }
+            var label = list.id && document.getElementById(list.id + "-label");
+            if (list.classList.contains("dash-radioitems")) {
+                set(list, "role", "radiogroup");
+                set(list, "aria-labelledby", label ? label.id : null);
+            } else {
+                set(list, "role", null);
+            }
+        });
+        document.querySelectorAll(".dash-options-list-option[role=option]").forEach(function (option) {
+            if (!option.closest(".dash-dropdown-content")) {
+                set(option, "role", null);
+                set(option, "aria-selected", null);
+            }
+        });
+    }
+    var queued = false;
+    new MutationObserver(function () {
+        if (!queued) {
+            queued = true;
+            Promise.resolve().then(function () { queued = false; fix(); });
+        }
+    }).observe(document.documentElement, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: ["tabindex", "role", "aria-selected", "aria-label", "aria-labelledby"],
+    });
 })();

@@ -124,7 +124,7 @@ def test_render_gives_figures_and_the_headline_from_the_official_numbers(dataset
     # China at the Southwest Land Border in the OHSS workbook: 80 in January 2022, 40 in February.
     assert list(trend["data"][0]["y"][:2]) == [80, 40]
     assert list(rise["data"][0]["y"]) == [3_600, 37_160, 25_000]
-    stats = [item for item in out["headline"] if item.className == "stat"]
+    stats = [item for part in out["headline"] if part.className == "headline" for item in part.children]
     pairs = {item.children[0].children: item.children[1].children for item in stats}
     assert pairs["2023 total"] == "37,160"
     assert pairs["Rise 2022 to 2023"] == "x10.3"
