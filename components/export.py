@@ -73,7 +73,15 @@ def csv_text(view: View, provenance: dict) -> str:
     ]
     body = io.StringIO()
     data_frame(view).to_csv(body, index=False, lineterminator="\n")
-    return "\n".join(header) + "\n" + body.getvalue()
+    return "\n".join(header_line(line) for line in header) + "\n" + body.getvalue()
+
+
+def header_line(text: str) -> str:
+    """A header comment a spreadsheet reads as one text cell starting with '#' (and pandas skips with
+    ``comment="#"``), whatever a file name or a value holds: commas (which would start a cell of their own,
+    '=cmd|...' among them) become semicolons, double quotes single ones, control characters spaces."""
+    text = "".join(ch if ch.isprintable() else " " for ch in text).replace(",", ";").replace('"', "'")
+    return text if text.startswith("#") else "# " + text
 
 
 class ImageExportError(RuntimeError):

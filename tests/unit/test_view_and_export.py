@@ -143,3 +143,27 @@ def test_a_view_read_back_from_its_json_is_the_same_view(builder):
                 assert before == after, field.name
     with pytest.raises(ValueError):
         view_from_json(view_to_json(builder.build(ViewState())), ViewState(nationalities=("India",)))
+
+
+def test_every_csv_header_line_is_one_harmless_cell(dataset):
+    """A hostile input file name or value in the provenance cannot put a formula in a cell of its own."""
+    import csv
+    import io
+
+    from border_dashboard.components import export
+    from border_dashboard.components.state import ViewState
+    from border_dashboard.components.view import ViewBuilder
+
+    view = ViewBuilder(dataset).build(ViewState())
+    provenance = {
+        **dataset.provenance["ohss-usbp"],
+        "input_file": 'evil,=HYPERLINK("http://x"),@SUM(1)\n+cmd|\x00.xlsx',
+        "page": "https://example.org/a,b",
+    }
+    text = export.csv_text(view, provenance)
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    assert len(header) == 5  # the line break in the name did not start a sixth line
+    for row in csv.reader(io.StringIO("\n".join(header))):
+        assert len(row) == 1 and row[0].startswith("#"), row
+    assert "evil;=HYPERLINK('http://x');@SUM(1) +cmd| .xlsx" in text
+    assert not [line for line in text.splitlines() if line[:1] in "=+-@"]
