@@ -137,9 +137,9 @@ def create_app(
 
     app.interpolate_index = index_for_the_link
     app.layout = layout
-    # One bounded render pool per app, for the image URLs and the download buttons alike.
+    # One bounded render pool per app for the image URLs, which the page's download links use too.
     renderer = images.Renderer(max_waiting=image_waiting)
-    callbacks.register(app, current, renderer)
+    callbacks.register(app, current)
     images.register(app, current, renderer)  # /export/<chart>.<png|svg|pdf>?<query>
     # Compressed responses; only the scripts the page uses; the first HTML's description of the view.
     # (After interpolate_index is set: it wraps it.)

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import flask
 from dash import ALL as ALL_MATCH
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from border_dashboard.components import charts, export, ids, images
+from border_dashboard.components import charts, export, ids
 from border_dashboard.components import controls as C
 from border_dashboard.components.live import Served
 from border_dashboard.components.page import content, controls, option_lists
-from border_dashboard.components.state import from_query, to_query
+from border_dashboard.components.state import from_query
 from border_dashboard.components.view import ViewBuilder
 from border_dashboard.data.store import Dataset
 
@@ -70,41 +69,7 @@ def download_csv(dataset: Dataset, builder: ViewBuilder, query: str | None) -> d
     return dcc.send_string(text, charts.file_stem(view, "data") + ".csv", type="text/csv")
 
 
-def download_image(
-    dataset: Dataset,
-    builder: ViewBuilder,
-    query: str | None,
-    button,
-    renderer: images.Renderer | None = None,
-    client: str = "unknown",
-) -> dict:
-    """One chart rendered on the server; ``button`` is the export button's id (its chart and format).
-    With a ``renderer`` (the app's, shared with ``/export/...``) the render is bounded and its result
-    kept like theirs: a busy server says so on the page."""
-    if not isinstance(button, dict):
-        return {"file": no_update, "notice": no_update}
-    chart, fmt = button.get("chart"), button.get("format")
-    if chart not in ids.CHARTS or fmt not in export.IMAGE_FORMATS:
-        return {"file": no_update, "notice": no_update}
-    state, _ = from_query(query, dataset)
-
-    def make() -> tuple[str, bytes]:
-        view = builder.build(state)
-        figure = charts.build_charts(view)[chart]
-        return f"{charts.file_stem(view, chart)}.{fmt}", export.image_bytes(figure, fmt)
-
-    try:
-        if renderer is None:
-            name, data = make()
-        else:
-            key = (dataset.release, builder.version, chart, fmt, to_query(state))
-            name, data = renderer.get(key, client, make)
-    except (export.ImageExportError, images.Busy) as error:  # say so on the page rather than fail silently
-        return {"file": no_update, "notice": [html.P(str(error))]}
-    return {"file": dcc.send_bytes(data, name), "notice": no_update}
-
-
-def register(app: Dash, current: Callable[[], Served], renderer: images.Renderer | None = None) -> None:
+def register(app: Dash, current: Callable[[], Served]) -> None:
     """Wire the callbacks above to ``app``: each app instance gets its own. Each request reads the release
     ``current()`` gives at its start, and that one only."""
 
@@ -195,20 +160,12 @@ def register(app: Dash, current: Callable[[], Served], renderer: images.Renderer
         served = current()
         return download_csv(served.dataset, served.builder, query)
 
-    @app.callback(
-        output={
-            "file": Output(ids.DOWNLOAD_IMAGE, "data"),
-            "notice": Output(ids.NOTICE, "children", allow_duplicate=True),
-        },
-        inputs={
-            "clicks": Input({"type": ids.EXPORT_BUTTON, "chart": ALL_MATCH, "format": ALL_MATCH}, "n_clicks"),
-            "query": State(ids.SELECTION, "data"),
-        },
-        prevent_initial_call=True,
+    # In the browser: each chart's download links point at its image URL for the view shown (the same
+    # /export route any reader may use, bounded by the app's renderer; see ``images``).
+    app.clientside_callback(
+        ClientsideFunction(namespace="border", function_name="export_links"),
+        Output({"type": ids.EXPORT_LINK, "chart": ALL_MATCH, "format": ALL_MATCH}, "href"),
+        Input(ids.SELECTION, "data"),
+        State({"type": ids.EXPORT_LINK, "chart": ALL_MATCH, "format": ALL_MATCH}, "id"),
+        prevent_initial_call=True,  # the layout comes with them
     )
-    def _download_image(clicks, query):
-        if not any(clicks or []):
-            return {"file": no_update, "notice": no_update}
-        served = current()
-        client = flask.request.remote_addr or "unknown"
-        return download_image(served.dataset, served.builder, query, ctx.triggered_id, renderer, client)

@@ -25,7 +25,6 @@ CHARTS = (TREND, RISE, PEAK, TOP)
 
 DOWNLOAD_CSV_BUTTON = "download-csv-button"
 DOWNLOAD_CSV = "download-csv"
-DOWNLOAD_IMAGE = "download-image"
-EXPORT_BUTTON = "export-button"  # pattern-matching type: {"type": EXPORT_BUTTON, "chart": ..., "format": ...}
+EXPORT_LINK = "export-link"  # pattern-matching type: {"type": EXPORT_LINK, "chart": <route name>, "format": ...}
 COPY_LINK_BUTTON = "copy-link-button"
 COPY_LINK_STATUS = "copy-link-status"  # says the link was copied (or shows it to copy by hand)

@@ -69,7 +69,13 @@ def _controls(initial: ControlsUpdate, lists: dict[str, list[dict]], defer: bool
     )
 
 
-def _chart_card(chart: str, shown: dict) -> html.Figure:
+def export_href(name: str, fmt: str, query: str) -> str:
+    """The chart image's own URL (``images``: ``/export/<chart>.<format>?<the view's query>``), which the
+    page's download links use like any reader may; page.js keeps it following the view."""
+    return f"/export/{name}.{fmt}{query}"
+
+
+def _chart_card(chart: str, shown: dict, query: str) -> html.Figure:
     name = CHART_NAMES[chart]
     return html.Figure(
         [
@@ -87,9 +93,11 @@ def _chart_card(chart: str, shown: dict) -> html.Figure:
                     html.Span(
                         ["Download: "]
                         + [
-                            html.Button(
+                            html.A(
                                 fmt.upper(),
-                                id={"type": ids.EXPORT_BUTTON, "chart": chart, "format": fmt},
+                                id={"type": ids.EXPORT_LINK, "chart": name, "format": fmt},
+                                href=export_href(name, fmt, query),
+                                download="",  # the server names the file (Content-Disposition)
                                 className="export",
                                 title=f"Download the {name} chart as {fmt.upper()}",
                             )
@@ -152,7 +160,6 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
             dcc.Store(id=ids.TITLE_SHOWN),
             dcc.Store(id=ids.VIEWPORT, data="wide"),  # the layout's charts are wide; page.js says otherwise
             dcc.Download(id=ids.DOWNLOAD_CSV),
-            dcc.Download(id=ids.DOWNLOAD_IMAGE),
             html.Header(
                 [
                     html.H1("U.S. border encounters"),
@@ -185,7 +192,7 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
                         open=True,
                         style={"gridRow": f"1 / span {len(story) + len(ids.CHARTS) + 1}"},
                     ),
-                    *[_chart_card(chart, shown) for chart in ids.CHARTS],
+                    *[_chart_card(chart, shown, initial.store) for chart in ids.CHARTS],
                     html.Section(shown["provenance"], id=ids.SOURCE_LINE, className="provenance"),
                 ],
                 className="page",

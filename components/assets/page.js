@@ -13,6 +13,12 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             }
             return canonical;
         },
+        // The charts' download links follow the view: /export/<chart>.<format>?<the view's query>.
+        export_links: function (query, linkIds) {
+            return (linkIds || []).map(function (id) {
+                return "/export/" + id.chart + "." + id.format + (typeof query === "string" ? query : "");
+            });
+        },
         // The tab's title names the view (the server wrote it for the first page; this follows changes).
         show_title: function (title) {
             if (typeof title === "string" && title && document.title !== title) {

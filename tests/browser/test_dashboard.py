@@ -15,6 +15,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from border_dashboard.components import app as application
 from border_dashboard.components import controls as C  # noqa: E402
 from border_dashboard.components import ids
+from border_dashboard.components.state import ViewState, to_query
 from tests import official
 
 SCREENSHOT = Path(__file__).with_name("screenshot.png")
@@ -200,10 +201,11 @@ def test_b005_downloads(dash):
     assert monthly["encounters"].tolist() == workbook_months(official.CHINA)
     assert monthly["encounters"].sum() == 3_600 + 37_160 + 25_000
     assert "rounded to the nearest 10" in csv.read_text()
-    button = dash.driver.find_element(By.CSS_SELECTOR, f"#{ids.TREND}").find_element(
-        By.XPATH, "ancestor::figure//button[text()='PNG']"
+    link = dash.driver.find_element(By.CSS_SELECTOR, f"#{ids.TREND}").find_element(
+        By.XPATH, "ancestor::figure//a[text()='PNG']"
     )
-    button.click()
+    assert link.get_attribute("href").endswith("/export/trend.png" + to_query(ViewState()))  # the image URL
+    link.click()
     png = wait(
         dash, lambda: next((p for p in download_dir.glob("*.png") if p.stat().st_size > 0), None), "no PNG downloaded"
     )

@@ -37,6 +37,16 @@ def test_b101_index_and_log_scale_from_a_link_and_by_the_radio_buttons(dash_duo)
         ),
         "the trend did not turn logarithmic",
     )
+    # the charts' download links follow the view: each is the chart's image URL for what is shown
+    wait(
+        dash_duo,
+        lambda: all(
+            "scale=log" in a.get_attribute("href") and "/export/" in a.get_attribute("href")
+            for a in dash_duo.driver.find_elements(By.CSS_SELECTOR, "a.export")
+        ),
+        "download links did not follow the view",
+    )
+    assert len(dash_duo.driver.find_elements(By.CSS_SELECTOR, "a.export")) == 12
     dash_duo.driver.find_element(By.CSS_SELECTOR, f"#{C.MEASURE.id} input[value='share']").click()
     wait(dash_duo, lambda: query(dash_duo).get("measure") == ["share"], "URL did not follow the measure")
 

@@ -6,7 +6,6 @@ what an app registered is read from its public ``/_dash-dependencies`` answer, a
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 from urllib.parse import parse_qs
@@ -26,6 +25,15 @@ from border_dashboard.data.schema import ALL
 from tests import official
 
 SHOWN = to_query(ViewState())
+
+
+def _walk(node):
+    """Every component of a layout, depth first."""
+    yield node
+    children = getattr(node, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if hasattr(child, "to_plotly_json"):
+            yield from _walk(child)
 
 
 @pytest.fixture(scope="module")
@@ -172,39 +180,23 @@ def test_csv_download_has_exactly_the_rows_shown(dataset, builder):
 
 
 @pytest.mark.parametrize(("fmt", "magic"), [("png", b"\x89PNG"), ("svg", b"<svg"), ("pdf", b"%PDF")])
-def test_image_download_renders_on_the_server(dataset, builder, fmt, magic):
-    sent = callbacks.download_image(dataset, builder, SHOWN, {"chart": ids.RISE, "format": fmt})
-    assert sent["notice"] is no_update
-    content = base64.b64decode(sent["file"]["content"])
+def test_the_download_links_are_the_image_urls_and_render_on_the_server(dataset, fmt, magic):
+    app = application.create_app(dataset=dataset)
+    wanted = {"type": ids.EXPORT_LINK, "chart": "rise", "format": fmt}
+    with app.server.test_request_context("/_dash-layout", headers={"Referer": f"http://localhost/{SHOWN}"}):
+        link = next(c for c in _walk(app.layout()) if getattr(c, "id", None) == wanted)
+    assert link.href == f"/export/rise.{fmt}{SHOWN}"
+    answer = app.server.test_client().get(link.href)
+    assert answer.status_code == 200
+    content = answer.get_data()
     assert content.lstrip()[: len(magic)] == magic
     if fmt == "png":  # 1000 x 520 at scale 2: what the reader's file measures
         assert (int.from_bytes(content[16:20], "big"), int.from_bytes(content[20:24], "big")) == (2000, 1040)
-    assert (
-        sent["file"]["filename"]
-        == f"border-encounters-rise-china-southwest-land-border-2022-01-to-2024-12-ohss-usbp-calendar.{fmt}"
-    )
+    stem = "border-encounters-rise-china-southwest-land-border-2022-01-to-2024-12-ohss-usbp-calendar"
+    assert answer.headers["Content-Disposition"] == f'attachment; filename="{stem}.{fmt}"'
     if fmt == "svg":
         text = content.decode()
         assert "Encounters per calendar year" in text and "rounded to the nearest 10" in text
-
-
-@pytest.mark.parametrize(
-    "button", [None, "x", {"chart": "nope", "format": "png"}, {"chart": ids.RISE, "format": "exe"}]
-)
-def test_image_download_of_no_known_chart_does_nothing(dataset, builder, button):
-    assert callbacks.download_image(dataset, builder, "", button) == {"file": no_update, "notice": no_update}
-
-
-def test_image_export_failure_is_said_on_the_page(dataset, builder, monkeypatch):
-    from border_dashboard.components import export
-
-    def no_browser(*args, **kwargs):
-        raise export.ImageExportError("The PDF could not be made on the server; it needs Chromium.")
-
-    monkeypatch.setattr(export, "image_bytes", no_browser)
-    sent = callbacks.download_image(dataset, builder, SHOWN, {"chart": ids.TREND, "format": "pdf"})
-    assert sent["file"] is no_update
-    assert "needs Chromium" in sent["notice"][0].children
 
 
 def test_every_app_answers_from_its_own_dataset(dataset):

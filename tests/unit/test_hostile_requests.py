@@ -142,11 +142,11 @@ def _outputs(key: str):
     return outputs if key.startswith("..") else outputs[0]
 
 
-def _export_button(rng: random.Random) -> dict:
-    """A concrete id of the pattern-matching export buttons: mostly real ones, sometimes made up."""
-    chart = rng.choice([*ids.CHARTS, "../x", ""]) if rng.random() < 0.3 else rng.choice(ids.CHARTS)
+def _export_link(rng: random.Random) -> dict:
+    """A concrete id of a pattern-matching component: mostly real ones, sometimes made up."""
+    chart = rng.choice(["trend", "rise", "../x", ""])
     fmt = rng.choice(["png", "svg", "pdf", "exe", ""])
-    return {"type": ids.EXPORT_BUTTON, "chart": chart, "format": fmt}
+    return {"type": ids.EXPORT_LINK, "chart": chart, "format": fmt}
 
 
 def _entries(registered: list[dict], rng: random.Random) -> list:
@@ -156,7 +156,7 @@ def _entries(registered: list[dict], rng: random.Random) -> list:
         if item["id"].startswith("{"):
             entries.append(
                 [
-                    {"id": _export_button(rng), "property": item["property"], "value": rng.choice(JUNK)}
+                    {"id": _export_link(rng), "property": item["property"], "value": rng.choice(JUNK)}
                     for _ in range(rng.randint(0, 3))
                 ]
             )
@@ -211,28 +211,26 @@ def _malformed(app, rng: random.Random):
     yield json.dumps({"output": 5, "inputs": "x"}).encode()
     clientside = next(d["output"] for d in _dependencies(app) if d.get("clientside_function"))
     yield json.dumps({"output": clientside, "outputs": _outputs(clientside), "inputs": []}).encode()
-    key, entry = next((k, e) for k, e in _server_callbacks(app) if ids.DOWNLOAD_IMAGE in k)
-    button = {"type": ids.EXPORT_BUTTON, "chart": ids.TREND, "format": "png"}
-    image = {
+    key, entry = next((k, e) for k, e in _server_callbacks(app) if ids.DOWNLOAD_CSV in k)
+    csv = {
         "output": key,
         "outputs": _outputs(key),
-        "inputs": [[{"id": button, "property": "n_clicks", "value": 1}]],
+        "inputs": [{"id": ids.DOWNLOAD_CSV_BUTTON, "property": "n_clicks", "value": 1}],
         "state": [{"id": ids.SELECTION, "property": "data", "value": "?"}],
-        "changedPropIds": [_prop_id({"id": button, "property": "n_clicks"})],
+        "changedPropIds": [f"{ids.DOWNLOAD_CSV_BUTTON}.n_clicks"],
     }
     wrong = [
-        {"inputs": [{"id": entry["inputs"][0]["id"], "property": "n_clicks", "value": True}]},  # wildcard, no list
-        {"inputs": [[{"id": {**button, "type": "other"}, "property": "n_clicks", "value": 1}]]},
-        {"inputs": [[{"id": button, "property": "n_clicks", "value": 1}], "extra"]},
-        {"outputs": _outputs(key)[:1]},
-        {"outputs": {"id": ids.DOWNLOAD_IMAGE, "property": "data"}},
+        {"inputs": [[{"id": ids.DOWNLOAD_CSV_BUTTON, "property": "n_clicks", "value": 1}]]},  # a list, not an entry
+        {"inputs": [{"id": {"type": "other"}, "property": "n_clicks", "value": 1}]},
+        {"inputs": [{"id": ids.DOWNLOAD_CSV_BUTTON, "property": "n_clicks", "value": 1}, "extra"]},
+        {"outputs": {"id": ids.NOTICE, "property": "children"}},
         {"state": []},
         {"state": [{"id": ids.URL, "property": "search", "value": "?"}]},
         {"changedPropIds": [f"{ids.SELECTION}.data"]},  # not an input of this callback
         {"changedPropIds": "x"},
     ]
     for change in wrong:
-        yield json.dumps({**image, **change}).encode()
+        yield json.dumps({**csv, **change}).encode()
     for _ in range(REQUESTS_PER_KIND):
         size = rng.randint(1, 300)
         yield bytes(rng.randrange(256) for _ in range(size))
