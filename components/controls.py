@@ -26,6 +26,8 @@ from border_dashboard.data.sources import DEFAULT_SOURCE, SOURCES
 from border_dashboard.data.store import Dataset
 
 MAX_NATIONALITIES = 12
+"""Lines one view draws at most; beyond it the view keeps those with most encounters (``state.parse``)."""
+MAX_ASKED = 200  # names read from one link (every nationality of every source, with room)
 
 
 @dataclass
@@ -196,22 +198,21 @@ def _is_one_name(text: str, known: list[str]) -> bool:
 
 def parse_nationalities(values, context: ParseContext) -> tuple[str, ...]:
     """Names as a hand-typed link may write them ('china', the official spelling, a unique part of one;
-    repeated or comma-separated), at most ``MAX_NATIONALITIES``; a name the source lacks is dropped with a
-    notice naming the closest."""
+    repeated or comma-separated); a name no source has is dropped with a notice naming the closest. More
+    than ``MAX_NATIONALITIES`` are cut down once the window is known (``state.parse``)."""
     if values is None:
         return analysis.DEFAULT_NATIONALITIES
     # Any nationality of any source: one the chosen source does not break out is counted in its 'Other'
     # group (``analysis.counted_as``), and comes back when the reader returns to a source that has it.
     known = all_values(context.dataset, E.nationality)
-    asked = list(dict.fromkeys(n for value in values for n in _names_in(value, known) if n))
-    if len(asked) > MAX_NATIONALITIES:
-        context.notices.append(
-            f"At most {MAX_NATIONALITIES} nationalities are shown at once; showing the first {MAX_NATIONALITIES} "
-            f"of the {len(asked)} asked for."
-        )
-        asked = asked[:MAX_NATIONALITIES]
+    asked = list(dict.fromkeys(n for value in values for n in _names_in(value, known) if n))[:MAX_ASKED]
     kept, dropped = [], []
     for name in asked:
+        if name in known:  # the page's own values: no need to look further
+            kept.append(name)
+            continue
+        if len(dropped) >= 5:  # a hostile link: the first few unknown names are named, the rest dropped
+            continue
         try:
             kept.append(analysis.resolve_nationality(name, known))
         except analysis.UnknownNameError as error:

@@ -15,6 +15,7 @@ from border_dashboard.components import controls as C
 from border_dashboard.data import analysis
 from border_dashboard.data.analysis import Selection
 from border_dashboard.data.schema import ALL
+from border_dashboard.data.schema import Encounters as E
 from border_dashboard.data.store import Dataset
 
 
@@ -72,6 +73,12 @@ def parse(params: dict[str, list[str]], dataset: Dataset) -> tuple[ViewState, li
         else:
             fields[control.field] = value
     state = ViewState(**fields, filters=tuple(filters))
+    if len(state.nationalities) > C.MAX_NATIONALITIES:
+        state = state.with_(nationalities=_largest(dataset, state))
+        context.notices.append(
+            f"At most {C.MAX_NATIONALITIES} nationalities are shown at once: showing the {C.MAX_NATIONALITIES} "
+            f"of the {len(fields['nationalities'])} asked for with the most encounters in the window."
+        )
     if state.start > state.end:
         context.notices.append(f"The window started after it ended; showing {state.end} to {state.start}.")
         state = state.with_(start=state.end, end=state.start)
@@ -85,6 +92,17 @@ def parse(params: dict[str, list[str]], dataset: Dataset) -> tuple[ViewState, li
             context.notices.append(f"'rise' {first}:{second} is outside the window; comparing two years inside it.")
             state = state.with_(rise=None)
     return state, context.notices
+
+
+def _largest(dataset: Dataset, state: ViewState) -> tuple[str, ...]:
+    """The ``MAX_NATIONALITIES`` of a view's nationalities with the most encounters in its window and region
+    (as the source counts them), largest first: what a reader who picked 'Select All' can compare."""
+    table = dataset.served(state.source)
+    counted = analysis.counted_as(table, state.nationalities)
+    series = analysis.monthly_series(table, state.selection.with_(nationalities=tuple(dict.fromkeys(counted.values()))))
+    totals = series.groupby(E.nationality, sort=False)[E.encounters].sum()
+    ranked = sorted(state.nationalities, key=lambda n: -int(totals.get(counted.get(n, n), 0)))
+    return tuple(ranked[: C.MAX_NATIONALITIES])
 
 
 def from_query(query: str | None, dataset: Dataset) -> tuple[ViewState, list[str]]:

@@ -10,6 +10,7 @@ from border_dashboard.components.state import ViewState, from_query, query_from_
 from border_dashboard.data import analysis, importers, store
 from border_dashboard.data.schema import ALL
 from border_dashboard.data.schema import Encounters as E
+from tests import official
 from tests.conftest import NATIONWIDE_SAMPLE
 
 
@@ -142,10 +143,19 @@ def test_hand_typed_links_resolve_names_like_the_command_line(dataset, query, ch
 
 
 def test_a_link_asking_for_more_nationalities_than_the_cap_says_so(dataset):
-    names = analysis.choices(dataset.tables["ohss-usbp"], E.nationality)[: C.MAX_NATIONALITIES + 3]
+    # 'Select All' on the page asks for every nationality: the view keeps the 12 with most encounters in
+    # the window, largest first (Mexico, Guatemala, Venezuela, ... at the Southwest border, 2022 to 2024).
+    names = analysis.choices(dataset.tables["ohss-usbp"], E.nationality)
     state, notices = from_query("?" + "&".join(f"nationality={n}" for n in names), dataset)
-    assert state.nationalities == tuple(names[: C.MAX_NATIONALITIES])
-    assert any(f"At most {C.MAX_NATIONALITIES}" in n for n in notices)
+    series = official.ohss_sheet("Monthly Rgn and Citp")
+    window = series[(series["Region"] == "Southwest Land Border") & series["month"].between("2022-01", "2024-12")]
+    largest = window.groupby("Citizenship")["Quantity"].sum().sort_values(ascending=False).index[:12].tolist()
+    assert len(state.nationalities) == C.MAX_NATIONALITIES
+    assert list(state.nationalities[:5]) == largest[:5] == ["Mexico", "Guatemala", "Venezuela", "Honduras", "Colombia"]
+    assert notices == [
+        f"At most 12 nationalities are shown at once: showing the 12 of the {len(names)} asked for with the most "
+        "encounters in the window."
+    ]
 
 
 def test_each_month_option_is_found_by_the_spellings_a_reader_types(dataset):
