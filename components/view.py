@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from border_dashboard.components import controls as C
 from border_dashboard.components.state import ViewState, to_query
 from border_dashboard.data import analysis
 from border_dashboard.data.analysis import year_label
@@ -400,7 +401,10 @@ def headline(view: View) -> list[tuple[str, str, str]]:
             )
     items += month_changes(view)
     if view.share is not None:
-        items.append((f"Share of all encounters at {view.where}", f"{view.share:.1%}", ""))
+        counted = C.filters_text(view.state.filters) + " " if view.state.filters else ""
+        items.append(
+            (f"Share of all {counted}encounters at {view.where} ({window_text(view)})", f"{view.share:.1%}", "")
+        )
     return items
 
 
@@ -479,6 +483,8 @@ def sentence(view: View) -> str:
     who = SOURCES[view.state.source].people
     several = len(view.combined_names) > 1
     whom = view.who + (" combined" if several else "")
+    if view.state.filters:  # what is counted, in the sentence a reader may quote
+        whom += f" ({C.filters_text(view.state.filters)} only)"
     parts = []
     comparison = view.comparison
     if comparison:
@@ -490,8 +496,10 @@ def sentence(view: View) -> str:
             versus = f", against {none} recorded in {year_text(view, first, long=True)}"
         elif comparison["words"] == "unchanged":
             versus = f", about the same as the {before:,} of {year_text(view, first, long=True)}"
-        elif ratio > 1:
+        elif ratio >= 1.1:
             versus = f", {ratio:.1f} times the {before:,} of {year_text(view, first, long=True)}"
+        elif ratio > 1:
+            versus = f", {ratio - 1:.0%} more than the {before:,} of {year_text(view, first, long=True)}"
         else:
             versus = f", {1 - ratio:.0%} fewer than the {before:,} of {year_text(view, first, long=True)}"
         parts.append(

@@ -202,9 +202,11 @@ def change_words(ratio: float | None) -> str:
     """A ratio as a reader says it: 'x10.3', 'fell 70%', 'unchanged'; 'n/a' where there is none."""
     if ratio is None:
         return "n/a"
-    if round(ratio, 1) == 1.0 or abs(ratio - 1) < 0.005:
+    if abs(ratio - 1) < 0.005:
         return "unchanged"
-    return f"x{ratio:.1f}" if ratio > 1 else f"fell {1 - ratio:.0%}"
+    if ratio < 1:
+        return f"fell {1 - ratio:.0%}"
+    return f"up {ratio - 1:.0%}" if ratio < 1.1 else f"x{ratio:.1f}"
 
 
 def peak(monthly: pd.DataFrame) -> dict | None:

@@ -171,7 +171,18 @@ def test_the_story_s_default_rise_and_its_range_under_rounding(ohss_table):
 
 
 @pytest.mark.parametrize(
-    ("ratio", "words"), [(10.322, "x10.3"), (0.3, "fell 70%"), (1.0, "unchanged"), (1.02, "unchanged"), (None, "n/a")]
+    ("ratio", "words"),
+    [
+        (10.322, "x10.3"),
+        (0.3, "fell 70%"),
+        (1.0, "unchanged"),
+        (1.02, "up 2%"),
+        (1.004, "unchanged"),
+        (0.961, "fell 4%"),
+        (1.09, "up 9%"),
+        (1.1, "x1.1"),
+        (None, "n/a"),
+    ],
 )
 def test_changes_are_said_as_a_reader_says_them(ratio, words):
     assert analysis.change_words(ratio) == words

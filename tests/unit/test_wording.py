@@ -54,7 +54,7 @@ def test_a_fall_reads_as_a_fall_with_its_rounding_range_in_percent(builder, data
     assert rise[2] == "A fall of 16.2% whichever way the rounding went."
     assert "16% fewer than the 714,520 of calendar year 2022" in V.sentence(view)
     share = V.headline(view)[-1]
-    assert share[0] == "Share of all encounters at all borders"
+    assert share[0] == "Share of all encounters at all borders (Jan 2022 to Nov 2024)"
 
 
 def test_one_month_after_a_peak_is_said_plainly(builder, dataset):
@@ -115,3 +115,27 @@ def test_the_last_month_against_the_month_before_and_a_year_earlier(builder, dat
 def test_a_single_month_has_no_change_tile(builder, dataset):
     view, _ = opened(builder, dataset, "?nationality=China&from=2023-12&to=2023-12")
     assert not [label for label, _, _ in V.headline(view) if " vs " in label or "Change" in label]
+
+
+def test_a_small_fall_in_exact_counts_is_a_fall_not_unchanged(builder, dataset):
+    """CBP, Field Operations, Mexico: 147,438 in 2023, 141,759 in 2024 (the CSV's own rows, summed)."""
+    from tests import official
+
+    frame = official.cbp_file()
+    rows = frame[(frame["Citizenship Grouping"] == "Mexico") & (frame["Component"] == "Office of Field Operations")]
+    by_year = rows.groupby(rows["month"].str[:4])["Encounter Count"].sum()
+    assert (int(by_year["2023"]), int(by_year["2024"])) == (147_438, 141_759)
+    view, _ = opened(builder, dataset, "?source=cbp-swb&nationality=Mexico&component=Office+of+Field+Operations")
+    rise = next(value for label, value, _ in V.headline(view) if label.startswith("Rise"))
+    assert rise == "fell 4%"
+    assert "4% fewer than the 147,438 of calendar year 2023" in V.sentence(view)
+
+
+def test_the_sentence_and_the_share_say_what_a_filter_counts(builder, dataset):
+    view, _ = opened(
+        builder, dataset, "?source=cbp-swb&nationality=Mexico&component=Office+of+Field+Operations&demographic=UAC"
+    )
+    sentence = V.sentence(view)
+    assert "nationals of Mexico (Office of Field Operations, Unaccompanied children (UAC) only) at" in sentence
+    share = V.headline(view)[-1][0]
+    assert share.startswith("Share of all Office of Field Operations, Unaccompanied children (UAC) encounters at")
