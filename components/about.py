@@ -22,8 +22,9 @@ POINTS = (
     ),
     (
         "Rounding:",
-        "OHSS rounds every published figure to the nearest 10 (a month shown as fewer than 5 is a 0 in the "
-        "file); a sum of n rounded months is within 5 \u00d7 n of the true count, and the page says so where "
+        "OHSS rounds every published figure to the nearest 10, so a 0 in its file means fewer than 5, and "
+        "the page says \u201cfewer than 5\u201d; a sum of n rounded months is within 5 \u00d7 n of the true "
+        "count, and the page says so where "
         "it adds months. CBP's figures are exact.",
     ),
     (

@@ -100,9 +100,8 @@ def file_stem(view: View, chart: str, *, as_shown: bool = False) -> str:
     filters, the measure and the scale where they are not the default. ``as_shown``: the chart toolbar's
     PNG, a capture of the chart as the browser drew it (named apart from the server's rendering)."""
     state = view.state
-    who = "-".join(state.nationalities[:3]) + (
-        f"-and-{len(state.nationalities) - 3}-more" if len(state.nationalities) > 3 else ""
-    )
+    names = [n if n != ALL else "all-nationalities" for n in view.nationalities]  # as counted: China in CBP is 'other'
+    who = "-".join(names[:3]) + (f"-and-{len(names) - 3}-more" if len(names) > 3 else "")
     parts = [
         "border-encounters",
         CHART_NAMES.get(chart, chart),

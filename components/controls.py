@@ -279,9 +279,9 @@ def parse_rise(values, context: ParseContext) -> tuple[int, int] | None:
     try:
         first, second = (int(part) for part in text.split(":"))
     except ValueError:
-        context.notices.append(f"'rise' must be written YEAR:YEAR, not {text!r}.")
+        context.notices.append(f"'rise' must be written YEAR:YEAR, not {text[:40]!r}.")
         return None
-    return first, second
+    return min(first, second), max(first, second)  # a rise is told from the earlier year to the later
 
 
 def choice_parser(parameter: str, allowed: tuple[str, ...]) -> Parser:

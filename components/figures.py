@@ -303,7 +303,10 @@ def trend_figure(
         annotations.append(
             {
                 "x": f"{peak['month']:%Y-%m-%d}",
-                "y": peak["encounters"],
+                # on a log axis Plotly places an annotation by the logarithm of its value
+                "y": float(np.log10(peak["encounters"]))
+                if scale == "log" and peak["encounters"] > 0
+                else peak["encounters"],
                 "text": f"Peak {peak['encounters']:,}<br>{peak['month']:%b %Y}",
                 "showarrow": True,
                 "arrowhead": 2,
@@ -334,6 +337,12 @@ def trend_figure(
             "ticklabeloverflow": "hide past div",  # a label at the right edge is dropped, not cut
             # on a phone one label a year ("2023"): "Jan 2023" labels would run into each other
             **({"tickformat": "%Y", "dtick": f"M{12 * _year_step(series[E.month])}", "tickangle": 0} if narrow else {}),
+            # a window of a few months: one tick a month, each month once (Plotly would repeat labels)
+            **(
+                {"tickvals": sorted(set(_months(series[E.month]))), "dtick": None}
+                if series[E.month].nunique() <= 3
+                else {}
+            ),
         },
     }
     return _figure(

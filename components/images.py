@@ -212,7 +212,11 @@ def register(app: Dash, current: Callable[[], Served], renderer: Renderer | None
             flask.abort(404)
         served = current()
         query = flask.request.query_string.decode("utf-8", "replace")
-        state, _ = from_query(query, served.dataset)
+        state, notices = from_query(query, served.dataset)
+        if notices:  # an image URL gets what it asks for or says why not: never another chart, silently
+            response = flask.jsonify(error=" ".join(notices), view=to_query(state))
+            response.status_code = 400
+            return response
         key = (served.dataset.release, served.builder.version, chart, fmt, to_query(state))
 
         def make() -> tuple[str, bytes]:

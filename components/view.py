@@ -492,8 +492,8 @@ def sentence(view: View) -> str:
         ratio, before = comparison["ratio"], comparison["from_total"]
         rounded_to = SOURCES[view.state.source].rounded_to
         if ratio is None:
-            none = "fewer than 5" if rounded_to > 1 else "none"
-            versus = f", against {none} recorded in {year_text(view, first, long=True)}"
+            none = "fewer than 5 in each month" if rounded_to > 1 else "none"
+            versus = f", against {none} of {year_text(view, first, long=True)}"
         elif comparison["words"] == "unchanged":
             versus = f", about the same as the {before:,} of {year_text(view, first, long=True)}"
         elif ratio >= 1.1:

@@ -54,7 +54,7 @@ def label(measure: str, first_month: pd.Timestamp | None = None) -> str:
         base = f"{first_month:%b %Y}" if first_month is not None else "first month"
         return f"Index, {base} = 100"
     if measure == SHARE:
-        return "Share of all encounters in the region (%)"
+        return "Share of the region's encounters (%)"
     return "Encounters per month"
 
 

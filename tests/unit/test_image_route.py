@@ -62,16 +62,22 @@ def test_unknown_charts_and_formats_are_404(client, path):
     assert client.get(path).status_code == 404
 
 
-def test_a_query_the_page_would_correct_still_draws(client):
+REGIONS = ("Southwest+Land+Border", "Northern+Land+Border", "Coastal+Border")
+
+
+def test_a_query_the_page_would_correct_is_answered_with_why_not_another_chart(client):
     answer = client.get("/export/trend.svg?nationality=Atlantis&from=1800-13&bogus=%00&to=" + "9" * 5000)
-    assert answer.status_code == 200 and b"<svg" in answer.get_data()[:2000]
+    assert answer.status_code == 400 and b"<svg" not in answer.get_data()
+    error = answer.get_json()["error"]
+    assert "Atlantis" in error and "'from'" in error and "Unknown parameter 'bogus'" in error
+    assert client.get("/export/trend.svg?nationality=china&region=northern").status_code == 200  # spelling is fine
 
 
 def test_identical_requests_are_drawn_once(app, client):
     first = client.get("/export/rise.svg?nationality=Cuba")
     started = time.perf_counter()
     # the same view, its parameters spelt another way: the page's parser makes them one
-    second = client.get("/export/rise.svg?nationality=cuba&unknown=1")
+    second = client.get("/export/rise.svg?nationality=cuba&region=southwest")
     assert time.perf_counter() - started < 0.5
     assert first.get_data() == second.get_data()
     assert renderer(app).stats["rendered"] == 1 and renderer(app).stats["cached"] == 1
@@ -99,7 +105,7 @@ def test_a_flood_gets_busy_answers_and_another_reader_keeps_its_speed(app):
 
     def export(index: int, address: str):
         answer = app.server.test_client().get(
-            f"/export/top.pdf?from={months[index % len(months)]}&nationality=Cuba&region={index % 3}",
+            f"/export/top.pdf?from={months[index % len(months)]}&nationality=Cuba&region={REGIONS[index % 3]}",
             environ_base={"REMOTE_ADDR": address},
         )
         if answer.status_code in (429, 503):
@@ -218,3 +224,12 @@ def test_identical_requests_under_way_are_joined_and_count_as_waiting():
     assert len(made) == 1 and render.stats["rendered"] == 1 and render.stats["joined"] == 5
     assert results.count(429) == 1 and results.count(("same.png", b"png")) == 6
     assert render.waiting == 0 and render.pending == 0
+
+
+def test_an_image_url_that_falls_back_says_so_instead_of_drawing_another_chart(dataset):
+    from border_dashboard.components import app as application
+
+    client = application.create_app(dataset=dataset).server.test_client()
+    answer = client.get("/export/trend.svg?nationality=Atlantis")
+    assert answer.status_code == 400
+    assert "Not in this source: Atlantis" in answer.get_json()["error"]

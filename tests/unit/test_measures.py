@@ -67,7 +67,7 @@ def test_share_of_the_southwest_total_in_december_2023(builder, dataset, workboo
     assert region_total == 249_740
     figure = trend_of(builder, dataset, "?nationality=China&measure=share")
     assert point(figure, "China", "2023-12-01") == round(5950 / 249_740 * 100, 2) == 2.38
-    assert "Share of all encounters" in figure.layout.yaxis.title.text
+    assert "Share of the region's encounters" in figure.layout.yaxis.title.text
     trace = next(t for t in figure.data if t.name == "China")
     assert trace.customdata[list(trace.x).index("2023-12-01")] == 5950  # the hover gives the count too
 
@@ -135,3 +135,16 @@ def test_all_nationalities_is_the_regions_own_total_as_a_line(builder, dataset, 
     figure = charts.build_charts(beside)[ids.TREND]
     assert [t.name for t in figure.data][:2] == ["China", "All nationalities"]
     assert point(figure, "All nationalities", "2023-12-01") == cell(region, 2024, "03 December", Region=SOUTHWEST)
+
+
+def test_on_a_log_scale_the_peak_label_sits_at_the_peak(builder, dataset):
+    """Plotly places an annotation on a log axis by its logarithm: a label at y=20 would stretch the axis to
+    1e20 (seen with China at the Northern border, whose peak is 20 in August 2024)."""
+    figure = trend_of(builder, dataset, "?nationality=China&region=northern&scale=log")
+    label = next(a for a in figure.layout.annotations if a.text.startswith("Peak"))
+    assert label.text == "Peak 20<br>Aug 2024" and label.y == pytest.approx(math.log10(20))
+
+
+def test_a_single_month_has_one_tick(builder, dataset):
+    figure = trend_of(builder, dataset, "?nationality=China&from=2023-12&to=2023-12")
+    assert list(figure.layout.xaxis.tickvals) == ["2023-12-01"]

@@ -266,7 +266,7 @@ def test_summary_text_says_which_totals_are_published(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert "FY2023            21,630      12  published" in lines
     assert "FY2025             1,570       2  sum of months" in lines
-    assert "rise 2023 -> 2024: x1.2 (1.210 to 1.211 under rounding)" in lines  # digits enough to differ
+    assert "rise FY2023 -> FY2024: x1.2 (1.210 to 1.211 under rounding)" in lines  # digits enough to differ
     assert cli.main(["summary"]) == 0  # calendar years: sums only, no column for it
     text = capsys.readouterr().out
     assert "published" not in text and "rise 2022 -> 2023: x10.3 (10.1 to 10.5 under rounding)" in text
