@@ -170,7 +170,12 @@ def rise(yearly: pd.DataFrame, from_year: int, to_year: int) -> float | None:
 
 def months_by_year(yearly: pd.DataFrame) -> dict[int, int]:
     """How many months of each year are inside the window and the data (12: a whole year)."""
-    return {int(y): int(m) for y, m in yearly.groupby("year")["months"].max().items()}
+    # plain numpy: a pandas groupby here cost more than the rest of the rise chart (it is asked per label)
+    years, months = yearly["year"].to_numpy(), yearly["months"].to_numpy()
+    result: dict[int, int] = {}
+    for year, count in zip(years.tolist(), months.tolist()):
+        result[int(year)] = max(result.get(int(year), 0), int(count))
+    return dict(sorted(result.items()))
 
 
 def choose_rise_years(months: dict[int, int], wanted: tuple[int, int] | None = None) -> tuple[int, int] | None:
