@@ -154,7 +154,9 @@ def image_bytes(figure: go.Figure, fmt: str, *, keep_server: bool = False) -> by
             warnings.filterwarnings("ignore", message="The kopts argument is ignored", category=UserWarning)
             if _chromium_works:
                 _start_server()
-            image = figure.to_image(format=fmt, width=IMAGE_WIDTH, height=IMAGE_HEIGHT, scale=IMAGE_SCALE)
+            # A vector image declares its real size (1000 x 520); only the PNG is drawn at twice it.
+            scale = 1 if fmt in ("svg", "pdf") else IMAGE_SCALE
+            image = figure.to_image(format=fmt, width=IMAGE_WIDTH, height=IMAGE_HEIGHT, scale=scale)
             _chromium_works = True
             if keep_server:
                 _start_server()

@@ -196,6 +196,7 @@ def test_the_download_links_are_the_image_urls_and_render_on_the_server(dataset,
     assert answer.headers["Content-Disposition"] == f'attachment; filename="{stem}.{fmt}"'
     if fmt == "svg":
         text = content.decode()
+        assert 'width="1000" height="520"' in text[:300]  # its real size, that of its viewBox
         assert "Encounters per calendar year" in text and "rounded to the nearest 10" in text
 
 
