@@ -137,6 +137,11 @@ def _slow(handler):
     handler.send(200, CBP_SWB_FILE.read_bytes(), "text/csv")
 
 
+def _slowish(handler):
+    time.sleep(0.6)
+    handler.send(200, CBP_SWB_FILE.read_bytes(), "text/csv")
+
+
 def _html_instead(handler):
     handler.send(200, b"<!DOCTYPE html><html><body>Access denied</body></html>", "text/html; charset=utf-8")
 
@@ -394,7 +399,7 @@ def _drip_headers(handler):
 
 
 def _slow_page(handler):
-    time.sleep(1.2)
+    time.sleep(0.6)
     handler.send(200, f'<html><a href="files/{CBP_NAME}">CSV</a></html>'.encode(), "text/html")
 
 
@@ -406,16 +411,16 @@ def _slow_page(handler):
 def test_the_timeout_bounds_the_whole_update(publisher, data_dir, capsys, path, behaviour):
     base, _ = publisher
     Publisher.routes = {path: behaviour}
-    if behaviour is _slow_page:  # the page takes 1.2 s and the file 1.5 s: each alone within 2 s, not both
-        Publisher.routes[CBP_FILE_PATH] = _slow
+    if behaviour is _slow_page:  # the page takes 0.6 s and the file 0.6 s: each alone within 1 s, not both
+        Publisher.routes[CBP_FILE_PATH] = _slowish
     before = snapshot(data_dir)
     started = time.monotonic()
     command = ["update", "--source", "cbp-swb", "--page", f"cbp-swb={base}/cbp", "--data-dir", str(data_dir)]
-    assert cli.main([*command, "--timeout", "2"]) == 1
+    assert cli.main([*command, "--timeout", "1"]) == 1
     took = time.monotonic() - started
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "no answer within 2 s" in err[0], err
-    assert took < 3.5, took
+    assert len(err) == 1 and "no answer within 1 s" in err[0], err
+    assert took < 2.5, took
     assert snapshot(data_dir) == before
 
 
