@@ -22,9 +22,10 @@ TREND_TITLES = {
 CHART_NAMES = {ids.TREND: "trend", ids.RISE: "rise", ids.PEAK: "peak", ids.TOP: "top-nationalities"}
 
 
-def build_charts(view: View, *, narrow: bool = False) -> dict[str, go.Figure]:
+def build_charts(view: View, *, narrow: bool = False, for_export: bool = False) -> dict[str, go.Figure]:
     """The trend, rise, peak and top-nationalities figures of a view (or their empty states); ``narrow``:
-    laid out for a phone's width (exports are always wide)."""
+    laid out for a phone's width (exports are always wide). ``for_export``: an image file carries what the
+    page writes beside the chart, the key of the trend's numbered events."""
     state, line = view.state, view.source_line
     window = window_text(view)  # named by the months with data
     # What is counted, in every title: the source, and the filters where any is set.
@@ -52,7 +53,7 @@ def build_charts(view: View, *, narrow: bool = False) -> dict[str, go.Figure]:
         charts[ids.TREND] = figures.trend_figure(
             series if state.measure == measures.COUNT else trend,
             title=titles[ids.TREND],
-            source_line=line,
+            source_line=line + (event_key(view) if for_export else ""),
             events=view.events,
             peak=view.peak,
             y_title=measures.label(state.measure, first_month),
@@ -81,6 +82,16 @@ def build_charts(view: View, *, narrow: bool = False) -> dict[str, go.Figure]:
             view.top, highlight=view.nationalities, title=titles[ids.TOP], source_line=line, narrow=narrow
         )
     return charts
+
+
+def event_key(view: View) -> str:
+    """' Events: 1. 11 May 2023: Title 42 public-health expulsions end (...); 2. ...' for the trend's file."""
+    if not len(view.events):
+        return ""
+    items = [
+        f"{i}. {row.date:%d %b %Y}: {row.event} ({row.source})" for i, row in enumerate(view.events.itertuples(), 1)
+    ]
+    return " Events: " + "; ".join(items) + "."
 
 
 def _undrawable(names: list[str], measure: str, first_month) -> str:

@@ -156,7 +156,9 @@ def image_bytes(figure: go.Figure, fmt: str, *, keep_server: bool = False) -> by
                 _start_server()
             # A vector image declares its real size (1000 x 520); only the PNG is drawn at twice it.
             scale = 1 if fmt in ("svg", "pdf") else IMAGE_SCALE
-            image = figure.to_image(format=fmt, width=IMAGE_WIDTH, height=IMAGE_HEIGHT, scale=scale)
+            # at least IMAGE_HEIGHT, taller where the figure needs it (the trend's file with its event key)
+            height = max(IMAGE_HEIGHT, int(figure.layout.height or 0))
+            image = figure.to_image(format=fmt, width=IMAGE_WIDTH, height=height, scale=scale)
             _chromium_works = True
             if keep_server:
                 _start_server()

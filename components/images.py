@@ -221,7 +221,7 @@ def register(app: Dash, current: Callable[[], Served], renderer: Renderer | None
 
         def make() -> tuple[str, bytes]:
             view = served.builder.build(state)
-            figure = charts.build_charts(view)[chart]
+            figure = charts.build_charts(view, for_export=True)[chart]
             return f"{charts.file_stem(view, chart)}.{fmt}", export.image_bytes(figure, fmt)
 
         client = flask.request.remote_addr or "unknown"

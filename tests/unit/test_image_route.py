@@ -9,10 +9,12 @@ import threading
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from border_dashboard.components import app as application
 from border_dashboard.components import export, images
+from border_dashboard.components.view import EVENTS_FILE
 
 MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF"}
 
@@ -233,3 +235,19 @@ def test_an_image_url_that_falls_back_says_so_instead_of_drawing_another_chart(d
     answer = client.get("/export/trend.svg?nationality=Atlantis")
     assert answer.status_code == 400
     assert "Not in this source: Atlantis" in answer.get_json()["error"]
+
+
+def test_the_trend_file_carries_the_key_of_its_numbered_events(dataset):
+    from border_dashboard.components import app as application
+
+    client = application.create_app(dataset=dataset).server.test_client()
+    answer = client.get("/export/trend.svg?nationality=China")
+    assert answer.status_code == 200
+    text = answer.get_data().decode()
+    events = pd.read_csv(EVENTS_FILE)
+    shown = events[(events["date"] >= "2022-01-01") & (events["date"] <= "2024-12-31")]
+    shown = shown[shown["nationality"].isna() | (shown["nationality"] == "China")]
+    assert "Events: 1. " in text and f"{len(shown)}. " in text
+    assert "Title 42 public-health expulsions end" in text  # the event of 11 May 2023, in the image itself
+    height = int(text.split('height="', 1)[1].split('"', 1)[0])
+    assert height > 520  # the image grew to hold the key, rather than squeezing the chart
