@@ -285,6 +285,11 @@ window.border_viewport = function () {
             set(clear, "aria-label", null);
             set(clear, "aria-hidden", "true");
         });
+        // Plotly's toolbars (zoom, pan, reset, camera) stay for the mouse but leave the Tab order: seven
+        // stops a chart before its own download links, which do the same for a keyboard.
+        document.querySelectorAll(".modebar-btn").forEach(function (button) {
+            set(button, "tabindex", "-1");
+        });
         document.querySelectorAll(".dash-options-list[role=listbox]").forEach(function (list) {
             if (list.closest(".dash-dropdown-content")) {
                 return;  // an open dropdown's list is a real listbox

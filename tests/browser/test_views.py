@@ -86,3 +86,17 @@ def test_b103_what_these_numbers_are_opens_under_the_headline(dash_duo):
     wait(dash_duo, lambda: "Title 42 expulsion" in note.text, "the note did not open")
     headline = dash_duo.driver.find_element(By.ID, ids.HEADLINE).rect
     assert note.rect["y"] >= headline["y"] + headline["height"]  # under the numbers, not over them
+
+
+def test_b104_the_chart_toolbars_add_no_tab_stops(dash_duo):
+    open_link(dash_duo, "/?nationality=China")
+    script = (
+        "return [...document.querySelectorAll('.modebar-btn')]"
+        ".filter(b => b.tabIndex >= 0).length + ':' + document.querySelectorAll('.modebar-btn').length"
+    )
+    wait(
+        dash_duo, lambda: dash_duo.driver.execute_script(script).startswith("0:"), "toolbar buttons still in Tab order"
+    )
+    assert int(dash_duo.driver.execute_script(script).split(":")[1]) >= 4  # the toolbars are there, for the mouse
+    links = dash_duo.driver.find_elements(By.CSS_SELECTOR, "a.export")
+    assert len(links) == 12 and all(link.get_attribute("tabindex") in (None, "0") for link in links)
