@@ -49,9 +49,12 @@ def build_charts(view: View, *, narrow: bool = False, for_export: bool = False) 
             )
     else:
         first_month = series[E.month].min() if len(series) else None
-        trend = measures.measured(series, state.measure, view.region_monthly)
+        # counts are drawn as they are; an index or a share gets its ``plotted`` column
+        trend = (
+            series if state.measure == measures.COUNT else measures.measured(series, state.measure, view.region_monthly)
+        )
         charts[ids.TREND] = figures.trend_figure(
-            series if state.measure == measures.COUNT else trend,
+            trend,
             title=titles[ids.TREND],
             source_line=line + (event_key(view) if for_export else ""),
             events=view.events,

@@ -264,14 +264,6 @@ def month_parser(parameter: str, default: str) -> Parser:
     return parse
 
 
-def parse_basis(values, context: ParseContext) -> str:
-    basis = _last(values) or "calendar"
-    if basis not in analysis.BASES:
-        context.notices.append(f"Year basis must be calendar or fiscal, not {basis!r}.")
-        basis = "calendar"
-    return basis
-
-
 def parse_rise(values, context: ParseContext) -> tuple[int, int] | None:
     text = _last(values)
     if not text:
@@ -500,7 +492,7 @@ BASIS = Control(
     kind="radio",
     field="basis",
     default="calendar",
-    parse=parse_basis,
+    parse=choice_parser("basis", analysis.BASES),
     always_in_url=True,
     options=basis_options,
     props={"inline": True},

@@ -49,10 +49,8 @@ class View:
 
     @property
     def combined_names(self) -> tuple[str, ...]:
-        """The nationalities the headline numbers add up: all chosen but the region's total ('All'), which
-        is drawn beside them as a reference line, unless it is the only one chosen."""
-        names = tuple(n for n in self.nationalities if n != ALL)
-        return names or self.nationalities
+        """The nationalities the headline numbers add up (``combined_names``)."""
+        return combined_names(self.nationalities)
 
     @property
     def basis_label(self) -> str:
@@ -204,6 +202,12 @@ def view_from_json(text: str | bytes, state: ViewState) -> View:
     )
 
 
+def combined_names(nationalities: tuple[str, ...]) -> tuple[str, ...]:
+    """The nationalities a view's headline numbers add up: all chosen but the region's total ('All'), which
+    is drawn beside them as a reference line, unless it is the only one chosen."""
+    return tuple(n for n in nationalities if n != ALL) or nationalities
+
+
 def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
     """Everything the page shows for one view."""
     table = dataset.served(state.source)
@@ -212,9 +216,9 @@ def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
     selection = state.selection.with_(nationalities=nationalities)
     series = analysis.monthly_series(table, selection)
     # The region's total ('All'), chosen beside nationalities, is a reference line: not added to them.
-    combined_names = tuple(n for n in nationalities if n != ALL) or nationalities
-    counted_series = series[series[E.nationality].isin(combined_names)] if ALL in nationalities else series
-    counted_selection = selection.with_(nationalities=combined_names)
+    combined = combined_names(nationalities)
+    counted_series = series[series[E.nationality].isin(combined)] if ALL in nationalities else series
+    counted_selection = selection.with_(nationalities=combined)
     monthly = analysis.combined(counted_series)
     yearly = analysis.with_published(analysis.yearly_totals(series, state.basis), table, selection)
     region_series = analysis.region_total(table, selection)
@@ -226,13 +230,13 @@ def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
     if rise_years:
         for nationality, rows in yearly.groupby(E.nationality, sort=False):
             rise[nationality] = analysis.rise(rows, *rise_years)
-        if len(combined_names) > 1:
-            rise["Combined"] = analysis.rise(yearly[yearly[E.nationality].isin(combined_names)], *rise_years)
+        if len(combined) > 1:
+            rise["Combined"] = analysis.rise(yearly[yearly[E.nationality].isin(combined)], *rise_years)
     comparison = analysis.comparison(
         combined_yearly,
         rise_years,
         SOURCES[state.source].rounded_to,
-        max(1, len(combined_names)),
+        max(1, len(combined)),
         published=analysis.published_totals(table, counted_selection),
     )
     start, end = selection.window
@@ -269,7 +273,7 @@ def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
         rise=rise,
         comparison=comparison,
         peak=analysis.peak(monthly),
-        share=analysis.share_of(counted_series, region_series) if nationalities and combined_names != (ALL,) else None,
+        share=analysis.share_of(counted_series, region_series) if nationalities and combined != (ALL,) else None,
         top=analysis.top_nationalities(table, selection, n=10, include=tuple(n for n in nationalities if n != ALL)),
         events=events.reset_index(drop=True),
         source_line=dataset.source_line(state.source),
