@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from html import escape as html_escape
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,7 +23,7 @@ from border_dashboard.components.cache import SharedCache
 from border_dashboard.components.layout import build_layout
 from border_dashboard.components.live import LiveData, Served
 from border_dashboard.components.state import from_query
-from border_dashboard.components.view import EVENTS_FILE, ViewBuilder, dataset_version, page_title
+from border_dashboard.components.view import EVENTS_FILE, ViewBuilder, dataset_version
 from border_dashboard.data import store
 
 # assets/: the stylesheet, page.js (the dropdowns' full lists, filled in after the charts) and
@@ -121,29 +120,18 @@ def create_app(
     app.server.config["SEND_FILE_MAX_AGE_DEFAULT"] = 365 * 24 * 3600
     app.index_string = INDEX
 
-    def title_for(query: str) -> str:
-        served = current()
-        state, _ = from_query(query, served.dataset)
-        return page_title(served.builder.build(state))  # views are memoized by the builder
-
-    def index_for_the_link(**parts) -> str:
-        """The first HTML's <title> names the view the link asks for (tabs, bookmarks, link previews)."""
-        query = flask.request.query_string.decode("utf-8", "replace") if flask.has_request_context() else ""
-        try:
-            parts["title"] = html_escape(title_for(query[:8192]))
-        except Exception:  # a title is never worth an error page: the generic one will do
-            app.logger.exception("could not title the page for %r", query[:200])
-        return Dash.interpolate_index(app, **parts)
-
-    app.interpolate_index = index_for_the_link
     app.layout = layout
     # One bounded render pool per app for the image URLs, which the page's download links use too.
     renderer = images.Renderer(max_waiting=image_waiting)
     callbacks.register(app, current)
     images.register(app, current, renderer)  # /export/<chart>.<png|svg|pdf>?<query>
-    # Compressed responses; only the scripts the page uses; the first HTML's description of the view.
-    # (After interpolate_index is set: it wraps it.)
-    serving.configure(app, view_for=lambda query: current().builder.build(from_query(query, current().dataset)[0]))
+
+    # Compressed responses; only the scripts the page uses; the first HTML's title and description of the view.
+    def view_for(query: str):
+        served = current()  # one release for the whole answer
+        return served.builder.build(from_query(query, served.dataset)[0])
+
+    serving.configure(app, view_for=view_for)
     secure(app)
     return app
 

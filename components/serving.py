@@ -25,7 +25,6 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from functools import lru_cache
 from html import escape as html_escape
 from pathlib import Path
 
@@ -34,7 +33,7 @@ import flask
 from dash import Dash
 from flask_compress import Compress
 
-from border_dashboard.components.view import View, sentence, window_text
+from border_dashboard.components.view import View, page_title, sentence, window_text
 
 # Text a browser fetches from us; images other than the favicon are already compressed.
 COMPRESSIBLE = frozenset(
@@ -92,17 +91,18 @@ def configure(app: Dash, view_for: Callable[[str], View] | None = None) -> None:
     server.add_url_rule("/robots.txt", "robots_txt", lambda: flask.Response(ROBOTS_TXT, mimetype="text/plain"))
     interpolate = app.interpolate_index  # app.py's own, when it has one
 
-    @lru_cache(maxsize=256)
-    def description_for(query: str) -> str:
-        return description(view_for(query)) if view_for else SITE_DESCRIPTION
-
     def first_html(**parts) -> str:
+        """The first HTML names the view the link asks for: its <title> (tabs, bookmarks, link previews) and
+        its meta description, both from one view (memoized by the view builder, per release)."""
         query = flask.request.query_string.decode("utf-8", "replace") if flask.has_request_context() else ""
-        try:
-            text = description_for(query[:8192])
-        except Exception:  # a description is never worth an error page: the site's will do
-            app.logger.exception("could not describe the page for %r", query[:200])
-            text = SITE_DESCRIPTION
+        text = SITE_DESCRIPTION
+        if view_for:
+            try:
+                view = view_for(query[:8192])
+                text = description(view)
+                parts = {**parts, "title": html_escape(page_title(view))}
+            except Exception:  # a title or description is never worth an error page: the site's will do
+                app.logger.exception("could not describe the page for %r", query[:200])
         metas = parts.get("metas", "") + f'\n<meta name="description" content="{html_escape(text)}">'
         return interpolate(**{**parts, "metas": metas, "scripts": without_unused_scripts(parts.get("scripts", ""))})
 
