@@ -269,11 +269,10 @@ def parse_rise(values, context: ParseContext) -> tuple[int, int] | None:
     if not text:
         return None
     try:
-        first, second = (int(part) for part in text.split(":"))
+        return analysis.year_pair(text)
     except ValueError:
         context.notices.append(f"'rise' must be written YEAR:YEAR, not {text[:40]!r}.")
         return None
-    return min(first, second), max(first, second)  # a rise is told from the earlier year to the later
 
 
 def choice_parser(parameter: str, allowed: tuple[str, ...]) -> Parser:

@@ -191,6 +191,13 @@ def choose_rise_years(months: dict[int, int], wanted: tuple[int, int] | None = N
     return (whole[-2], whole[-1]) if len(whole) >= 2 else None
 
 
+def year_pair(text: str) -> tuple[int, int]:
+    """'2022:2023' (or '2023:2022') -> (2022, 2023): a rise is told from the earlier year to the later.
+    A ValueError for anything else; the page and the command line each say so in their words."""
+    first, second = (int(part) for part in text.split(":"))
+    return min(first, second), max(first, second)
+
+
 def rounding_bound(months: int, rounded_to: int) -> int:
     """The most a sum of ``months`` monthly figures rounded to ``rounded_to`` can be off: half a unit a month."""
     return months * (rounded_to // 2)

@@ -256,7 +256,7 @@ def _rise_years(text: str | None, years: dict[int, int], basis: str) -> tuple[in
     if text is None:
         return None
     try:
-        first, second = (int(part) for part in text.split(":"))
+        first, second = analysis.year_pair(text)
     except ValueError:
         raise ValueError(f"--rise {text!r} is not written YEAR:YEAR") from None
     outside = [y for y in (first, second) if y not in years]

@@ -414,3 +414,9 @@ def test_the_rise_line_names_fiscal_years_and_gives_a_falls_range_in_percent(cap
     assert cli.main(["summary", "--rise", "2019:2020", "--from", "2019-01", "--to", "2020-12"]) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("rise"))
     assert line == "rise 2019 -> 2020: fell 83% (80.3% to 85.9% under rounding)"
+
+
+def test_a_rise_asked_later_year_first_is_told_like_the_page_tells_it(capsys):
+    assert cli.main(["summary", "--rise", "2023:2022", "--json"]) == 0
+    rise = json.loads(capsys.readouterr().out)["rise"]
+    assert (rise["from"], rise["to"], rise["words"]) == (2022, 2023, "x10.3")
