@@ -29,7 +29,7 @@ def _field(label: str, control, control_id: str, wrapper_id: str | None = None, 
     )
 
 
-def _control(control: C.Control, values: dict, lists: dict[str, list[dict]], styles: dict, defer: bool):
+def _control(control: C.Control, values: dict, lists: dict[str, list[dict]], styles: dict, defer: bool, note: str = ""):
     """One control of the table, drawn by its kind, with its label."""
 
     def dropdown(component_id: str) -> dcc.Dropdown:
@@ -45,10 +45,19 @@ def _control(control: C.Control, values: dict, lists: dict[str, list[dict]], sty
             **control.props,
         )
 
-    if control.kind == "year-pair":
+    if control.kind == "year-pair":  # with the note that says why they compare nothing, when they do not
         return html.Div(
-            [_field(label, dropdown(cid), cid) for label, cid in zip(control.part_labels, control.component_ids)],
-            className="field-pair",
+            [
+                html.Div(
+                    [
+                        _field(label, dropdown(cid), cid)
+                        for label, cid in zip(control.part_labels, control.component_ids)
+                    ],
+                    className="field-pair",
+                ),
+                html.P(note, id=ids.RISE_NOTE, className="field-note", role="status", **{"aria-live": "polite"}),
+            ],
+            className="field-group",
         )
     if control.kind == "radio":
         widget = dcc.RadioItems(id=control.id, options=lists[control.id], value=values[control.id], **control.props)
@@ -63,7 +72,7 @@ def _control(control: C.Control, values: dict, lists: dict[str, list[dict]], sty
 
 def _controls(initial: ControlsUpdate, lists: dict[str, list[dict]], defer: bool) -> html.Div:
     return html.Div(
-        [_control(c, initial.values, lists, initial.styles, defer) for c in C.CONTROLS],
+        [_control(c, initial.values, lists, initial.styles, defer, initial.rise_note) for c in C.CONTROLS],
         className="controls",
         role="search",
     )

@@ -218,10 +218,9 @@ def test_l006_no_chart_offers_to_upload_itself(dash_duo):
         assert chart["buttons"], "the toolbar itself is still there"
 
 
-# axe-core's default rules. Its experimental label-content-name-mismatch still finds the nationality control
-# with several chosen: Dash separates the chosen values with CSS only, so their visible text reads
-# "ChinaIndia..." to it, which no name of words contains.
-AXE_OPTIONS = "{}"
+# axe-core's default rules, and its experimental label-content-name-mismatch (WCAG 2.5.3: a control's name
+# holds its visible label): the dropdowns are named by their labels and described by their values.
+AXE_OPTIONS = "{rules: {'label-content-name-mismatch': {enabled: true}}}"
 
 
 @pytest.mark.parametrize("width", [1400, 375])
@@ -245,3 +244,61 @@ def test_l007_axe_core_finds_no_violation(dash_duo, width):
             for v in results["violations"]
         ]
         assert found == [], f"{count} nationalities at {width} px: {found}"
+        ran = {rule["id"] for part in ("passes", "inapplicable", "incomplete") for rule in results[part]}
+        assert "label-content-name-mismatch" in ran
+        # What a screen reader hears, from Chromium's own accessibility tree: the label, then the value
+        # (on a phone once the filters are unfolded: folded, they are not in the tree).
+        dash_duo.driver.execute_script(f"document.getElementById('{ids.FILTERS}').open = true")
+        name, description = accessible(dash_duo, C.NATIONALITY.id)
+        assert name == C.NATIONALITY.label
+        names = NATIONALITIES[count].split(",")
+        assert description == ", ".join(names + ([f"{count} selected"] if count > 1 else [])), description
+
+
+def accessible(dash_duo, element_id: str) -> tuple[str, str]:
+    """The name and description Chromium computes for an element (its accessibility tree, over CDP)."""
+    found = dash_duo.driver.execute_cdp_cmd(
+        "Runtime.evaluate", {"expression": f"document.getElementById({json.dumps(element_id)})"}
+    )
+    (node, *_) = dash_duo.driver.execute_cdp_cmd(
+        "Accessibility.getPartialAXTree", {"objectId": found["result"]["objectId"], "fetchRelatives": False}
+    )["nodes"]
+    return node.get("name", {}).get("value", ""), node.get("description", {}).get("value", "")
+
+
+@pytest.mark.parametrize(
+    ("link", "says"),
+    [
+        ("from=2023-12&to=2023-12", "Needs two years in the window: this one holds 2023 (1 of 12 months)."),
+        ("from=2023-12&to=2024-12", "Needs two whole calendar years in the window"),
+    ],
+)
+def test_l008_empty_compare_year_controls_say_why(dash_duo, link, says):
+    """Fewer than two whole years and nothing picked: the compare-year controls show "No year", the note
+    under them says why, and a screen reader hears it with each of them."""
+    dash_duo.start_server(application.create_app())
+    _open(dash_duo, 1400, f"/?nationality=China&{link}")
+    time.sleep(0.5)
+    note = dash_duo.find_element(f"#{ids.RISE_NOTE}")
+    assert note.is_displayed() and note.text.startswith(says), note.text
+    first, second = (dash_duo.find_element(f"#{cid}") for cid in C.RISE.component_ids)
+    assert first.text == second.text == "No year"
+    # the note sits right under the two controls, inside the filters' column
+    under = dash_duo.driver.execute_script(
+        "const n = arguments[0].getBoundingClientRect(), a = arguments[1].getBoundingClientRect(),"
+        " b = arguments[2].getBoundingClientRect();"
+        "return n.top >= Math.max(a.bottom, b.bottom) && n.top - Math.max(a.bottom, b.bottom) < 20"
+        " && n.left <= a.left + 1;",
+        note,
+        first,
+        second,
+    )
+    assert under
+    for cid in C.RISE.component_ids:
+        name, description = accessible(dash_duo, cid)
+        assert name in C.RISE.part_labels and description == f"No year {note.text}", (name, description)
+    # Two years picked: they are compared and the note goes.
+    if "to=2024-12" in link:
+        _open(dash_duo, 1400, f"/?nationality=China&{link}&rise=2023:2024")
+        assert dash_duo.find_element(f"#{C.RISE.component_ids[0]}").text.startswith("2023")
+        assert not dash_duo.find_element(f"#{ids.RISE_NOTE}").is_displayed()

@@ -119,6 +119,47 @@ def test_sync_hides_filters_the_default_source_lacks(dataset):
     assert {"label": "2022", "value": 2022} in result.options[rise_from]
 
 
+@pytest.mark.parametrize(
+    ("link", "says"),
+    [
+        (
+            "?nationality=China&from=2023-12&to=2024-12",
+            "Needs two whole calendar years in the window: this one holds "
+            "2023 (1 of 12 months), 2024 (11 of 12 months). Pick two of them",
+        ),
+        (
+            "?nationality=China&from=2023-12&to=2023-12",
+            "Needs two years in the window: this one holds 2023 (1 of 12 months). Widen the months",
+        ),
+        (
+            "?nationality=China&from=2022-10&to=2024-08&basis=fiscal",
+            "Needs two whole fiscal years in the window: this one holds FY2023, FY2024 (11 of 12 months)",
+        ),
+    ],
+)
+def test_empty_compare_year_controls_say_why(app, dataset, link, says):
+    """Fewer than two whole years and nothing picked: the compare-year controls hold no year, and the note
+    beside them (in the page as first drawn and as the URL callback sets it) says why."""
+    result = page.controls(dataset, link, {}, None)
+    assert [result.values[cid] for cid in C.RISE.component_ids] == [None, None]
+    assert result.rise_note.startswith(says), result.rise_note
+    layout = application.build_layout(dataset, ViewBuilder(dataset), link.lstrip("?"))
+    (note,) = [n for n in _walk(layout) if getattr(n, "id", None) == ids.RISE_NOTE]
+    assert note.children == result.rise_note
+    out = callbacks.sync_url_and_controls(dataset, link, {}, SHOWN, None)
+    assert out["rise_note"] == result.rise_note
+    # Two years of the window picked: they are compared, and the note goes.
+    picked = page.controls(dataset, link + "&rise=2023:2024", {}, None)
+    if "to=2023-12" in link:  # one year only: nothing to pick
+        assert picked.rise_note == result.rise_note
+    else:
+        assert [picked.values[cid] for cid in C.RISE.component_ids] == [2023, 2024] and picked.rise_note == ""
+
+
+def test_compare_year_controls_with_a_pair_have_no_note(dataset):
+    assert page.controls(dataset, "?nationality=China", {}, None).rise_note == ""
+
+
 def test_sync_invalid_url_shows_a_notice(dataset):
     result = page.controls(dataset, "?from=banana&region=Moon", {}, None)
     texts = " ".join(result.notices)
