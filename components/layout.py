@@ -86,6 +86,8 @@ def export_href(name: str, fmt: str, query: str) -> str:
 
 def _chart_card(chart: str, shown: dict, query: str) -> html.Figure:
     name = CHART_NAMES[chart]
+    # The first card is where the skip link lands (focusable by it, not by Tab).
+    landing = {"id": ids.CHARTS_SECTION, "tabIndex": "-1"} if chart == ids.CHARTS[0] else {}
     return html.Figure(
         [
             dcc.Graph(
@@ -118,6 +120,7 @@ def _chart_card(chart: str, shown: dict, query: str) -> html.Figure:
             ),
         ],
         className="chart-card",
+        **landing,
     )
 
 
@@ -161,6 +164,8 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
     ]
     return html.Div(
         [
+            # The first stop of Tab, shown when focused: past the filters to the charts, for a keyboard.
+            html.A("Skip to the charts", href=f"#{ids.CHARTS_SECTION}", id=ids.SKIP_LINK, className="skip-link"),
             dcc.Location(id=ids.URL, refresh=False, **location),
             dcc.Store(id=ids.SELECTION, data=initial.store),
             dcc.Store(id=ids.DROPDOWN_LISTS, data=deferred),

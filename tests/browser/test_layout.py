@@ -302,3 +302,31 @@ def test_l008_empty_compare_year_controls_say_why(dash_duo, link, says):
         _open(dash_duo, 1400, f"/?nationality=China&{link}&rise=2023:2024")
         assert dash_duo.find_element(f"#{C.RISE.component_ids[0]}").text.startswith("2023")
         assert not dash_duo.find_element(f"#{ids.RISE_NOTE}").is_displayed()
+
+
+@pytest.mark.parametrize("width", [1400, 375])
+def test_l009_a_skip_link_takes_the_keyboard_to_the_charts(dash_duo, width):
+    """The first Tab stop is "Skip to the charts", out of sight until focused; Enter moves the focus to the
+    charts (the trend's card), so that the next Tab is the trend's first download link."""
+    dash_duo.start_server(application.create_app())
+    _open(dash_duo, width, "/?nationality=China")
+    time.sleep(0.5)
+    link = dash_duo.find_element(f"#{ids.SKIP_LINK}")
+    seen = "const b = arguments[0].getBoundingClientRect(); return b.bottom > 0 && b.top >= 0 && b.width > 1;"
+    assert not dash_duo.driver.execute_script(seen, link), "the skip link shows before it is focused"
+    dash_duo.driver.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
+    ActionChains(dash_duo.driver).send_keys(Keys.TAB).perform()
+    active = dash_duo.driver.switch_to.active_element
+    assert active.get_attribute("id") == ids.SKIP_LINK and active.text == "Skip to the charts"
+    assert dash_duo.driver.execute_script(seen, link), "the focused skip link is not in sight"
+    ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
+    wait(
+        dash_duo,
+        lambda: dash_duo.driver.switch_to.active_element.get_attribute("id") == ids.CHARTS_SECTION,
+        "Enter did not move the focus to the charts",
+    )
+    assert dash_duo.driver.execute_script(
+        f"return document.getElementById('{ids.CHARTS_SECTION}').contains(document.getElementById('{ids.TREND}'))"
+    )
+    ActionChains(dash_duo.driver).send_keys(Keys.TAB).perform()
+    assert dash_duo.driver.switch_to.active_element.get_attribute("title") == "Download the trend chart as PNG"
