@@ -376,6 +376,10 @@ def rise_figure(
         for year in months.index
     }
     ticks = _category_ticks(list(labels.values()), 4 if narrow else 12)
+    names = list(yearly[E.nationality].unique())
+    left = _count_room(yearly["encounters"])
+    longest = max((len(f"{int(v):,}") for v in yearly["encounters"]), default=1)
+    written = _bar_labels(len(labels), len(names), longest, left, names if len(names) > 1 else None, narrow)
     data = []
     for index, (nationality, rows) in enumerate(yearly.groupby(E.nationality, sort=False)):
         data.append(
@@ -385,9 +389,18 @@ def rise_figure(
                 "y": _ints(rows["encounters"]),
                 "name": nationality,
                 "marker": {"color": PALETTE[index % len(PALETTE)]},
-                "text": [f"{v:,}" for v in rows["encounters"]],
-                "textposition": "outside",
-                "cliponaxis": False,
+                **(
+                    {
+                        "text": [f"{v:,}" for v in rows["encounters"]],
+                        "textposition": "outside",
+                        "textangle": written,
+                        "textfont": {"size": BAR_LABEL_SIZE},
+                        "constraintext": "inside" if written else "both",
+                        "cliponaxis": False,
+                    }
+                    if written is not None
+                    else {}
+                ),
                 "customdata": _ints(rows["months"]),
                 "hovertemplate": f"{nationality}<br>%{{x}}: %{{y:,}} (%{{customdata}} months)<extra></extra>",
             }
@@ -402,18 +415,22 @@ def rise_figure(
                 {  # a category axis takes the category's index as its position
                     "x": list(labels).index(second),
                     "y": int(yearly.loc[yearly["year"] == second, "encounters"].max()),
-                    "yshift": 22,
+                    "yshift": 22 + (_label_length(longest) if written == -90 else 0),
                     "text": f"<b>{_times(next(iter(ratios.values())))}</b>",
                     "showarrow": False,
                     "yanchor": "bottom",
                     "font": {"size": 20, "color": ACCENT},
                 }
             )
-    names = list(yearly[E.nationality].unique())
+    top = int(yearly["encounters"].max()) if len(yearly) else 0
+    # upright labels stand above their bars: the axis reaches far enough for the longest (and the ratio)
+    above = _label_length(longest) + 8 + (48 if annotations else 0)
+    upright = {"range": [0, top / (1 - above / RISE_PLOT_HEIGHT)]} if written == -90 and top > 0 else {}
     layout = {
         "barmode": "group",
+        "uniformtext": {"minsize": BAR_LABEL_MIN, "mode": "hide"},
         "annotations": annotations,
-        "yaxis": {"title": {"text": "Encounters per year"}, "tickformat": ",", "rangemode": "tozero"},
+        "yaxis": {"title": {"text": "Encounters per year"}, "tickformat": ",", "rangemode": "tozero", **upright},
         "xaxis": {
             "title": {"text": "Calendar year" if basis == "calendar" else "Fiscal year (Oct-Sep)"},
             "type": "category",
@@ -428,11 +445,46 @@ def rise_figure(
         title=title,
         source_line=source_line,
         subtitle=subtitle,
-        left=_count_room(yearly["encounters"]),
+        plot_height=RISE_PLOT_HEIGHT,
+        left=left,
         axis_room=ticks["room"],
         legend=names if len(names) > 1 else None,
         narrow=narrow,
     )
+
+
+# A bar's number is written at 11 to 12 px or not at all (Plotly would shrink it to the bar's width, to 6 px
+# with nine nationalities), else left to the hover. Level where it fits across its bar at the usual width of
+# a chart of its kind (a 375 px phone's, 339 px; a wide screen's or an export, 1000 px): where a chart is
+# drawn narrower, Plotly hides the numbers that would need less than 11 px (``uniformtext``) rather than
+# shrink them. Upright where the bar is a line wide even at the narrowest width of its kind (a 320 px
+# phone's 284 px; the page's narrowest wide card, 628 px): Plotly measures an upright number outside its
+# bar as if it lay level, so it is not constrained (``constraintext``) but must fit by itself.
+BAR_LABEL_SIZE, BAR_LABEL_MIN = 12, 11
+DIGIT_WIDTH = 7.2  # px a digit (or comma) at 12 px, measured in Chromium with a margin
+USUAL_WIDTH = {False: 1000, True: 339}
+NARROWEST = {False: 628, True: 284}
+RISE_PLOT_HEIGHT = 250
+
+
+def _label_length(characters: int) -> int:
+    return round(DIGIT_WIDTH * characters)
+
+
+def _bar_labels(
+    categories: int, traces: int, characters: int, left: int, legend: list[str] | None, narrow: bool
+) -> int | None:
+    """The angle of the bars' numbers (0 level, -90 upright), or None where a bar is too thin for them."""
+    right = 20 + max(_legend_item_width(n) for n in legend) if legend and not narrow else 20
+
+    def bar(width: int) -> float:  # Plotly's default gap between categories: 20%
+        return (width - left - right) / max(1, categories) * 0.8 / max(1, traces)
+
+    if bar(USUAL_WIDTH[narrow]) >= _label_length(characters) + 4:
+        return 0
+    if bar(NARROWEST[narrow]) >= BAR_LABEL_SIZE + 4:
+        return -90
+    return None
 
 
 def _year_step(months) -> int:

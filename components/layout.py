@@ -14,7 +14,8 @@ from border_dashboard.data.store import Dataset
 EXPORT_FORMATS = export.IMAGE_FORMATS
 CHART_HELP = {
     ids.TREND: "Each line is one nationality; diamonds mark dated events (hover for the event and its source).",
-    ids.RISE: "Totals per year. A year with fewer than 12 months in the window or the data says so.",
+    ids.RISE: "Totals per year (hover or tap a bar for its number). A year with fewer than 12 months in the window "
+    "or the data says so.",
     ids.PEAK: "Each row a year, each column a month, brighter is more: a peak that recurs every year is seasonal.",
     ids.TOP: "The nationalities with most encounters in the window; the selected ones in blue.",
 }

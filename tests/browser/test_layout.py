@@ -330,3 +330,61 @@ def test_l009_a_skip_link_takes_the_keyboard_to_the_charts(dash_duo, width):
     )
     ActionChains(dash_duo.driver).send_keys(Keys.TAB).perform()
     assert dash_duo.driver.switch_to.active_element.get_attribute("title") == "Download the trend chart as PNG"
+
+
+BAR_LABELS = """
+const card = document.getElementById(arguments[0]).closest('.chart-card');
+const box = e => { const b = e.getBoundingClientRect(); return {l: b.left, t: b.top, r: b.right, b: b.bottom}; };
+const hit = (a, b) => a.l < b.r - 1 && b.l < a.r - 1 && a.t < b.b - 1 && b.t < a.b - 1;
+const drawing = box(card.querySelector('.main-svg'));
+const labels = [], problems = [];
+for (const text of card.querySelectorAll('.bartext')) {
+  const b = text.getBoundingClientRect();
+  if (!b.width || !b.height) continue;  // hidden by Plotly (uniformtext): it would have been too small
+  const m = text.getScreenCTM();  // the size it is drawn at: its font size, scaled by its transform
+  const px = parseFloat(getComputedStyle(text).fontSize) * Math.hypot(m.a, m.b);
+  labels.push({text: text.textContent, px, box: box(text)});
+  if (px < 11) problems.push(`${text.textContent} drawn at ${px.toFixed(1)} px`);
+}
+labels.forEach((a, i) => labels.slice(i + 1).forEach(b => {
+  if (hit(a.box, b.box)) problems.push(`${a.text} overlaps ${b.text}`);
+}));
+const others = ['.g-gtitle .gtitle', '.gtitle-subtitle', '.legend', '.annotation'];
+for (const a of labels) {
+  const b = a.box;
+  if (b.l < drawing.l || b.r > drawing.r || b.t < drawing.t || b.b > drawing.b) problems.push(`${a.text} cut`);
+  for (const sel of others) card.querySelectorAll(sel).forEach(o => {
+    if (hit(b, box(o))) problems.push(`${a.text} overlaps ${sel}`);
+  });
+}
+const g = card.querySelector('.js-plotly-plot');
+return {shown: labels.length, bars: card.querySelectorAll('.bars .point').length, problems,
+        hover: g._fullData.every(t => (t.hovertemplate || '').includes('%{y:,}')),
+        help: card.querySelector('.chart-help').textContent};
+"""
+
+
+@pytest.mark.parametrize("width", [1400, 375])
+def test_l010_the_rise_charts_numbers_are_legible_or_left_to_the_hover(dash_duo, width):
+    """Each bar's number is drawn at 11 px or more, apart from the others and from the title, subtitle,
+    legend and ratio, or not drawn (a bar too thin for it) and given by the hover, as the caption says."""
+    dash_duo.start_server(application.create_app())
+    views = {
+        "9 nationalities": f"nationality={NATIONALITIES[9]}",
+        "3 nationalities": f"nationality={NATIONALITIES[3]}",
+        "one, 3 years": "nationality=China",
+        "one, 20 years": "nationality=China&from=2005-01&to=2024-11",
+        "one, 26 years": "nationality=China&from=1999-10&to=2024-11",
+    }
+    shown = {}
+    for name, link in views.items():
+        _open(dash_duo, width, f"/?{link}")
+        wait(dash_duo, lambda: _measure(dash_duo)["narrow"] == (width < 640), f"not laid out for {width} px")
+        time.sleep(0.5)
+        measured = dash_duo.driver.execute_script(BAR_LABELS, ids.RISE)
+        assert measured["problems"] == [], f"{name} at {width} px: {measured['problems']}"
+        assert measured["hover"] and "hover or tap a bar for its number" in measured["help"]
+        shown[name] = (measured["shown"], measured["bars"])
+    assert shown["one, 3 years"] == (3, 3), shown  # where they fit, every bar has its number
+    if width == 1400:
+        assert shown["3 nationalities"] == (9, 9) and shown["one, 20 years"] == (20, 20), shown
