@@ -125,15 +125,17 @@ def _chart_card(chart: str, shown: dict, query: str) -> html.Figure:
     )
 
 
-def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = None) -> html.Div:
+def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = None, *, narrow: bool = False) -> html.Div:
     """The whole page for the view a URL's query string asks for, drawn without waiting for a callback.
 
     ``query`` None: the page's address is not known; the URL callback brings the page to it once the
     browser reports it. Otherwise the address bar is given its own query, so the browser reports no change.
+    ``narrow``: the charts drawn for a phone (the request said it came from one, see ``app``), so that a
+    phone's first paint is its last; page.js corrects a guess that was wrong, with one redraw.
     """
     initial = controls(dataset, query, {}, None)
     lists = page.option_lists(dataset, initial.state)
-    shown = content(dataset, builder, initial.store)
+    shown = content(dataset, builder, initial.store, narrow=narrow)
     location = {} if query is None else {"search": f"?{query}" if query else ""}
     # The full dropdown lists come after the charts, unless the URL callback may bring others on load.
     deferred = None
@@ -173,7 +175,8 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
             dcc.Store(id=ids.ADDRESS),
             dcc.Store(id=ids.PAGE_TITLE, data=shown["title"]),
             dcc.Store(id=ids.TITLE_SHOWN),
-            dcc.Store(id=ids.VIEWPORT, data="wide"),  # the layout's charts are wide; page.js says otherwise
+            # how the layout's charts are drawn; page.js says so where the chart cards say otherwise
+            dcc.Store(id=ids.VIEWPORT, data="narrow" if narrow else "wide"),
             dcc.Download(id=ids.DOWNLOAD_CSV),
             html.Header(
                 [

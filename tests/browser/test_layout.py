@@ -388,3 +388,58 @@ def test_l010_the_rise_charts_numbers_are_legible_or_left_to_the_hover(dash_duo,
     assert shown["one, 3 years"] == (3, 3), shown  # where they fit, every bar has its number
     if width == 1400:
         assert shown["3 nationalities"] == (9, 9) and shown["one, 20 years"] == (20, 20), shown
+
+
+PHONE = {
+    "userAgent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0"
+    " Mobile Safari/537.36",
+    "userAgentMetadata": {
+        "brands": [{"brand": "Chromium", "version": "131"}],
+        "fullVersion": "131.0.0.0",
+        "platform": "Android",
+        "platformVersion": "14",
+        "architecture": "",
+        "model": "Pixel 8",
+        "mobile": True,  # Sec-CH-UA-Mobile: ?1
+    },
+}
+# Every callback request the page sends whose outputs hold the charts (the render callback), recorded
+# from the page's first script on.
+COUNT_RENDERS = """
+window.__renders = [];
+const fetched = window.fetch;
+window.fetch = function (input, init) {
+  try {
+    const body = init && typeof init.body === 'string' ? JSON.parse(init.body) : null;
+    if (body && String(input).includes('_dash-update-component') && body.output.includes('rise-chart.figure'))
+      window.__renders.push(body.inputs.map(i => i.id + '=' + JSON.stringify(i.value)).join(' '));
+  } catch (e) {}
+  return fetched.apply(this, arguments);
+};
+"""
+
+
+def test_l011_a_phone_gets_its_charts_drawn_for_it_at_once(dash_duo):
+    """A phone (375 px, saying so by its client hint and User-Agent) is sent the charts drawn for its width:
+    after the page is loaded it asks for no chart at all, and the charts fit its screen. A desktop browser
+    in a 375 px window is sent wide charts, and redraws them once (what every phone did before)."""
+    dash_duo.start_server(application.create_app())
+    dash_duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": COUNT_RENDERS})
+    for agent, renders in (
+        (PHONE, 0),
+        ({"userAgent": dash_duo.driver.execute_script("return navigator.userAgent")}, 1),
+    ):
+        dash_duo.driver.execute_cdp_cmd("Emulation.setUserAgentOverride", agent)
+        _open(dash_duo, 375, f"/?nationality={NATIONALITIES[3]}")
+        wait(dash_duo, lambda: _measure(dash_duo)["narrow"], "not laid out for a phone")
+        time.sleep(2)  # any request the page would still make
+        sent = dash_duo.driver.execute_script("return window.__renders")
+        assert len(sent) == renders, (agent["userAgent"], sent)
+        measured = _measure(dash_duo)
+        assert measured["problems"] == [] and measured["scroll"] <= measured["width"], measured
+        boxes = dash_duo.driver.execute_script(
+            "return [...document.querySelectorAll('.main-svg, .g-gtitle .gtitle')].map(e => {"
+            " const b = e.getBoundingClientRect(); return [b.left, b.right]; })"
+        )
+        width = dash_duo.driver.execute_script("return window.innerWidth")
+        assert boxes and all(left >= 0 and right <= width for left, right in boxes), (width, boxes)

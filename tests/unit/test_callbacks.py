@@ -353,3 +353,33 @@ def test_sync_sends_dropdown_lists_only_when_they_change(dataset):
     other = _sync(dataset, SHOWN, _values(dataset, **{C.BASIS.id: "fiscal"}), C.BASIS.id)
     years = other["options"][C.RISE.component_ids[0]]
     assert years[0]["label"].startswith("FY")
+
+
+PHONE_UA = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"
+)
+DESKTOP_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
+
+
+@pytest.mark.parametrize(
+    ("headers", "narrow"),
+    [
+        ({"User-Agent": PHONE_UA}, True),
+        ({"User-Agent": DESKTOP_UA, "Sec-CH-UA-Mobile": "?1"}, True),  # the client hint decides
+        ({"User-Agent": PHONE_UA, "Sec-CH-UA-Mobile": "?0"}, False),
+        ({"User-Agent": DESKTOP_UA}, False),
+        ({}, False),
+    ],
+)
+def test_a_phones_layout_comes_drawn_for_a_phone(app, dataset, builder, headers, narrow):
+    """The layout a phone asks for has its charts drawn narrow (and says so in the viewport store), so that
+    the page need not ask for them again once it knows its width."""
+    link = "?nationality=China&nationality=India"
+    with app.server.test_request_context("/_dash-layout", headers={"Referer": "http://127.0.0.1/" + link, **headers}):
+        page_layout = app.layout()
+    assert page_layout[ids.VIEWPORT].data == ("narrow" if narrow else "wide")
+    drawn = page_layout[ids.RISE].figure
+    assert drawn == page.content(dataset, builder, page_layout[ids.SELECTION].data, narrow=narrow)["figures"][ids.RISE]
+    assert (drawn.layout.legend.x == 0) == narrow  # a phone: the legend under the plot, not beside it
+    answer = app.server.test_client().get("/_dash-layout", headers={"Referer": "http://127.0.0.1/" + link, **headers})
+    assert {"sec-ch-ua-mobile", "user-agent"} <= {v.strip().lower() for v in answer.headers["Vary"].split(",")}
