@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from border_dashboard.data.analysis import year_label
+from border_dashboard.data.analysis import change_words, year_label
 from border_dashboard.data.schema import Encounters as E
 
 # CARTO's "Safe" qualitative palette (12 colours, made to stay distinct with the common colour-vision
@@ -408,7 +408,7 @@ def rise_figure(
     subtitle, annotations = "", []
     if rise_years:
         first, second = rise_years
-        words = [f"{name} {_times(ratio)}" for name, ratio in ratios.items()]
+        words = [f"{name} {change_words(ratio)}" for name, ratio in ratios.items()]  # a fall reads as one
         subtitle = f"Rise {year_label(first, basis)} to {year_label(second, basis)}: " + " · ".join(words)
         if len(ratios) == 1 and second in labels:
             annotations.append(
@@ -416,7 +416,7 @@ def rise_figure(
                     "x": list(labels).index(second),
                     "y": int(yearly.loc[yearly["year"] == second, "encounters"].max()),
                     "yshift": 22 + (_label_length(longest) if written == -90 else 0),
-                    "text": f"<b>{_times(next(iter(ratios.values())))}</b>",
+                    "text": f"<b>{change_words(next(iter(ratios.values())))}</b>",
                     "showarrow": False,
                     "yanchor": "bottom",
                     "font": {"size": 20, "color": ACCENT},
@@ -502,10 +502,6 @@ def _category_ticks(labels: list[str], level: int) -> dict:
         return {"angle": 0, "room": AXIS_ROOM + 16 * (lines - 1)}
     longest = max((len(part) for label in labels for part in label.split("<br>")), default=4)
     return {"angle": -90, "room": AXIS_ROOM - 18 + round(7.5 * longest)}
-
-
-def _times(ratio: float | None) -> str:
-    return "n/a" if ratio is None else f"x{ratio:.1f}"
 
 
 def peak_figure(

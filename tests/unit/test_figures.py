@@ -8,6 +8,7 @@ import pytest
 from border_dashboard.components import charts, figures, ids
 from border_dashboard.components.state import ViewState, from_query
 from border_dashboard.components.view import ViewBuilder
+from border_dashboard.data import analysis
 from border_dashboard.data.schema import Encounters as E
 
 
@@ -46,6 +47,15 @@ def test_rise_writes_the_ratio_and_marks_partial_years(story):
     assert list(bars.x) == ["2022", "2023", "2024 (11 mo.)"] and list(bars.y) == [3_600, 37_160, 25_000]
     assert "x10.3" in _annotations(figure)
     assert "Rise 2022 to 2023: China x10.3" in figure.layout.title.subtitle.text
+
+
+def test_a_fall_on_the_rise_chart_reads_as_a_fall(builder):
+    """As the headline says it ('fell 35%'), never 'x0.7'."""
+    view = builder.build(ViewState(source="cbp-swb", nationalities=("Other",)))
+    figure = charts.build_charts(view)[ids.RISE]
+    words = analysis.change_words(view.rise["Other"])
+    assert words.startswith("fell ") and words in _annotations(figure)
+    assert f"Other {words}" in figure.layout.title.subtitle.text and "x0." not in figure.layout.title.subtitle.text
 
 
 def test_fiscal_basis_is_labelled(builder):
