@@ -47,7 +47,10 @@ for (const card of document.querySelectorAll('.chart-card')) {
     const name = text.startsWith('Source') ? 'source line' : text.startsWith('Peak') ? 'peak label' : 'label ' + i;
     parts[name] = box(a.querySelector('.annotation-text-g') || a);
   });
-  card.querySelectorAll('figcaption button').forEach((b, i) => parts['button ' + b.textContent] = box(b));
+  card.querySelectorAll('figcaption button, figcaption a').forEach((b, i) => parts['button ' + b.textContent] = box(b));
+  const links = [...card.querySelectorAll('figcaption a')].map(box);  // "PNG SVG PDF", apart
+  links.slice(1).forEach((b, i) => { if (b.t === links[i].t && b.l - links[i].r < 4)
+    problems.push(`${id}: download links ${i} and ${i + 1} run together`); });
   const touching = new Set(['plot|x tick labels', 'plot|y tick labels', 'x tick labels|y tick labels',
                             'plot|peak label', 'plot|label 0', 'plot|label 1']);
   const names = Object.keys(parts).filter(k => parts[k]);
