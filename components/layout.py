@@ -16,7 +16,8 @@ CHART_HELP = {
     ids.TREND: "Each line is one nationality; diamonds mark dated events (hover for the event and its source).",
     ids.RISE: "Totals per year (hover or tap a bar for its number). A year with fewer than 12 months in the window "
     "or the data says so.",
-    ids.PEAK: "Each row a year, each column a month, brighter is more: a peak that recurs every year is seasonal.",
+    # true of both drawings: years down and months across, and on a phone months down and years across
+    ids.PEAK: "One cell for each month of each year, brighter is more: a peak that recurs every year is seasonal.",
     ids.TOP: "The nationalities with most encounters in the window; the selected ones in blue.",
 }
 
