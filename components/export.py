@@ -20,6 +20,7 @@ from border_dashboard.components.view import View
 from border_dashboard.data import analysis
 from border_dashboard.data.schema import ALL_NATIONALITIES
 from border_dashboard.data.schema import Encounters as E
+from border_dashboard.data.sources import SOURCES
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE = 1000, 520, 2
@@ -57,6 +58,11 @@ def data_frame(view: View) -> pd.DataFrame:
     )
     columns = [E.nationality, "measure", "period", E.encounters, "months"]
     frame = pd.concat([monthly[columns], yearly[columns], region[columns]], ignore_index=True)
+    # A rounded source's 0 is not none: the count stays a number, and its note says what it means.
+    zero = frame[E.encounters].eq(0) & (SOURCES[view.state.source].rounded_to > 1)
+    frame["note"] = ""
+    frame.loc[zero, "note"] = "fewer than 5"
+    frame.loc[zero & frame["months"].gt(1), "note"] = "fewer than 5 in each month"
     return frame.map(neutralize)
 
 
@@ -72,7 +78,8 @@ def csv_text(view: View, provenance: dict) -> str:
         f"# Selection: nationality={', '.join(state.nationalities) or 'none'}; "
         f"region={analysis.display(state.region, E.region)}; months={state.start} to {state.end}; "
         f"basis={state.basis}" + (f"; {filters}" if filters else ""),
-        "# 'months' counts the months of each period inside the window and the data.",
+        "# 'months' counts the months of each period inside the window and the data; 'note' says what a 0 of a "
+        "source rounded to tens means.",
     ]
     body = io.StringIO()
     data_frame(view).to_csv(body, index=False, lineterminator="\n")

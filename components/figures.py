@@ -191,6 +191,11 @@ def _count_room(values) -> int:
 HEADROOM = 1.3  # a count axis reaches past its largest value: room for the event markers above the lines
 
 
+def _count(value, fewer_than: int | None) -> str:
+    """A count as a reader reads it: a rounded zero is '<5' (fewer than ``fewer_than``), never a bare 0."""
+    return f"<{fewer_than}" if fewer_than and int(value) == 0 else f"{int(value):,}"
+
+
 def _ints(values) -> list[int]:
     return [int(v) for v in values]
 
@@ -230,6 +235,7 @@ def trend_figure(
     scale: str = "linear",
     note: str = "",
     narrow: bool = False,
+    fewer_than: int | None = None,
 ) -> go.Figure:
     """Monthly encounters, one line a nationality, with dated events as marked vertical lines.
 
@@ -237,7 +243,8 @@ def trend_figure(
     peak's label beside the peak, on the side with more room: the label never covers a marker.
     Where ``series`` has a ``plotted`` column (an index or a share, ``data.measures``), that is drawn and
     the hover gives the count beside it; ``scale`` "log" draws the y axis logarithmic (months of zero
-    have no place on it and are left as gaps).
+    have no place on it and are left as gaps). ``fewer_than``: a source rounded to tens, whose zero is
+    fewer than 5 (hovered as '<5').
     """
     measured = E.plotted in series.columns
     column = E.plotted if measured else E.encounters
@@ -246,10 +253,10 @@ def trend_figure(
     for index, (nationality, rows) in enumerate(series.groupby(E.nationality, sort=False)):
         if measured:
             values = [None if np.isnan(v) else round(float(v), 2) for v in rows[E.plotted]]
-            hover = f"{nationality}<br>%{{x|%B %Y}}: %{{y:,.1f}} (%{{customdata:,}} encounters)<extra></extra>"
+            hover = f"{nationality}<br>%{{x|%B %Y}}: %{{y:,.1f}} (%{{hovertext}} encounters)<extra></extra>"
         else:
             values = _ints(rows[E.encounters])
-            hover = f"{nationality}<br>%{{x|%B %Y}}: %{{y:,}}<extra></extra>"
+            hover = f"{nationality}<br>%{{x|%B %Y}}: %{{hovertext}}<extra></extra>"
         if scale == "log":
             values = [v if v else None for v in values]
         data.append(
@@ -262,6 +269,7 @@ def trend_figure(
                 "marker": {"size": 6 if index else 5, "symbol": SYMBOLS[index % len(SYMBOLS)]},
                 "line": {"color": PALETTE[index % len(PALETTE)], "width": 2.5},
                 "hovertemplate": hover,
+                "hovertext": [_count(v, fewer_than) for v in rows[E.encounters]],
                 **({"customdata": _ints(rows[E.encounters])} if measured else {}),
             }
         )
@@ -367,8 +375,10 @@ def rise_figure(
     rise_years: tuple[int, int] | None,
     ratios: dict[str, float | None],
     narrow: bool = False,
+    fewer_than: int | None = None,
 ) -> go.Figure:
-    """Yearly totals side by side, the ratio between the two chosen years written on the chart."""
+    """Yearly totals side by side, the ratio between the two chosen years written on the chart; a total of
+    zero from a source rounded to tens (``fewer_than``) is '<5 a month'."""
     months = yearly.groupby("year")["months"].max()
     gap = "<br>" if narrow else " "  # on a phone the months go under the year: the labels stay level
     labels = {
@@ -378,7 +388,7 @@ def rise_figure(
     ticks = _category_ticks(list(labels.values()), 4 if narrow else 12)
     names = list(yearly[E.nationality].unique())
     left = _count_room(yearly["encounters"])
-    longest = max((len(f"{int(v):,}") for v in yearly["encounters"]), default=1)
+    longest = max((max(len(f"{int(v):,}"), 6 if fewer_than and not v else 0) for v in yearly["encounters"]), default=1)
     written = _bar_labels(len(labels), len(names), longest, left, names if len(names) > 1 else None, narrow)
     data = []
     for index, (nationality, rows) in enumerate(yearly.groupby(E.nationality, sort=False)):
@@ -391,7 +401,9 @@ def rise_figure(
                 "marker": {"color": PALETTE[index % len(PALETTE)]},
                 **(
                     {
-                        "text": [f"{v:,}" for v in rows["encounters"]],
+                        "text": [
+                            _count(v, fewer_than) + ("/mo." if fewer_than and not v else "") for v in rows["encounters"]
+                        ],
                         "textposition": "outside",
                         "textangle": written,
                         "textfont": {"size": BAR_LABEL_SIZE},
@@ -402,7 +414,10 @@ def rise_figure(
                     else {}
                 ),
                 "customdata": _ints(rows["months"]),
-                "hovertemplate": f"{nationality}<br>%{{x}}: %{{y:,}} (%{{customdata}} months)<extra></extra>",
+                "hovertext": [
+                    _count(v, fewer_than) + (" a month" if fewer_than and not v else "") for v in rows["encounters"]
+                ],
+                "hovertemplate": f"{nationality}<br>%{{x}}: %{{hovertext}} (%{{customdata}} months)<extra></extra>",
             }
         )
     subtitle, annotations = "", []
@@ -512,6 +527,7 @@ def peak_figure(
     source_line: str,
     peak: dict | None,
     narrow: bool = False,
+    fewer_than: int | None = None,
 ) -> go.Figure:
     """Year-by-month heatmap, so a seasonal peak and a one-off look different; the peak cell is boxed.
 
@@ -539,9 +555,10 @@ def peak_figure(
             "y": names if narrow else labels,
             "colorscale": HEATMAP_SCALE,
             "showscale": False,  # every cell carries its number; a colour bar would only repeat them
-            "text": [["" if v is None or not written else f"{v:,}" for v in row] for row in z],
+            "text": [["" if v is None or not written else _count(v, fewer_than) for v in row] for row in z],
             "texttemplate": "%{text}",
-            "hovertemplate": ("%{y} of %{x}" if narrow else "%{x} of %{y}") + ": %{z:,}<extra></extra>",
+            "hovertext": [["" if v is None else _count(v, fewer_than) for v in row] for row in z],
+            "hovertemplate": ("%{y} of %{x}" if narrow else "%{x} of %{y}") + ": %{hovertext}<extra></extra>",
             "xgap": 2,
             "ygap": 2,
         }
