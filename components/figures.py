@@ -543,8 +543,22 @@ def peak_figure(
     columns = np.array([order.index(m) for m in months.month], dtype=int)
     grid[rows, columns] = monthly[E.encounters].to_numpy()
     labels = [year_label(y, basis) for y in year_values]
+
+    def cell(row: int, column: int) -> str:
+        """'December 2023: 5,950' (on fiscal years 'December 2023 (FY2024): 5,950'), or '' for no month."""
+        value, month, year = grid[row, column], order[column], year_values[row]
+        if np.isnan(value):
+            return ""
+        in_year = year - 1 if basis == "fiscal" and month >= 10 else year
+        named = f"{calendar.month_name[month]} {in_year}" + (
+            f" ({year_label(year, basis)})" if basis == "fiscal" else ""
+        )
+        return f"{named}: {_count(value, fewer_than)}"
+
+    hovers = [[cell(r, c) for c in range(12)] for r in range(len(year_values))]
     if narrow:
         grid = grid.T
+        hovers = [list(row) for row in zip(*hovers)]
     z = [[None if np.isnan(v) else int(v) for v in row] for row in grid]
     written = not narrow or len(year_values) <= 4
     data = [
@@ -557,8 +571,8 @@ def peak_figure(
             "showscale": False,  # every cell carries its number; a colour bar would only repeat them
             "text": [["" if v is None or not written else _count(v, fewer_than) for v in row] for row in z],
             "texttemplate": "%{text}",
-            "hovertext": [["" if v is None else _count(v, fewer_than) for v in row] for row in z],
-            "hovertemplate": ("%{y} of %{x}" if narrow else "%{x} of %{y}") + ": %{hovertext}<extra></extra>",
+            "hovertext": hovers,
+            "hovertemplate": "%{hovertext}<extra></extra>",
             "xgap": 2,
             "ygap": 2,
         }

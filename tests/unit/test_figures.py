@@ -80,6 +80,9 @@ def test_peak_heatmap_on_fiscal_years_starts_in_october(builder):
     heat = figures.peak_figure(view.monthly, basis="fiscal", title="t", source_line="s", peak=view.peak).data[0]
     assert heat.x[0] == "Oct" and list(heat.y) == ["FY2022", "FY2023", "FY2024", "FY2025"]
     assert heat.z[2][2] == 5_950  # December 2023 is in FY2024
+    assert heat.hovertext[2][2] == "December 2023 (FY2024): 5,950"  # the month as a reader names it
+    narrow = figures.peak_figure(view.monthly, basis="fiscal", title="t", source_line="s", peak=view.peak, narrow=True)
+    assert narrow.data[0].hovertext[2][2] == "December 2023 (FY2024): 5,950"  # months down, years across
 
 
 def test_top_keeps_the_selected_nationality_with_its_rank(story):

@@ -192,7 +192,8 @@ def test_a_rounded_zero_reads_as_fewer_than_five_in_hovers_cells_and_the_csv(dat
     heat = drawn[ids.PEAK].data[0]
     cells = [(z, t, h) for zs, ts, hs in zip(heat.z, heat.text, heat.hovertext) for z, t, h in zip(zs, ts, hs)]
     assert any(z == 0 for z, _, _ in cells)
-    assert all((t, h) == ("<5", "<5") for z, t, h in cells if z == 0) and "%{hovertext}" in heat.hovertemplate
+    assert all(t == "<5" and h.endswith(": <5") for z, t, h in cells if z == 0) and "%{hovertext}" in heat.hovertemplate
+    assert "January 2022: <5" in [h for _, _, h in cells] and not any(" of " in h for _, _, h in cells)
     body = export.csv_text(view, dataset.provenance[state.source]).splitlines()
     rows = list(csv.DictReader(line for line in body if not line.startswith("#")))
     monthly = [r for r in rows if r["measure"] == "monthly"]
