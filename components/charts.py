@@ -39,6 +39,8 @@ def build_charts(view: View, *, narrow: bool = False, for_export: bool = False) 
         ids.TOP: f"Top nationalities: {view.where.removeprefix('the ')} ({counted}), {window}",
     }
     charts = {}
+    rounded_to = SOURCES[state.source].rounded_to
+    fewer_than = rounded_to // 2 if rounded_to > 1 else None  # OHSS's 0: fewer than 5 ('<5')
     # The region's total, where chosen as a line, is named as a reader says it.
     series = view.series.replace({E.nationality: {ALL: ALL_NATIONALITIES}})
     yearly = view.yearly.replace({E.nationality: {ALL: ALL_NATIONALITIES}})
@@ -63,6 +65,7 @@ def build_charts(view: View, *, narrow: bool = False, for_export: bool = False) 
             scale=state.scale,
             note=_undrawable(measures.undefined(trend, state.measure), state.measure, first_month),
             narrow=narrow,
+            fewer_than=fewer_than,
         )
         charts[ids.RISE] = figures.rise_figure(
             yearly,
@@ -72,9 +75,16 @@ def build_charts(view: View, *, narrow: bool = False, for_export: bool = False) 
             rise_years=view.rise_years,
             ratios={ALL_NATIONALITIES if name == ALL else name: ratio for name, ratio in view.rise.items()},
             narrow=narrow,
+            fewer_than=fewer_than,
         )
         charts[ids.PEAK] = figures.peak_figure(
-            view.monthly, basis=state.basis, title=titles[ids.PEAK], source_line=line, peak=view.peak, narrow=narrow
+            view.monthly,
+            basis=state.basis,
+            title=titles[ids.PEAK],
+            source_line=line,
+            peak=view.peak,
+            narrow=narrow,
+            fewer_than=fewer_than,
         )
     if view.top.empty:
         charts[ids.TOP] = figures.empty_figure(

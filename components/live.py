@@ -32,7 +32,7 @@ class Served:
 
     dataset: store.Dataset
     builder: ViewBuilder
-    page_for: Callable[[str | None], Any]
+    page_for: Callable[[str | None, bool], Any]  # (query, narrow) -> the page's layout
     extras: dict
 
 
