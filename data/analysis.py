@@ -335,10 +335,16 @@ def resolve(name: str, options: list[str], what: str) -> str:
 def resolve_nationality(name: str, options: list[str]) -> str:
     """A typed nationality: a display name or any official spelling (``nationalities.csv``), in any case,
     or a unique part of a name. Raises UnknownNameError with the closest names."""
-    from border_dashboard.data.importers import load_crosswalk, normalize_spelling
-
     if name in options:
         return name
+    # A display name in another case ('china'): every display name is its own spelling in the crosswalk,
+    # so this is what the crosswalk would answer, without loading it (nor the importers it lives in).
+    folded = {option.casefold(): option for option in options}
+    typed = " ".join(str(name).split()).casefold()
+    if typed in folded:
+        return folded[typed]
+    from border_dashboard.data.importers import load_crosswalk, normalize_spelling
+
     return resolve(load_crosswalk().get(normalize_spelling(name), name), options, "nationality")
 
 
