@@ -228,8 +228,7 @@ def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
     rise_years = analysis.choose_rise_years(analysis.months_by_year(combined_yearly), state.rise)
     rise = {}
     if rise_years:
-        for nationality, rows in yearly.groupby(E.nationality, sort=False):
-            rise[nationality] = analysis.rise(rows, *rise_years)
+        rise = analysis.rises(yearly, *rise_years)
         if len(combined) > 1:
             rise["Combined"] = analysis.rise(yearly[yearly[E.nationality].isin(combined)], *rise_years)
     comparison = analysis.comparison(
