@@ -241,16 +241,16 @@ def change_words(ratio: float | None) -> str:
 
 def peak(monthly: pd.DataFrame) -> dict | None:
     """Highest month (the first, on a tie) and how the last month of the window compares with it."""
-    if monthly.empty or monthly[E.encounters].max() == 0:
+    counts, months = monthly[E.encounters].to_numpy(), monthly[E.month].to_numpy()
+    if not len(counts) or counts.max() == 0:
         return None
-    top = monthly.loc[monthly[E.encounters].idxmax()]
-    last = monthly.iloc[-1]
+    top = int(np.argmax(counts))  # the first of equal highest months
     return {
-        "month": pd.Timestamp(top[E.month]),
-        "encounters": int(top[E.encounters]),
-        "last_month": pd.Timestamp(last[E.month]),
-        "last_encounters": int(last[E.encounters]),
-        "change_since_peak": float(last[E.encounters] / top[E.encounters] - 1),
+        "month": pd.Timestamp(months[top]),
+        "encounters": int(counts[top]),
+        "last_month": pd.Timestamp(months[-1]),
+        "last_encounters": int(counts[-1]),
+        "change_since_peak": float(counts[-1] / counts[top] - 1),
     }
 
 
@@ -429,12 +429,13 @@ def year_items(
     """
     published = published or {}
     items = []
-    for r in yearly.itertuples():
-        year, months = int(r.year), int(r.months)
+    columns = (yearly[c].to_numpy().tolist() for c in ("year", "months", "encounters"))
+    for year, months, encounters in zip(*columns):
+        year, months = int(year), int(months)
         if year in published:
             total, kind, bound = published[year], "published", rounding_bound(parts, rounded_to)
         else:
-            total, kind, bound = int(r.encounters), "sum", rounding_bound(months * parts, rounded_to)
+            total, kind, bound = int(encounters), "sum", rounding_bound(months * parts, rounded_to)
         items.append({"year": year, "encounters": total, "months": months, "kind": kind, "bound": bound})
     return items
 
