@@ -7,6 +7,7 @@ callbacks on that instance. ``create_server()`` is the WSGI application for guni
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import lru_cache
 from importlib import resources
@@ -23,7 +24,7 @@ from border_dashboard.components.cache import SharedCache
 from border_dashboard.components.layout import build_layout
 from border_dashboard.components.live import LiveData, Served
 from border_dashboard.components.state import from_query
-from border_dashboard.components.view import EVENTS_FILE, ViewBuilder, dataset_version
+from border_dashboard.components.view import EVENTS_FILE, ViewBuilder
 from border_dashboard.data import store
 
 # assets/: the stylesheet, page.js (the dropdowns' full lists, filled in after the charts) and
@@ -94,7 +95,7 @@ def create_app(
         """Everything requests read of one release: built once per release."""
         for source in loaded.tables:
             loaded.served(source)  # index now, not on the first reader's click
-        shared = SharedCache(cache_url, namespace=dataset_version(loaded)) if cache_url else None
+        shared = SharedCache(cache_url, namespace=cache_namespace(loaded, events_file)) if cache_url else None
         builder = ViewBuilder(loaded, events_file, shared=shared)
         page_for = lru_cache(maxsize=128)(lambda query: build_layout(loaded, builder, query))
         return Served(loaded, builder, page_for, {"shared": shared})
@@ -134,6 +135,14 @@ def create_app(
     serving.configure(app, view_for=view_for)
     secure(app)
     return app
+
+
+def cache_namespace(dataset: store.Dataset, events_file: Path) -> str:
+    """What the shared cache's entries of one release belong to: the release's fingerprint (the sha256 of
+    its files: the same on every host that serves it, another for any release that differs) and the
+    events file's, which the views carry. A new release, or new events, never reads an old entry."""
+    events = hashlib.sha256(Path(events_file).read_bytes()).hexdigest()[:8]
+    return f"{dataset.fingerprint}.{events}"
 
 
 def secure(app: Dash) -> None:

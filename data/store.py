@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import functools
 import gzip
 import hashlib
 import io
@@ -135,6 +136,23 @@ class Dataset:
         if self.location == SHIPPED_DATASET:
             return "shipped"
         return self.location.name
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """What this dataset holds, as 16 hex digits: the sha256 of its files (each source's table and
+        record), so that a release imported from the same files on two hosts has one fingerprint, and a
+        release that differs in any byte another (its id, a time, says when it was made, not what it holds).
+        A dataset in memory: of its inputs' sha256."""
+        digest = hashlib.sha256()
+        if self.location is None:
+            for name in sorted(self.provenance):
+                digest.update(f"{name}:{self.provenance[name]['input_sha256']}:{len(self.tables[name])}\n".encode())
+        else:
+            for name in sorted(self.provenance):
+                for suffix in (TABLE, RECORD):
+                    file = self.location / f"{name}{suffix}"
+                    digest.update(f"{file.name}:{hashlib.sha256(file.read_bytes()).hexdigest()}\n".encode())
+        return digest.hexdigest()[:16]
 
     def is_current(self, data_dir: Path | str | None = None) -> bool:
         """Whether the data folder still reads as this dataset (False once a new release is current)."""
