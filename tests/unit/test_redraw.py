@@ -132,3 +132,18 @@ def test_top_nationalities_rank_by_count_then_name_and_keep_the_asked_ones():
         ranked.insert(0, "rank", np.arange(1, len(ranked) + 1))
         expected = ranked[(ranked["rank"] <= 10) | ranked[E.nationality].isin(["Peru", "Iceland"])]
         pd.testing.assert_frame_equal(top, expected.reset_index(drop=True))
+
+
+def test_a_view_read_back_from_its_json_draws_the_same_charts():
+    """The shared cache's view (JSON, read with numpy's date parser) is the built view, frame for frame."""
+    from border_dashboard.components import view as V
+
+    for state in VIEWS:
+        built = BUILDER.build(state)
+        read = V.view_from_json(V.view_to_json(built), state)
+        for name in V._FRAMES:
+            pd.testing.assert_frame_equal(getattr(read, name), getattr(built, name).reset_index(drop=True))
+        assert json.loads(to_json_plotly(charts.build_charts(read, plain=True))) == json.loads(
+            to_json_plotly(charts.build_charts(built, plain=True))
+        )
+        assert read.peak == built.peak and read.comparison == built.comparison and read.rise == built.rise
