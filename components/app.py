@@ -95,10 +95,11 @@ def create_app(
         """Everything requests read of one release: built once per release."""
         for source in loaded.tables:
             loaded.served(source)  # index now, not on the first reader's click
-        shared = SharedCache(cache_url, namespace=cache_namespace(loaded, events_file)) if cache_url else None
+        namespace = cache_namespace(loaded, events_file)
+        shared = SharedCache(cache_url, namespace=namespace) if cache_url else None
         builder = ViewBuilder(loaded, events_file, shared=shared)
         page_for = lru_cache(maxsize=128)(lambda query: build_layout(loaded, builder, query))
-        return Served(loaded, builder, page_for, {"shared": shared})
+        return Served(loaded, builder, page_for, {"shared": shared, "namespace": namespace})
 
     current = LiveData(serve, dataset, data_dir, follow=given is None)
     app.server.config["BORDER_LIVE_DATA"] = current  # for the command line and tests: which release is served

@@ -23,6 +23,7 @@ fingerprint and the image's chart, format and canonical query; a Redis down or s
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -287,6 +288,16 @@ def register(app: Dash, current: Callable[[], Served], renderer: Renderer | None
         query = to_query(state)
         key = (served.dataset.release, served.builder.version, chart, fmt, query)
         shared = served.extras.get("shared")
+        # The image of a view is the same until another release is served: a browser or proxy may keep it,
+        # asking each time whether it still holds (a 304, nothing drawn), so a new release shows at once.
+        release = served.extras.get("namespace", served.dataset.fingerprint)
+        tag = hashlib.sha256(f"{release}:{chart}.{fmt}?{query}".encode()).hexdigest()[:32]
+        held = [t for t in flask.request.if_none_match.as_set() if t == tag or t.startswith(f"{tag}:")]  # ":br"
+        if held:
+            unchanged = flask.Response(status=304)
+            unchanged.set_etag(held[0])
+            unchanged.headers["Cache-Control"] = "public, no-cache"
+            return unchanged
 
         def make() -> tuple[str, bytes]:
             view = served.builder.build(state)
@@ -315,7 +326,8 @@ def register(app: Dash, current: Callable[[], Served], renderer: Renderer | None
             return response
         response = flask.Response(data, mimetype=MEDIA_TYPES[fmt])
         response.headers["Content-Disposition"] = f'attachment; filename="{file_name}"'
-        response.headers["Cache-Control"] = "public, max-age=300"
+        response.headers["Cache-Control"] = "public, no-cache"
+        response.set_etag(tag)
         return response
 
     app.server.add_url_rule(f"{prefix}export/<name>", "export_image", export_image, methods=["GET"])

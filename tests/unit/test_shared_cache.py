@@ -228,3 +228,24 @@ def test_servers_keep_answering_images_when_redis_is_killed(redis_url, renders, 
     assert time.monotonic() - started < 20  # two renders, and no wait on the dead cache
     warnings = [r for r in caplog.records if "shared cache unavailable" in r.getMessage()]
     assert len(warnings) == 1
+
+
+def test_a_kept_image_is_confirmed_without_drawing_until_another_release_is_served(renders, data_dir):
+    """Browsers and proxies may keep an image but ask each time (no-cache, ETag): a 304 while the release
+    is the same, nothing drawn; a new image as soon as another release is served."""
+    app = application.create_app(data_dir)
+    client = app.server.test_client()
+    path = "/export/rise.svg?nationality=Peru"
+    first = client.get(path, headers={"Accept-Encoding": "br"})
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "public, no-cache"
+    tag = first.headers["ETag"]
+    again = client.get(path, headers={"Accept-Encoding": "br", "If-None-Match": tag})
+    assert again.status_code == 304 and again.headers["ETag"] == tag and renders == ["svg"]
+    renderer = app.server.config["BORDER_IMAGE_RENDERER"]
+    assert renderer.stats["cached"] == 0  # answered before looking for the image at all
+    table = store.load(data_dir).tables["cbp-swb"]
+    changed = table.assign(encounters=table["encounters"] + 1)
+    store.save([importers.ImportedSource("cbp-swb", changed, CBP_SWB_FILE, "1" * 64, len(table))], data_dir)
+    app.server.config["BORDER_LIVE_DATA"].check(wait=True)
+    moved = client.get(path, headers={"Accept-Encoding": "br", "If-None-Match": tag})
+    assert moved.status_code == 200 and moved.headers["ETag"] != tag and renders == ["svg", "svg"]
