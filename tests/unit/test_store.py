@@ -257,3 +257,14 @@ def test_a_table_with_other_bytes_is_never_answered_from_an_old_cache_entry(tmp_
     (folder / "cbp-swb.csv.gz").write_bytes(b"\x1f\x8b broken")  # and a bad file is said to be bad, cache or not
     with pytest.raises(store.StoreError, match="cbp-swb.csv.gz: not readable"):
         store.load(folder)
+
+
+def test_a_release_s_fingerprint_is_its_content_not_its_id(tmp_path, nationwide):
+    """Two hosts that import the same files hold releases of different ids and one fingerprint (so they share
+    cache entries); a release that differs in any byte has another."""
+    one, two = store.save([], tmp_path / "a"), store.save([], tmp_path / "b")
+    assert one.name != two.name
+    assert store.load(tmp_path / "a").fingerprint == store.load(tmp_path / "b").fingerprint
+    assert store.load(tmp_path / "a").fingerprint == store.load().fingerprint  # the shipped files themselves
+    store.save([nationwide], tmp_path / "b")
+    assert store.load(tmp_path / "b").fingerprint != store.load(tmp_path / "a").fingerprint
