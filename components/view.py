@@ -307,23 +307,16 @@ def count_text(count: int, rounded_to: int = 1) -> str:
     return f"{count:,}"
 
 
-def _span(low: float, high: float) -> str:
-    """'10.1 and 10.5'; with more digits where one would not tell the two apart ('1.57 and 1.58')."""
-    digits = 1 if f"{low:.1f}" != f"{high:.1f}" else 2
-    return f"{low:.{digits}f} and {high:.{digits}f}"
-
-
 def _range_note(low: float, high: float) -> str:
     """How far rounding may move the ratio, said the way the value is: times for a rise, percent for a fall."""
+    first, last = analysis.ratio_range(low, high)
     if high < 1:
-        fall_low, fall_high = (1 - high) * 100, (1 - low) * 100
-        if f"{fall_low:.1f}" == f"{fall_high:.1f}":
-            return f"A fall of {fall_low:.1f}% whichever way the rounding went."
-        digits = 0 if f"{fall_low:.0f}" != f"{fall_high:.0f}" else 1
-        return f"A fall of between {fall_low:.{digits}f}% and {fall_high:.{digits}f}% under rounding."
-    if f"{low:.2f}" == f"{high:.2f}":
-        return f"{low:.2f} times whichever way the rounding went."
-    return f"Between {_span(low, high)} times under rounding."
+        if first == last:
+            return f"A fall of {first} whichever way the rounding went."
+        return f"A fall of between {first} and {last} under rounding."
+    if first == last:
+        return f"{first} times whichever way the rounding went."
+    return f"Between {first} and {last} times under rounding."
 
 
 def _bound_note(months: int, bound: int, rounded_to: int) -> str:

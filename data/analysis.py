@@ -239,6 +239,22 @@ def change_words(ratio: float | None) -> str:
     return f"up {ratio - 1:.0%}" if ratio < 1.1 else f"x{ratio:.1f}"
 
 
+def ratio_range(low: float, high: float) -> tuple[str, str]:
+    """How far rounding may move a ratio, as its two ends in a reader's words, with the fewest digits that
+    tell them apart: ('10.1', '10.5') times for a rise, ('80%', '86%') for a fall, which is read as how far
+    it fell. Two equal texts: rounding cannot move it at the finest digits shown. The page's tooltip and
+    the command line both say the range this way."""
+    if high < 1:
+        ends, unit, digits = ((1 - high) * 100, (1 - low) * 100), "%", (0, 1)
+    else:
+        ends, unit, digits = (low, high), "", (1, 2, 3)
+    for d in digits:
+        texts = tuple(f"{end:.{d}f}{unit}" for end in ends)
+        if texts[0] != texts[1]:
+            break
+    return texts
+
+
 def peak(monthly: pd.DataFrame) -> dict | None:
     """Highest month (the first, on a tie) and how the last month of the window compares with it."""
     counts, months = monthly[E.encounters].to_numpy(), monthly[E.month].to_numpy()

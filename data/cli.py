@@ -344,13 +344,8 @@ def format_summary(result: dict) -> str:
         lines.append(f"{label:<12}{row['encounters']:>12,}{row['months']:>8}{kind}")
     if result["rise"] and result["rise"]["ratio"] is not None:
         rise = result["rise"]
-        low, high = rise["low"], rise["high"]
-        if rise["ratio"] < 1:  # a fall, said in percent like its words ('fell 83%')
-            low, high, unit = (1 - high) * 100, (1 - low) * 100, "%"
-        else:
-            unit = ""
-        digits = next((d for d in (1, 2) if f"{low:.{d}f}" != f"{high:.{d}f}"), 3)
-        spread = f" ({low:.{digits}f}{unit} to {high:.{digits}f}{unit} under rounding)" if low != high else ""
+        first, last = analysis.ratio_range(rise["low"], rise["high"])
+        spread = f" ({first} to {last} under rounding)" if first != last else ""
         years = " -> ".join(analysis.year_label(y, chosen["basis"]) for y in (rise["from"], rise["to"]))
         lines.append(f"\nrise {years}: {rise['words']}{spread}")
     if result["peak"]:
