@@ -7,6 +7,7 @@ callbacks on that instance. ``create_server()`` is the WSGI application for guni
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import lru_cache
 from importlib import resources
@@ -23,7 +24,7 @@ from border_dashboard.components.cache import SharedCache
 from border_dashboard.components.layout import build_layout
 from border_dashboard.components.live import LiveData, Served
 from border_dashboard.components.state import from_query
-from border_dashboard.components.view import EVENTS_FILE, ViewBuilder, dataset_version
+from border_dashboard.components.view import EVENTS_FILE, ViewBuilder
 from border_dashboard.data import store
 
 # assets/: the stylesheet, page.js (the dropdowns' full lists, filled in after the charts) and
@@ -94,10 +95,11 @@ def create_app(
         """Everything requests read of one release: built once per release."""
         for source in loaded.tables:
             loaded.served(source)  # index now, not on the first reader's click
-        shared = SharedCache(cache_url, namespace=dataset_version(loaded)) if cache_url else None
+        namespace = cache_namespace(loaded, events_file)
+        shared = SharedCache(cache_url, namespace=namespace) if cache_url else None
         builder = ViewBuilder(loaded, events_file, shared=shared)
         page_for = lru_cache(maxsize=128)(lambda query, narrow: build_layout(loaded, builder, query, narrow=narrow))
-        return Served(loaded, builder, page_for, {"shared": shared})
+        return Served(loaded, builder, page_for, {"shared": shared, "namespace": namespace})
 
     current = LiveData(serve, dataset, data_dir, follow=given is None)
     app.server.config["BORDER_LIVE_DATA"] = current  # for the command line and tests: which release is served
@@ -146,6 +148,14 @@ def from_a_phone(request: flask.Request) -> bool:
     if hint is not None:
         return hint.strip() == "?1"
     return "Mobile" in request.headers.get("User-Agent", "")
+
+
+def cache_namespace(dataset: store.Dataset, events_file: Path) -> str:
+    """What the shared cache's entries of one release belong to: the release's fingerprint (the sha256 of
+    its files: the same on every host that serves it, another for any release that differs) and the
+    events file's, which the views carry. A new release, or new events, never reads an old entry."""
+    events = hashlib.sha256(Path(events_file).read_bytes()).hexdigest()[:8]
+    return f"{dataset.fingerprint}.{events}"
 
 
 def secure(app: Dash) -> None:

@@ -49,8 +49,9 @@ def sync_url_and_controls(dataset: Dataset, search, values: dict, shown: str | N
 
 
 def render_view(dataset: Dataset, builder: ViewBuilder, query: str | None, viewport=None) -> dict:
-    """The charts, numbers and citations of the stored selection; ``viewport`` "narrow": for a phone."""
-    result = content(dataset, builder, query, narrow=viewport == "narrow")
+    """The charts, numbers and citations of the stored selection; ``viewport`` "narrow": for a phone. The
+    figures come as the JSON-ready dicts Dash sends (``figures._builder``), not as ``go.Figure``."""
+    result = content(dataset, builder, query, narrow=viewport == "narrow", plain=True)
     return {
         "figures": result["figures"],
         "configs": result["configs"],

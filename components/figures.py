@@ -1,18 +1,23 @@
-"""Pure figure builders: data first, options after, a ``go.Figure`` out. No Dash, no I/O.
+"""Pure figure builders: data first, options after, a ``go.Figure`` out (or, with ``plain=True``, the
+JSON-ready dict it sends). No Dash, no I/O.
 
 Each figure is written as one plain dict of traces and layout and wrapped once, without Plotly's
 per-property validation, which would cost more than the rest of a redraw (the unit tests validate every
-figure instead). Every figure carries its title (with the year basis where years are shown) and its source
-line, so that an exported image cites itself.
+figure instead); the page's redraw sends the plain dict itself (``_builder``). Every figure carries its
+title (with the year basis where years are shown) and its source line, so that an exported image cites
+itself.
 """
 
 from __future__ import annotations
 
 import calendar
+import functools
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from _plotly_utils.utils import convert_to_base64  # what go.Figure.to_dict applies before sending
 
 from border_dashboard.data.analysis import change_words, year_label
 from border_dashboard.data.schema import Encounters as E
@@ -172,8 +177,24 @@ def _figure(
     axis = {"gridcolor": GRID, "zerolinecolor": "#9aa5b1", "ticklabeloverflow": "allow"}
     xaxis = {**axis, "showline": True, "linecolor": "#9aa5b1", **layout.pop("xaxis", {})}
     yaxis = {**axis, **layout.pop("yaxis", {})}
-    figure = {"data": data, "layout": {**base, **layout, "annotations": annotations, "xaxis": xaxis, "yaxis": yaxis}}
-    return go.Figure(figure, _validate=False)
+    return {"data": data, "layout": {**base, **layout, "annotations": annotations, "xaxis": xaxis, "yaxis": yaxis}}
+
+
+def _builder(make: Callable[..., dict]) -> Callable[..., go.Figure]:
+    """A figure builder: ``make`` writes the figure as one plain dict, given out as a ``go.Figure`` (without
+    Plotly's validation), or with ``plain=True`` as the JSON-ready dict that figure sends (what
+    ``go.Figure.to_plotly_json()`` gives: numeric arrays as Plotly's typed arrays). The page's redraw takes
+    the plain one: building and then copying Plotly's objects cost more than the rest of a chart."""
+
+    @functools.wraps(make)
+    def build(*args, plain: bool = False, **options):
+        figure = make(*args, **options)
+        if plain:
+            convert_to_base64(figure)
+            return figure
+        return go.Figure(figure, _validate=False)
+
+    return build
 
 
 def _room(longest_label: str, *, title: bool = True) -> int:
@@ -201,9 +222,10 @@ def _ints(values) -> list[int]:
 
 
 def _months(values) -> list[str]:
-    return [f"{m:%Y-%m-%d}" for m in pd.DatetimeIndex(values)]
+    return np.datetime_as_string(np.asarray(values, dtype="datetime64[D]")).tolist()  # 'YYYY-MM-DD'
 
 
+@_builder
 def empty_figure(message: str, *, title: str = "", source_line: str = "", narrow: bool = False) -> go.Figure:
     """A clear empty state: the reason in words, no blank axes."""
     layout = {
@@ -224,6 +246,7 @@ def empty_figure(message: str, *, title: str = "", source_line: str = "", narrow
     return _figure([], layout, title=title, source_line=source_line, narrow=narrow)
 
 
+@_builder
 def trend_figure(
     series: pd.DataFrame,
     *,
@@ -366,6 +389,7 @@ def trend_figure(
     )
 
 
+@_builder
 def rise_figure(
     yearly: pd.DataFrame,
     *,
@@ -519,6 +543,7 @@ def _category_ticks(labels: list[str], level: int) -> dict:
     return {"angle": -90, "room": AXIS_ROOM - 18 + round(7.5 * longest)}
 
 
+@_builder
 def peak_figure(
     monthly: pd.DataFrame,
     *,
@@ -617,6 +642,7 @@ def peak_figure(
     )
 
 
+@_builder
 def top_figure(
     top: pd.DataFrame, *, highlight: tuple[str, ...], title: str, source_line: str, narrow: bool = False
 ) -> go.Figure:

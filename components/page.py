@@ -120,14 +120,18 @@ def controls(
     )
 
 
-def content(dataset: Dataset, builder: ViewBuilder, query: str | None, narrow: bool = False) -> dict:
-    """Everything the page shows for the stored selection; ``narrow``: charts laid out for a phone."""
+def content(
+    dataset: Dataset, builder: ViewBuilder, query: str | None, narrow: bool = False, *, plain: bool = False
+) -> dict:
+    """Everything the page shows for the stored selection; ``narrow``: charts laid out for a phone.
+    ``plain``: the figures as the JSON-ready dicts they send (a callback's answer), not ``go.Figure``."""
     state, _ = from_query(query, dataset)
     view = builder.build(state)
-    figures = charts.build_charts(view, narrow=narrow)
+    figures = charts.build_charts(view, narrow=narrow, plain=plain)
     # Each chart's box is exactly as tall as its figure (which has room for its title, legend and source
     # line): the drawing never spills over the caption and buttons under it.
-    styles = {chart: {"height": f"{figures[chart].layout.height}px"} for chart in ids.CHARTS}
+    heights = {chart: (f["layout"]["height"] if plain else f.layout.height) for chart, f in figures.items()}
+    styles = {chart: {"height": f"{heights[chart]}px"} for chart in ids.CHARTS}
     configs = {
         chart: {
             "displaylogo": False,
