@@ -13,7 +13,7 @@ import plotly
 import pytest
 
 from border_dashboard.components import app as application
-from border_dashboard.components import charts, figures
+from border_dashboard.components import charts, figures, panels
 from border_dashboard.components.state import ViewState
 from border_dashboard.components.view import ViewBuilder
 
@@ -74,7 +74,8 @@ VIEWS = [
 
 @pytest.fixture(scope="module")
 def drawn(dataset):
-    """Every trace type each figure function of ``figures`` produced over ``VIEWS``, by function."""
+    """Every trace type each figure function of ``figures`` produced over ``VIEWS`` (charts and tabs), by
+    function."""
     names = [n for n, _ in inspect.getmembers(figures, inspect.isfunction) if n.endswith("_figure") and n[0] != "_"]
     types: dict[str, set[str]] = {name: set() for name in names}
     originals = {name: getattr(figures, name) for name in names}
@@ -95,6 +96,8 @@ def drawn(dataset):
             patch.setattr(figures, name, recording(name))
         for state in VIEWS:
             charts.build_charts(builder.build(state))
+            for tab in panels.PANELS:  # the tabs' own figures, drawn when a tab opens
+                panels.panel_contents(tab, dataset, builder, state)
     return types
 
 

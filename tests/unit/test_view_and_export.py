@@ -165,7 +165,7 @@ def test_every_csv_header_line_is_one_harmless_cell(dataset):
     }
     text = export.csv_text(view, provenance)
     header = [line for line in text.splitlines() if line.startswith("#")]
-    assert len(header) == 5  # the line break in the name did not start a sixth line
+    assert len(header) == 6  # the line break in the name did not start a seventh line
     for row in csv.reader(io.StringIO("\n".join(header))):
         assert len(row) == 1 and row[0].startswith("#"), row
     assert "evil;=HYPERLINK('http://x');@SUM(1) +cmd| .xlsx" in text
@@ -174,8 +174,8 @@ def test_every_csv_header_line_is_one_harmless_cell(dataset):
 
 def test_a_rounded_zero_reads_as_fewer_than_five_in_hovers_cells_and_the_csv(dataset):
     """China at the Northern border: months OHSS gives as 0 (fewer than 5) are '<5' in the trend's and the
-    heatmap's hovers and cells, '<5/mo.' on a yearly bar, and 'fewer than 5' in the CSV's note; the counts
-    stay numbers. CBP's exact zeros stay zeros."""
+    heatmap's hovers and cells, '<5/mo.' on a yearly bar, and '<5' in the CSV (whose header says what it
+    means). CBP's exact zeros stay zeros."""
     from border_dashboard.components import charts, ids
     from border_dashboard.components.view import ViewBuilder
 
@@ -196,9 +196,9 @@ def test_a_rounded_zero_reads_as_fewer_than_five_in_hovers_cells_and_the_csv(dat
     assert "January 2022: <5" in [h for _, _, h in cells] and not any(" of " in h for _, _, h in cells)
     body = export.csv_text(view, dataset.provenance[state.source]).splitlines()
     rows = list(csv.DictReader(line for line in body if not line.startswith("#")))
-    monthly = [r for r in rows if r["measure"] == "monthly"]
-    assert all(r["note"] == ("fewer than 5" if r["encounters"] == "0" else "") for r in monthly)
-    assert {r["encounters"] for r in monthly if r["note"]} == {"0"}
+    monthly = {r["Period"]: r["China"] for r in rows if r["What"] == "month"}
+    zeros = {f"{m:%Y-%m}" for m in zero_months[E.month]}
+    assert {p for p, cell in monthly.items() if cell == "<5"} == zeros and "0" not in monthly.values()
     yearly = pd.DataFrame({E.nationality: ["Fiji", "Fiji"], "year": [2022, 2023], "encounters": [0, 10], "months": 12})
     bars = figures.rise_figure(
         yearly, basis="calendar", title="t", source_line="s", rise_years=None, ratios={}, fewer_than=5
