@@ -160,6 +160,13 @@ def register(app: Dash, current: Callable[[], Served]) -> None:
         served = current()
         return download_csv(served.dataset, served.builder, query)
 
+    # In the browser: the <iframe> snippet of the view, with the server's address (so on load as well).
+    app.clientside_callback(
+        ClientsideFunction(namespace="border", function_name="embed_code"),
+        Output(ids.EMBED_CODE, "value"),
+        Input(ids.SELECTION, "data"),
+    )
+
     # In the browser: each chart's download links point at its image URL for the view shown (the same
     # /export route any reader may use, bounded by the app's renderer; see ``images``).
     app.clientside_callback(

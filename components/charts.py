@@ -62,6 +62,7 @@ def build_charts(view: View, *, narrow: bool = False, for_export: bool = False) 
             y_title=measures.label(state.measure, first_month),
             scale=state.scale,
             note=_undrawable(measures.undefined(trend, state.measure), state.measure, first_month),
+            rounded_to=SOURCES[state.source].rounded_to,
             narrow=narrow,
         )
         charts[ids.RISE] = figures.rise_figure(

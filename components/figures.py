@@ -191,6 +191,12 @@ def _count_room(values) -> int:
 HEADROOM = 1.3  # a count axis reaches past its largest value: room for the event markers above the lines
 
 
+def _count_text(count, rounded_to: int = 1) -> str:
+    """'5,950'; '<5' for a month a publisher rounding to 10 published as 0 (it had fewer than 5)."""
+    count = int(count)
+    return f"<{rounded_to // 2}" if count == 0 and rounded_to > 1 else f"{count:,}"
+
+
 def _ints(values) -> list[int]:
     return [int(v) for v in values]
 
@@ -229,6 +235,7 @@ def trend_figure(
     y_title: str = "Encounters per month",
     scale: str = "linear",
     note: str = "",
+    rounded_to: int = 1,
     narrow: bool = False,
 ) -> go.Figure:
     """Monthly encounters, one line a nationality, with dated events as marked vertical lines.
@@ -237,19 +244,22 @@ def trend_figure(
     peak's label beside the peak, on the side with more room: the label never covers a marker.
     Where ``series`` has a ``plotted`` column (an index or a share, ``data.measures``), that is drawn and
     the hover gives the count beside it; ``scale`` "log" draws the y axis logarithmic (months of zero
-    have no place on it and are left as gaps).
+    have no place on it and are left as gaps). One hover label a month lists every nationality ("x
+    unified"), each count written as the page writes it: a month the publisher rounded to 0 (``rounded_to``
+    above 1) is "<5".
     """
     measured = E.plotted in series.columns
     column = E.plotted if measured else E.encounters
     data = []
     names = list(series[E.nationality].unique())
     for index, (nationality, rows) in enumerate(series.groupby(E.nationality, sort=False)):
+        counts = [_count_text(v, rounded_to) for v in rows[E.encounters]]
         if measured:
             values = [None if np.isnan(v) else round(float(v), 2) for v in rows[E.plotted]]
-            hover = f"{nationality}<br>%{{x|%B %Y}}: %{{y:,.1f}} (%{{customdata:,}} encounters)<extra></extra>"
+            hover = f"{nationality}: %{{y:,.1f}} (%{{customdata}} encounters)<extra></extra>"
         else:
             values = _ints(rows[E.encounters])
-            hover = f"{nationality}<br>%{{x|%B %Y}}: %{{y:,}}<extra></extra>"
+            hover = f"{nationality}: %{{customdata}}<extra></extra>"
         if scale == "log":
             values = [v if v else None for v in values]
         data.append(
@@ -262,7 +272,7 @@ def trend_figure(
                 "marker": {"size": 6 if index else 5, "symbol": SYMBOLS[index % len(SYMBOLS)]},
                 "line": {"color": PALETTE[index % len(PALETTE)], "width": 2.5},
                 "hovertemplate": hover,
-                **({"customdata": _ints(rows[E.encounters])} if measured else {}),
+                "customdata": counts,
             }
         )
     top = float(np.nanmax(series[column].to_numpy(dtype=float))) if series[column].notna().any() else 0.0
@@ -318,6 +328,7 @@ def trend_figure(
             }
         )
     layout = {
+        "hovermode": "x unified",
         "shapes": shapes,
         "annotations": annotations,
         "yaxis": {

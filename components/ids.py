@@ -28,3 +28,4 @@ DOWNLOAD_CSV = "download-csv"
 EXPORT_LINK = "export-link"  # pattern-matching type: {"type": EXPORT_LINK, "chart": <route name>, "format": ...}
 COPY_LINK_BUTTON = "copy-link-button"
 COPY_LINK_STATUS = "copy-link-status"  # says the link was copied (or shows it to copy by hand)
+EMBED_CODE = "embed-code"  # the <iframe> snippet of the view's trend chart (page.js: embed_code)
