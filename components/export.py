@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import io
 import os
+import re
 import threading
 import warnings
 
 import kaleido
 import pandas as pd
 import plotly.graph_objects as go
+import pypdf
 
 from border_dashboard.components.controls import FILTERS
 from border_dashboard.components.view import View
 from border_dashboard.data import analysis
 from border_dashboard.data.schema import ALL_NATIONALITIES
 from border_dashboard.data.schema import Encounters as E
+from border_dashboard.data.sources import SOURCES
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE = 1000, 520, 2
@@ -54,6 +58,11 @@ def data_frame(view: View) -> pd.DataFrame:
     )
     columns = [E.nationality, "measure", "period", E.encounters, "months"]
     frame = pd.concat([monthly[columns], yearly[columns], region[columns]], ignore_index=True)
+    # A rounded source's 0 is not none: the count stays a number, and its note says what it means.
+    zero = frame[E.encounters].eq(0) & (SOURCES[view.state.source].rounded_to > 1)
+    frame["note"] = ""
+    frame.loc[zero, "note"] = "fewer than 5"
+    frame.loc[zero & frame["months"].gt(1), "note"] = "fewer than 5 in each month"
     return frame.map(neutralize)
 
 
@@ -69,7 +78,8 @@ def csv_text(view: View, provenance: dict) -> str:
         f"# Selection: nationality={', '.join(state.nationalities) or 'none'}; "
         f"region={analysis.display(state.region, E.region)}; months={state.start} to {state.end}; "
         f"basis={state.basis}" + (f"; {filters}" if filters else ""),
-        "# 'months' counts the months of each period inside the window and the data.",
+        "# 'months' counts the months of each period inside the window and the data; 'note' says what a 0 of a "
+        "source rounded to tens means.",
     ]
     body = io.StringIO()
     data_frame(view).to_csv(body, index=False, lineterminator="\n")
@@ -160,6 +170,8 @@ def image_bytes(figure: go.Figure, fmt: str, *, keep_server: bool = False) -> by
             height = max(IMAGE_HEIGHT, int(figure.layout.height or 0))
             image = figure.to_image(format=fmt, width=IMAGE_WIDTH, height=height, scale=scale)
             _chromium_works = True
+            if fmt == "pdf":
+                image = titled_pdf(image, figure_title(figure))
             if keep_server:
                 _start_server()
             return image
@@ -168,3 +180,23 @@ def image_bytes(figure: go.Figure, fmt: str, *, keep_server: bool = False) -> by
             f"The {fmt.upper()} could not be made on the server ({type(error).__name__}); it needs Chromium "
             "(apt-get install chromium). The chart's own camera button still saves a PNG."
         ) from error
+
+
+def figure_title(figure: go.Figure) -> str:
+    """The title a figure draws, as one line of plain text (its line breaks and markup taken out)."""
+    text = figure.layout.title.text or ""
+    text = re.sub(r"<br\s*/?>", " ", text, flags=re.IGNORECASE)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split())
+
+
+def titled_pdf(data: bytes, title: str) -> bytes:
+    """The PDF with ``title`` as its document title (Info /Title, what a PDF reader shows in its title bar).
+
+    Kaleido prints every figure from one page of its own, whose <title> ("Kaleido-fier") Chromium writes
+    into each PDF's Info dictionary, and it has no option for it; pypdf rewrites that entry (and keeps
+    the pages as they are)."""
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(data)))
+    writer.add_metadata({"/Title": title or "U.S. border encounters"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

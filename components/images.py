@@ -4,8 +4,7 @@
 (``Content-Disposition: attachment``, named for the view like the page's downloads). The query is read by
 the page's own parser (``state.from_query``), so a link and its image cannot disagree; charts are those of
 ``charts.CHART_NAMES`` under short names: ``trend``, ``rise``, ``seasonality`` (or ``peak``), ``top``.
-Anything else is a 404. ``/export/all.zip?<query>`` answers every chart of the view as PNG and SVG and
-its CSV (the page's "Download the data (CSV)") in one zip named for the view.
+Anything else is a 404.
 
 Rendering (Kaleido's one Chromium per process) is bounded, so a flood of exports cannot starve the page's
 other readers nor grow the process: a small pool of render threads per process with a bounded queue, at
@@ -13,11 +12,20 @@ most ``per_client`` requests of one client waiting for an image and ``max_waitin
 identical requests answered from an LRU of results (or joined to the render already under way), and
 beyond that a busy answer: 429 with ``Retry-After`` for a client over its share, 503 with ``Retry-After``
 when the server is full.
+
+Where the servers share a Redis (``serve --cache-url``), a rendered image goes there too, and a server
+asked for an image that another has rendered answers it from there without drawing it: each worker and
+host draws a given image of a given release once. What Redis holds is data (``SharedImages``: one JSON
+line naming the file, then the image's bytes), under a key of the cache's format, the release's
+fingerprint and the image's chart, format and canonical query; a Redis down or slow is skipped
+(``cache.SharedCache``) and the image drawn here.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import logging
 import os
 import threading
@@ -32,6 +40,7 @@ import flask
 from dash import Dash
 
 from border_dashboard.components import charts, export, ids
+from border_dashboard.components.cache import SharedCache
 from border_dashboard.components.live import Served
 from border_dashboard.components.state import from_query, to_query
 
@@ -43,6 +52,39 @@ MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/p
 assert set(MEDIA_TYPES) == set(export.IMAGE_FORMATS)
 ALL_FILE = "all.zip"  # /export/all.zip?<query>: every chart of the view and its CSV
 ALL_FORMATS = ("png", "svg")
+
+
+class SharedImages:
+    """Chart images in the cache every worker and host shares, as data: a JSON line ``{"file": name,
+    "bytes": size}``, a newline, then the image's bytes; anything else read back is a miss."""
+
+    def __init__(self, cache: SharedCache, max_bytes: int):
+        self.cache, self.max_bytes = cache, max_bytes
+
+    @staticmethod
+    def key(chart: str, fmt: str, query: str) -> str:
+        """'image:trend-chart.svg?nationality=China&...': the chart's id (one for its every URL name) and the
+        view's canonical query (``state.to_query``), so that any spelling of a view finds its image."""
+        return f"image:{chart}.{fmt}?{query.removeprefix('?')}"
+
+    def get(self, key: str) -> tuple[str, bytes] | None:
+        stored = self.cache.get(key)
+        if stored is None:
+            return None
+        head, _, data = stored.partition(b"\n")
+        try:
+            header = json.loads(head)
+            if not isinstance(header, dict) or header.get("bytes") != len(data):
+                return None
+            name = header["file"]
+        except (ValueError, KeyError, TypeError):
+            return None
+        return (name, data) if isinstance(name, str) else None
+
+    def set(self, key: str, result: tuple[str, bytes]) -> None:
+        name, data = result
+        if len(data) <= self.max_bytes:
+            self.cache.set(key, json.dumps({"file": name, "bytes": len(data)}).encode() + b"\n" + data)
 
 
 class Busy(Exception):
@@ -117,11 +159,32 @@ class Renderer:
         """Requests waiting for an image."""
         return self._waiting_total
 
-    def get(self, key: tuple, client: str, make: Callable[[], tuple[str, bytes]]) -> tuple[str, bytes]:
-        """The (file name, bytes) of ``key``: from the cache, from the identical render under way, or from a
-        new render, if this client and the server have room to wait for it; else ``Busy``."""
+    def get(
+        self,
+        key: tuple,
+        client: str,
+        make: Callable[[], tuple[str, bytes]],
+        shared: SharedImages | None = None,
+        shared_key: str = "",
+    ) -> tuple[str, bytes]:
+        """The (file name, bytes) of ``key``: from this process's cache, from the shared cache (``shared``,
+        under ``shared_key``: an image another worker or host drew), from the identical render under way,
+        or from a new render, if this client and the server have room to wait for it; else ``Busy``. A
+        new render goes to the shared cache too."""
         with self._lock:
             if key in self._cache:
+                self._cache.move_to_end(key)
+                self.stats["cached"] += 1
+                return self._cache[key]
+        if shared is not None:
+            found = shared.get(shared_key)  # outside the lock: a call to Redis (bounded by its timeout)
+            if found is not None:
+                with self._lock:
+                    self._remember(key, found)
+                    self.stats["shared"] += 1
+                return found
+        with self._lock:
+            if key in self._cache:  # drawn here meanwhile
                 self._cache.move_to_end(key)
                 self.stats["cached"] += 1
                 return self._cache[key]
@@ -135,7 +198,7 @@ class Renderer:
                 self.stats["503"] += 1
                 raise Busy(503, 5, "The server is drawing many images; retry in a few seconds.")
             if future is None:
-                future = self._executor().submit(self._render, key, make)
+                future = self._executor().submit(self._render, key, make, shared, shared_key)
                 self._running[key] = future
                 self.stats["rendered"] += 1
             else:
@@ -153,11 +216,15 @@ class Renderer:
                 if self._waiting[client] <= 0:
                     del self._waiting[client]
 
-    def _render(self, key: tuple, make: Callable[[], tuple[str, bytes]]) -> tuple[str, bytes]:
+    def _render(
+        self, key: tuple, make: Callable[[], tuple[str, bytes]], shared: SharedImages | None = None, shared_key=""
+    ) -> tuple[str, bytes]:
         try:
             result = make()
             with self._lock:
                 self._remember(key, result)
+            if shared is not None:
+                shared.set(shared_key, result)
             return result
         finally:
             with self._lock:
@@ -196,7 +263,7 @@ class Renderer:
 
     def _remember(self, key: tuple, result: tuple[str, bytes]) -> None:
         size = len(result[1])
-        if size > self.cache_bytes // 4:
+        if size > self.cache_bytes // 4 or key in self._cache:
             return  # one image may not push out most of the others
         self._cache[key] = result
         self._cached_bytes += size
@@ -234,16 +301,38 @@ def register(app: Dash, current: Callable[[], Served], renderer: Renderer | None
             return served, state, response
         return served, state, None
 
+    def etag_of(served: Served, name: str, query: str) -> tuple[str, flask.Response | None]:
+        """The file's tag, and the 304 if the browser holds it already. The image of a view is the same
+        until another release is served: a browser or proxy may keep it, asking each time whether it still
+        holds (a 304, nothing drawn), so a new release shows at once."""
+        release = served.extras.get("namespace", served.dataset.fingerprint)
+        tag = hashlib.sha256(f"{release}:{name}?{query}".encode()).hexdigest()[:32]
+        held = [t for t in flask.request.if_none_match.as_set() if t == tag or t.startswith(f"{tag}:")]  # ":br"
+        if not held:
+            return tag, None
+        unchanged = flask.Response(status=304)
+        unchanged.set_etag(held[0])
+        unchanged.headers["Cache-Control"] = "public, no-cache"
+        return tag, unchanged
+
     def image(served: Served, state, chart: str, fmt: str, client: str) -> tuple[str, bytes]:
-        """One chart image of the view, through the renderer (its limits, its cache): raises Busy."""
-        key = (served.dataset.release, served.builder.version, chart, fmt, to_query(state))
+        """One chart image of the view, through the renderer (its limits, its caches): raises Busy."""
+        query = to_query(state)
+        key = (served.dataset.release, served.builder.version, chart, fmt, query)
+        shared = served.extras.get("shared")
 
         def make() -> tuple[str, bytes]:
             view = served.builder.build(state)
             figure = charts.build_charts(view, for_export=True)[chart]
             return f"{charts.file_stem(view, chart)}.{fmt}", export.image_bytes(figure, fmt)
 
-        return renderer.get(key, client, make)
+        return renderer.get(
+            key,
+            client,
+            make,
+            SharedImages(shared, renderer.cache_bytes // 4) if shared is not None else None,
+            SharedImages.key(chart, fmt, query),
+        )
 
     def export_image(name: str):
         if name == ALL_FILE:
@@ -255,6 +344,9 @@ def register(app: Dash, current: Callable[[], Served], renderer: Renderer | None
         served, state, refused = requested_state()
         if refused:
             return refused
+        tag, unchanged = etag_of(served, f"{chart}.{fmt}", to_query(state))
+        if unchanged:
+            return unchanged
         client = flask.request.remote_addr or "unknown"
         try:
             file_name, data = image(served, state, chart, fmt, client)
@@ -264,16 +356,20 @@ def register(app: Dash, current: Callable[[], Served], renderer: Renderer | None
             return failed_answer(error)
         response = flask.Response(data, mimetype=MEDIA_TYPES[fmt])
         response.headers["Content-Disposition"] = f'attachment; filename="{file_name}"'
-        response.headers["Cache-Control"] = "public, max-age=300"
+        response.headers["Cache-Control"] = "public, no-cache"
+        response.set_etag(tag)
         return response
 
     def export_all():
         """The view's charts (``ALL_FORMATS`` each) and its CSV in one zip named for the view. Each image
         is one of the renderer's, drawn one after the other: one client's zip waits for one image at a time,
-        under the same limits (and from the same cache) as the image URLs."""
+        under the same limits (and from the same caches) as the image URLs."""
         served, state, refused = requested_state()
         if refused:
             return refused
+        tag, unchanged = etag_of(served, ALL_FILE, to_query(state))
+        if unchanged:
+            return unchanged
         client = flask.request.remote_addr or "unknown"
         view = served.builder.build(state)
         body = io.BytesIO()
@@ -293,7 +389,8 @@ def register(app: Dash, current: Callable[[], Served], renderer: Renderer | None
             return failed_answer(error)
         response = flask.Response(body.getvalue(), mimetype="application/zip")
         response.headers["Content-Disposition"] = f'attachment; filename="{charts.file_stem(view, "all")}.zip"'
-        response.headers["Cache-Control"] = "public, max-age=300"
+        response.headers["Cache-Control"] = "public, no-cache"
+        response.set_etag(tag)
         return response
 
     app.server.add_url_rule(f"{prefix}export/<name>", "export_image", export_image, methods=["GET"])

@@ -32,9 +32,9 @@ from border_dashboard.data import store
 from border_dashboard.data.importers import MAX_INPUT_BYTES, read_source_file
 from border_dashboard.data.schema import DataImportError
 from border_dashboard.data.schema import Encounters as E
-from border_dashboard.data.sources import SOURCES, Link, Source
+from border_dashboard.data.sources import SOURCES, UPDATE_TIMEOUT_SECONDS, Link, Source
 
-TIMEOUT_SECONDS = 120.0  # the whole update: every page and file, headers and bodies
+TIMEOUT_SECONDS = UPDATE_TIMEOUT_SECONDS  # the whole update: every page and file, headers and bodies
 CHUNK = 256 * 1024
 MAX_REDIRECTS = 5
 REDIRECTS = (301, 302, 303, 307, 308)

@@ -69,7 +69,7 @@ def test_share_of_the_southwest_total_in_december_2023(builder, dataset, workboo
     assert point(figure, "China", "2023-12-01") == round(5950 / 249_740 * 100, 2) == 2.38
     assert "Share of the region's encounters" in figure.layout.yaxis.title.text
     trace = next(t for t in figure.data if t.name == "China")
-    assert trace.customdata[list(trace.x).index("2023-12-01")] == "5,950"  # the hover gives the count too
+    assert trace.customdata[list(trace.x).index("2023-12-01")] == 5950  # the hover gives the count too
 
 
 def test_log_scale_leaves_months_of_zero_as_gaps(builder, dataset):

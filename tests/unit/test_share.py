@@ -166,11 +166,11 @@ def test_the_trend_has_one_hover_label_a_month_with_each_count_as_the_page_write
     lines = {t.name: t for t in trend.data if t.name != "Events"}
     assert set(lines) == {"China", "Albania"}
     albania = lines["Albania"]
-    assert albania.hovertemplate == "Albania: %{customdata}<extra></extra>"
-    assert albania.customdata[0] == "<5" and albania.y[0] == 0  # Jan 2022: published as 0 (rounded to 10)
-    assert lines["China"].customdata[list(lines["China"].x).index("2023-12-01")] == "5,950"
+    assert albania.hovertemplate == "Albania: %{hovertext}<extra></extra>"  # the month heads the label
+    assert albania.hovertext[0] == "<5" and albania.y[0] == 0  # Jan 2022: published as 0 (rounded to 10)
+    assert lines["China"].hovertext[list(lines["China"].x).index("2023-12-01")] == "5,950"
     events = next(t for t in trend.data if t.name == "Events")
     assert "%{customdata[0]}" in events.hovertemplate and "Source" in events.hovertemplate
     # a source that does not round writes a zero as it is
-    exact = figures.trend_figure(view.series.assign(encounters=0), title="t", source_line="s", rounded_to=1)
-    assert set(exact.data[0].customdata) == {"0"}
+    exact = figures.trend_figure(view.series.assign(encounters=0), title="t", source_line="s", fewer_than=None)
+    assert set(exact.data[0].hovertext) == {"0"}
