@@ -19,7 +19,7 @@ from dash import Dash
 from dash.exceptions import DependencyException
 from werkzeug.exceptions import HTTPException
 
-from border_dashboard.components import callbacks, images, serving
+from border_dashboard.components import callbacks, embed, images, serving
 from border_dashboard.components.cache import SharedCache
 from border_dashboard.components.layout import build_layout
 from border_dashboard.components.live import LiveData, Served
@@ -126,7 +126,8 @@ def create_app(
     # One bounded render pool per app for the image URLs, which the page's download links use too.
     renderer = images.Renderer(max_waiting=image_waiting)
     callbacks.register(app, current)
-    images.register(app, current, renderer)  # /export/<chart>.<png|svg|pdf>?<query>
+    images.register(app, current, renderer)  # /export/<chart>.<png|svg|pdf>?<query>, /export/all.zip?<query>
+    embed.register(app, current)  # /embed/<chart>?<query>: the one page other sites may frame
 
     # Compressed responses; only the scripts the page uses; the first HTML's title and description of the view.
     def view_for(query: str):
@@ -184,7 +185,8 @@ def secure(app: Dash) -> None:
     def add_security_headers(response: flask.Response) -> flask.Response:
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
+        if not flask.g.get("frameable"):  # only an embed page (``embed``) may be framed, by any site
+            response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")  # the layout reads the page's query
         return response
 

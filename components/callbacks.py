@@ -206,6 +206,13 @@ def register(app: Dash, current: Callable[[], Served]) -> None:
 
         _register_panel(app, current, tab)
 
+    # In the browser: the <iframe> snippet of the view, with the server's address (so on load as well).
+    app.clientside_callback(
+        ClientsideFunction(namespace="border", function_name="embed_code"),
+        Output(ids.EMBED_CODE, "value"),
+        Input(ids.SELECTION, "data"),
+    )
+
     # In the browser: each chart's download links point at its image URL for the view shown (the same
     # /export route any reader may use, bounded by the app's renderer; see ``images``).
     app.clientside_callback(

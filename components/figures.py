@@ -267,7 +267,8 @@ def trend_figure(
     Where ``series`` has a ``plotted`` column (an index or a share, ``data.measures``), that is drawn and
     the hover gives the count beside it; ``scale`` "log" draws the y axis logarithmic (months of zero
     have no place on it and are left as gaps). ``fewer_than``: a source rounded to tens, whose zero is
-    fewer than 5 (hovered as '<5').
+    fewer than 5 (hovered as '<5'). One hover label a month lists every nationality ("x unified"; the
+    month heads it), the event markers with their own text.
     """
     measured = E.plotted in series.columns
     column = E.plotted if measured else E.encounters
@@ -276,10 +277,10 @@ def trend_figure(
     for index, (nationality, rows) in enumerate(series.groupby(E.nationality, sort=False)):
         if measured:
             values = [None if np.isnan(v) else round(float(v), 2) for v in rows[E.plotted]]
-            hover = f"{nationality}<br>%{{x|%B %Y}}: %{{y:,.1f}} (%{{hovertext}} encounters)<extra></extra>"
+            hover = f"{nationality}: %{{y:,.1f}} (%{{hovertext}} encounters)<extra></extra>"
         else:
             values = _ints(rows[E.encounters])
-            hover = f"{nationality}<br>%{{x|%B %Y}}: %{{hovertext}}<extra></extra>"
+            hover = f"{nationality}: %{{hovertext}}<extra></extra>"
         if scale == "log":
             values = [v if v else None for v in values]
         data.append(
@@ -349,6 +350,7 @@ def trend_figure(
             }
         )
     layout = {
+        "hovermode": "x unified",
         "shapes": shapes,
         "annotations": annotations,
         "yaxis": {

@@ -42,3 +42,4 @@ GRID_READY = "grid-ready-store"  # set once dash-ag-grid's script is loaded (on 
 TABLE_GRID = "table-grid"
 SOURCES_GRID = "sources-grid"
 SOURCES_CHART = "sources-chart"
+EMBED_CODE = "embed-code"  # the <iframe> snippet of the view's trend chart (page.js: embed_code)

@@ -24,11 +24,13 @@ fingerprint and the image's chart, format and canonical query; a Redis down or s
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import os
 import threading
 import time
+import zipfile
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -48,6 +50,8 @@ CHARTS = {"trend": ids.TREND, "rise": ids.RISE, "seasonality": ids.PEAK, "peak":
 CHARTS.update({name: chart for chart, name in charts.CHART_NAMES.items()})  # and the download names
 MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 assert set(MEDIA_TYPES) == set(export.IMAGE_FORMATS)
+ALL_FILE = "all.zip"  # /export/all.zip?<query>: every chart of the view and its CSV
+ALL_FORMATS = ("png", "svg")
 
 
 class SharedImages:
@@ -273,59 +277,118 @@ def register(app: Dash, current: Callable[[], Served], renderer: Renderer | None
     renderer = renderer or Renderer()
     prefix = app.config.routes_pathname_prefix
 
-    def export_image(name: str):
-        chart_name, _, fmt = name.rpartition(".")
-        chart = CHARTS.get(chart_name)
-        if chart is None or fmt not in MEDIA_TYPES:
-            flask.abort(404)
+    def busy_answer(busy: Busy) -> flask.Response:
+        response = flask.jsonify(error=str(busy))
+        response.status_code = busy.status
+        response.headers["Retry-After"] = str(busy.retry_after)
+        return response
+
+    def failed_answer(error: export.ImageExportError) -> flask.Response:
+        log.error("image export failed: %s", error.__cause__ or error)
+        response = flask.jsonify(error=str(error))
+        response.status_code = 503
+        response.headers["Retry-After"] = "30"
+        return response
+
+    def requested_state():
+        """The release and the view the query asks for, or the 400 answer saying why not."""
         served = current()
         query = flask.request.query_string.decode("utf-8", "replace")
         state, notices = from_query(query, served.dataset)
         if notices:  # an image URL gets what it asks for or says why not: never another chart, silently
             response = flask.jsonify(error=" ".join(notices), view=to_query(state))
             response.status_code = 400
-            return response
+            return served, state, response
+        return served, state, None
+
+    def etag_of(served: Served, name: str, query: str) -> tuple[str, flask.Response | None]:
+        """The file's tag, and the 304 if the browser holds it already. The image of a view is the same
+        until another release is served: a browser or proxy may keep it, asking each time whether it still
+        holds (a 304, nothing drawn), so a new release shows at once."""
+        release = served.extras.get("namespace", served.dataset.fingerprint)
+        tag = hashlib.sha256(f"{release}:{name}?{query}".encode()).hexdigest()[:32]
+        held = [t for t in flask.request.if_none_match.as_set() if t == tag or t.startswith(f"{tag}:")]  # ":br"
+        if not held:
+            return tag, None
+        unchanged = flask.Response(status=304)
+        unchanged.set_etag(held[0])
+        unchanged.headers["Cache-Control"] = "public, no-cache"
+        return tag, unchanged
+
+    def image(served: Served, state, chart: str, fmt: str, client: str) -> tuple[str, bytes]:
+        """One chart image of the view, through the renderer (its limits, its caches): raises Busy."""
         query = to_query(state)
         key = (served.dataset.release, served.builder.version, chart, fmt, query)
         shared = served.extras.get("shared")
-        # The image of a view is the same until another release is served: a browser or proxy may keep it,
-        # asking each time whether it still holds (a 304, nothing drawn), so a new release shows at once.
-        release = served.extras.get("namespace", served.dataset.fingerprint)
-        tag = hashlib.sha256(f"{release}:{chart}.{fmt}?{query}".encode()).hexdigest()[:32]
-        held = [t for t in flask.request.if_none_match.as_set() if t == tag or t.startswith(f"{tag}:")]  # ":br"
-        if held:
-            unchanged = flask.Response(status=304)
-            unchanged.set_etag(held[0])
-            unchanged.headers["Cache-Control"] = "public, no-cache"
-            return unchanged
 
         def make() -> tuple[str, bytes]:
             view = served.builder.build(state)
             figure = charts.build_charts(view, for_export=True)[chart]
             return f"{charts.file_stem(view, chart)}.{fmt}", export.image_bytes(figure, fmt)
 
+        return renderer.get(
+            key,
+            client,
+            make,
+            SharedImages(shared, renderer.cache_bytes // 4) if shared is not None else None,
+            SharedImages.key(chart, fmt, query),
+        )
+
+    def export_image(name: str):
+        if name == ALL_FILE:
+            return export_all()
+        chart_name, _, fmt = name.rpartition(".")
+        chart = CHARTS.get(chart_name)
+        if chart is None or fmt not in MEDIA_TYPES:
+            flask.abort(404)
+        served, state, refused = requested_state()
+        if refused:
+            return refused
+        tag, unchanged = etag_of(served, f"{chart}.{fmt}", to_query(state))
+        if unchanged:
+            return unchanged
         client = flask.request.remote_addr or "unknown"
         try:
-            file_name, data = renderer.get(
-                key,
-                client,
-                make,
-                SharedImages(shared, renderer.cache_bytes // 4) if shared is not None else None,
-                SharedImages.key(chart, fmt, query),
-            )
+            file_name, data = image(served, state, chart, fmt, client)
         except Busy as busy:
-            response = flask.jsonify(error=str(busy))
-            response.status_code = busy.status
-            response.headers["Retry-After"] = str(busy.retry_after)
-            return response
+            return busy_answer(busy)
         except export.ImageExportError as error:
-            log.error("image export failed: %s", error.__cause__ or error)
-            response = flask.jsonify(error=str(error))
-            response.status_code = 503
-            response.headers["Retry-After"] = "30"
-            return response
+            return failed_answer(error)
         response = flask.Response(data, mimetype=MEDIA_TYPES[fmt])
         response.headers["Content-Disposition"] = f'attachment; filename="{file_name}"'
+        response.headers["Cache-Control"] = "public, no-cache"
+        response.set_etag(tag)
+        return response
+
+    def export_all():
+        """The view's charts (``ALL_FORMATS`` each) and its CSV in one zip named for the view. Each image
+        is one of the renderer's, drawn one after the other: one client's zip waits for one image at a time,
+        under the same limits (and from the same caches) as the image URLs."""
+        served, state, refused = requested_state()
+        if refused:
+            return refused
+        tag, unchanged = etag_of(served, ALL_FILE, to_query(state))
+        if unchanged:
+            return unchanged
+        client = flask.request.remote_addr or "unknown"
+        view = served.builder.build(state)
+        body = io.BytesIO()
+        try:
+            with zipfile.ZipFile(body, "w", zipfile.ZIP_DEFLATED) as archive:
+                for chart in ids.CHARTS:
+                    for fmt in ALL_FORMATS:
+                        file_name, data = image(served, state, chart, fmt, client)
+                        # a PNG is compressed already: stored as it is
+                        kind = zipfile.ZIP_STORED if fmt == "png" else zipfile.ZIP_DEFLATED
+                        archive.writestr(file_name, data, compress_type=kind)
+                csv = export.csv_text(view, served.dataset.provenance[state.source])
+                archive.writestr(f"{charts.file_stem(view, 'data')}.csv", csv)
+        except Busy as busy:
+            return busy_answer(busy)
+        except export.ImageExportError as error:
+            return failed_answer(error)
+        response = flask.Response(body.getvalue(), mimetype="application/zip")
+        response.headers["Content-Disposition"] = f'attachment; filename="{charts.file_stem(view, "all")}.zip"'
         response.headers["Cache-Control"] = "public, no-cache"
         response.set_etag(tag)
         return response

@@ -125,6 +125,31 @@ def export_href(name: str, fmt: str, query: str) -> str:
     return f"/export/{name}.{fmt}{query}"
 
 
+def _embed_code(query: str) -> html.Details:
+    """The <iframe> snippet that puts this view's trend on another site (``embed``: /embed/<chart>); page.js
+    writes the server's address into it and keeps it following the view."""
+    return html.Details(
+        [
+            html.Summary("Embed this chart"),
+            html.Label("Code to paste into another site's page", htmlFor=ids.EMBED_CODE),
+            dcc.Textarea(id=ids.EMBED_CODE, value=embed_snippet("", query), readOnly=True, rows=3),
+            html.P(
+                "It shows the trend; for another chart, put rise, peak or top in place of trend.",
+                className="embed-help",
+            ),
+        ],
+        className="embed",
+    )
+
+
+def embed_snippet(origin: str, query: str) -> str:
+    """As page.js writes it (``embed_code``), with the page's origin."""
+    return (
+        f'<iframe src="{origin}/embed/trend{query.replace("&", "&amp;")}" title="U.S. border encounters" '
+        'width="100%" height="620" style="border:0" loading="lazy"></iframe>'
+    )
+
+
 def _chart_card(chart: str, shown: dict, query: str) -> html.Figure:
     name = CHART_NAMES[chart]
     # The first card is where the skip link lands (focusable by it, not by Tab).
@@ -201,6 +226,15 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
                     title="Copy the address of this view, to share it",
                 ),
                 html.Span(id=ids.COPY_LINK_STATUS, className="copy-status", role="status", **{"aria-live": "polite"}),
+                html.A(
+                    "Download all (zip)",
+                    id={"type": ids.EXPORT_LINK, "chart": "all", "format": "zip"},  # follows the view (page.js)
+                    href=export_href("all", "zip", initial.store),
+                    download="",
+                    className="export-all",
+                    title="Every chart of this view as PNG and SVG, and its data as CSV, in one zip file",
+                ),
+                _embed_code(initial.store),
             ],
             className="actions",
         ),

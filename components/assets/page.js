@@ -19,6 +19,12 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                 return "/export/" + id.chart + "." + id.format + (typeof query === "string" ? query : "");
             });
         },
+        // The <iframe> snippet of the view's trend (layout.embed_snippet), with this server's address.
+        embed_code: function (query) {
+            var search = (typeof query === "string" ? query : "").replace(/&/g, "&amp;");
+            return '<iframe src="' + window.location.origin + "/embed/trend" + search +
+                '" title="U.S. border encounters" width="100%" height="620" style="border:0" loading="lazy"></iframe>';
+        },
         // The tab's title names the view (the server wrote it for the first page; this follows changes).
         show_title: function (title) {
             if (typeof title === "string" && title && document.title !== title) {
