@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from border_dashboard.data import countries
 from border_dashboard.data.schema import ALL, ALL_NATIONALITIES, ALL_REGIONS
 from border_dashboard.data.schema import Encounters as E
 from border_dashboard.data.served import ServedTable
@@ -272,6 +273,27 @@ def top_nationalities(
     ranked.insert(0, "rank", np.arange(1, len(ranked) + 1))
     keep = (ranked["rank"] <= n) | ranked[E.nationality].isin(include)
     return ranked[keep].reset_index(drop=True)
+
+
+ISO3 = "iso3"
+"""Column of ``by_citizenship``: the nationality's ISO 3166-1 alpha-3 code, missing where it has none."""
+
+
+def by_citizenship(data: pd.DataFrame | ServedTable, selection: Selection) -> pd.DataFrame:
+    """Encounters in the window by citizenship (region and filters applied), for the world map: columns
+    nationality, iso3 (``countries.iso3``, missing for 'Other', 'Unknown' and states gone), encounters.
+
+    Every nationality the source breaks out, most encounters first (then by name), zeros included; not the
+    publisher's total of all nationalities.
+    """
+    index = served(data)
+    lo, hi = index.window(*selection.window)
+    names, matrix = index.by_nationality(selection.region, tuple(sorted(selection.filters)))
+    frame = pd.DataFrame({E.nationality: pd.array(names, dtype="str"), E.encounters: matrix[:, lo:hi].sum(axis=1)})
+    frame = frame[frame[E.nationality] != ALL]
+    frame.insert(1, ISO3, pd.array([countries.iso3(n) for n in frame[E.nationality]], dtype="str"))
+    frame = frame.sort_values([E.encounters, E.nationality], ascending=[False, True], kind="stable")
+    return frame.reset_index(drop=True)
 
 
 # --- names ----------------------------------------------------------------------------------------
