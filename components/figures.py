@@ -578,7 +578,14 @@ def top_figure(
     )
 
 
-MAP_SCALE = "YlOrRd"  # sequential, light to dark: more encounters, darker
+# ColorBrewer's YlOrRd, light to dark: more encounters, darker (written out: plotly.js's own "YlOrRd" runs
+# the other way round from plotly.py's)
+MAP_SCALE = [
+    [i / 8, colour]
+    for i, colour in enumerate(
+        ("#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#bd0026", "#800026")
+    )
+]
 MAP_LAND = "#e4e7eb"  # a country the source names no encounters of
 
 

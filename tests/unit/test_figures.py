@@ -207,6 +207,7 @@ def test_the_world_map_colours_each_country_by_its_encounters(builder, dataset):
     # a log colour scale whose bar says what it counts; the selection outlined
     assert trace.z[list(trace.locations).index("MEX")] == pytest.approx(6.2297, abs=1e-3)  # 1,697,340
     assert "Encounters" in trace.colorbar.title.text and "log" in trace.colorbar.title.text
+    assert trace.colorscale[0][1] == "#ffffcc" and trace.colorscale[-1][1] == "#800026"  # the most: dark red
     assert list(trace.colorbar.ticktext[:4]) == ["1", "10", "100", "1k"]
     widths = dict(zip(trace.locations, trace.marker.line.width))
     assert widths["CHN"] == widths["IND"] > widths["MEX"]
