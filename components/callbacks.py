@@ -15,7 +15,7 @@ from dash import ALL as ALL_MATCH
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from border_dashboard.components import charts, export, ids
+from border_dashboard.components import charts, export, ids, panels
 from border_dashboard.components import controls as C
 from border_dashboard.components.live import Served
 from border_dashboard.components.page import content, controls, option_lists
@@ -67,6 +67,17 @@ def download_csv(dataset: Dataset, builder: ViewBuilder, query: str | None) -> d
     view = builder.build(state)
     text = export.csv_text(view, dataset.provenance[state.source])
     return dcc.send_string(text, charts.file_stem(view, "data") + ".csv", type="text/csv")
+
+
+def render_panel(dataset: Dataset, builder: ViewBuilder, tab: str, query: str | None) -> list:
+    """The panel of tab ``tab`` for the stored selection (its gate passes the selection only while the tab
+    is shown: see ``register``)."""
+    state, _ = from_query(query, dataset)
+    return panels.panel_contents(tab, dataset, builder, state)
+
+
+PANEL_TABS = tuple(tab for tab, _ in C.TABS if tab in panels.PANELS)
+"""The tabs whose panel a callback draws (all but the chart's)."""
 
 
 def register(app: Dash, current: Callable[[], Served]) -> None:
@@ -160,6 +171,38 @@ def register(app: Dash, current: Callable[[], Served]) -> None:
         served = current()
         return download_csv(served.dataset, served.builder, query)
 
+    # In the browser: the panel of the tab in the selection is shown, the others hidden.
+    app.clientside_callback(
+        ClientsideFunction(namespace="border_tabs", function_name="show_panels"),
+        [Output(ids.PANELS[tab], "hidden") for tab, _ in C.TABS],
+        Input(ids.SELECTION, "data"),
+        [State(ids.PANELS[tab], "id") for tab, _ in C.TABS],
+        prevent_initial_call=True,  # the layout comes with the right one shown
+    )
+
+    # In the browser: dash-ag-grid's script, left out of the page, is loaded when a tab with a grid is
+    # first opened (on load too, for a link to one); GRID_READY says it is there.
+    app.clientside_callback(
+        ClientsideFunction(namespace="border_tabs", function_name="load_grid"),
+        Output(ids.GRID_READY, "data"),
+        Input(ids.SELECTION, "data"),
+        State(ids.GRID_READY, "data"),
+    )
+
+    for tab in PANEL_TABS:
+        # In the browser: the gate passes the selection to the panel's callback only while its tab is
+        # shown (and its grid's script is loaded), so the chart tab makes no request for the others.
+        app.clientside_callback(
+            ClientsideFunction(namespace="border_tabs", function_name="gate"),
+            Output(ids.PANEL_GATES[tab], "data"),
+            Input(ids.SELECTION, "data"),
+            Input(ids.GRID_READY, "data"),
+            State(ids.PANELS[tab], "id"),
+            State(ids.PANEL_GATES[tab], "data"),
+        )
+
+        _register_panel(app, current, tab)
+
     # In the browser: each chart's download links point at its image URL for the view shown (the same
     # /export route any reader may use, bounded by the app's renderer; see ``images``).
     app.clientside_callback(
@@ -169,3 +212,16 @@ def register(app: Dash, current: Callable[[], Served]) -> None:
         State({"type": ids.EXPORT_LINK, "chart": ALL_MATCH, "format": ALL_MATCH}, "id"),
         prevent_initial_call=True,  # the layout comes with them
     )
+
+
+def _register_panel(app: Dash, current: Callable[[], Served], tab: str) -> None:
+    """The callback drawing tab ``tab``'s panel from its gate (one function per tab, for its own tab)."""
+
+    @app.callback(
+        Output(ids.PANELS[tab], "children"),
+        Input(ids.PANEL_GATES[tab], "data"),
+        prevent_initial_call=True,
+    )
+    def _panel(query):
+        served = current()
+        return render_panel(served.dataset, served.builder, tab, query)

@@ -56,7 +56,8 @@ class Control:
         parameter: its URL query parameter.
         label: the visible label, which also names it for screen readers.
         kind: ``select`` (one value from a list), ``multi`` (several), ``radio``, ``toggle`` (on/off),
-            ``year-pair`` (two years).
+            ``year-pair`` (two years), ``tabs`` (one of the page's views: drawn as the strip above the
+            charts, not among the filters).
         field: the ``ViewState`` field it sets; ``filters`` for a filter of a data column.
         default: its value when the URL does not set it.
         parse: URL values -> value; falls back to the default and adds a notice.
@@ -551,6 +552,21 @@ EVENTS = Control(
     options=events_options,
 )
 
+TABS = (("chart", "Chart"), ("table", "Table"))
+"""The page's views, the first the default: each but the chart has its panel (``panels.PANELS``). The
+world map ('map') joins them with its panel."""
+TAB = Control(
+    id="tab",
+    parameter="tab",
+    label="View",
+    kind="tabs",
+    field="tab",
+    default=TABS[0][0],
+    parse=choice_parser("tab", tuple(value for value, _ in TABS)),
+    options=fixed_options(*TABS),
+    props={"inline": True},
+)
+
 CONTROLS: tuple[Control, ...] = (
     SOURCE,
     NATIONALITY,
@@ -565,6 +581,7 @@ CONTROLS: tuple[Control, ...] = (
     MEASURE,
     SCALE,
     EVENTS,
+    TAB,
 )
 FILTERS = tuple(c for c in CONTROLS if c.field == "filters")
 BY_PARAMETER = {c.parameter: c for c in CONTROLS}

@@ -7,6 +7,7 @@ import io
 import os
 import threading
 import warnings
+from dataclasses import dataclass
 
 import kaleido
 import pandas as pd
@@ -15,8 +16,8 @@ import plotly.graph_objects as go
 from border_dashboard.components.controls import FILTERS
 from border_dashboard.components.view import View
 from border_dashboard.data import analysis
-from border_dashboard.data.schema import ALL_NATIONALITIES
 from border_dashboard.data.schema import Encounters as E
+from border_dashboard.data.sources import SOURCES
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_SCALE = 1000, 520, 2
@@ -35,31 +36,90 @@ def neutralize(value):
     return value
 
 
-def data_frame(view: View) -> pd.DataFrame:
-    """Exactly the rows and totals the view shows: monthly counts, yearly totals, the region's totals."""
-    basis = view.state.basis
-    monthly = view.series.assign(
-        measure="monthly",
-        period=view.series[E.month].dt.strftime("%Y-%m"),
-        months=1,
-    )
-    yearly = view.yearly.assign(
-        measure=f"{basis} year total",
-        period=[analysis.year_label(y, basis) for y in view.yearly["year"]],
-    )
-    region = view.region_yearly.assign(
-        **{E.nationality: ALL_NATIONALITIES},
-        measure=f"{basis} year total",
-        period=[analysis.year_label(y, basis) for y in view.region_yearly["year"]],
-    )
-    columns = [E.nationality, "measure", "period", E.encounters, "months"]
-    frame = pd.concat([monthly[columns], yearly[columns], region[columns]], ignore_index=True)
-    return frame.map(neutralize)
+FEWER_THAN_5 = "<5"  # an OHSS month published as 0: fewer than 5 (it rounds to the nearest 10)
+PERIOD, WHAT = "Period", "What"
+
+
+@dataclass(frozen=True)
+class DataTable:
+    """The numbers the charts show for a view, as a table: one row per month with a column per nationality
+    (as the source counts them; the region's total as 'All nationalities' where chosen), then one row per
+    year of the window with its total, saying what the total is (the publisher's figure or a sum).
+
+    Cells are counts; ``rounded``: a month's 0 is a rounded one, written ``FEWER_THAN_5`` (``month_text``).
+    The table tab shows it (``panels``) and the CSV download is it (``csv_text``): one table, two forms.
+    """
+
+    months: pd.DataFrame  # Period (YYYY-MM), What ("month"), one column per nationality
+    years: pd.DataFrame  # Period (2023, FY2023), What (its kind and months), one column per nationality
+    columns: tuple[str, ...]  # the nationality columns, in the view's order
+    rounded: bool
+
+    def month_text(self, count: int) -> str:
+        """A month's count as the table writes it: a rounded 0 is ``FEWER_THAN_5``."""
+        return FEWER_THAN_5 if self.rounded and count == 0 else f"{int(count)}"
+
+    def as_text(self) -> pd.DataFrame:
+        """The months, then the years, every cell as it is written (the CSV's body)."""
+        months = self.months.copy()
+        for column in self.columns:
+            months[column] = months[column].map(self.month_text)
+        return pd.concat([months, self.years.astype({c: "str" for c in self.columns})], ignore_index=True)
+
+
+def _kind_text(kinds: set[str], months: int, basis: str) -> str:
+    """'calendar year, sum of 12 months'; 'fiscal year, published' (the publisher's annual figure);
+    'fiscal year, published (sum where none is published)' when the nationalities differ."""
+    what = f"{basis} year"
+    summed = f"sum of {months} months" if months >= 12 else f"sum of {months} of 12 months"
+    if kinds == {"published"}:
+        return f"{what}, published"
+    if "published" in kinds:
+        return f"{what}, published where given, else the {summed}"
+    return f"{what}, {summed}"
+
+
+def data_table(view: View) -> DataTable:
+    """The table of a view's numbers (see ``DataTable``): the trend's monthly counts and the yearly
+    totals the rise chart draws (``View.yearly``: a whole fiscal year at the publisher's own figure)."""
+    state = view.state
+    names = {n: analysis.display(n, E.nationality) for n in view.nationalities}
+    columns = tuple(names.values())
+    if view.series.empty:
+        empty = pd.DataFrame({PERIOD: pd.Series([], dtype="str"), WHAT: pd.Series([], dtype="str")})
+        for column in columns:
+            empty[column] = pd.Series([], dtype="int64")
+        return DataTable(empty, empty.copy(), columns, SOURCES[state.source].rounded_to > 1)
+    wide = view.series.pivot(index=E.month, columns=E.nationality, values=E.encounters)
+    wide = wide[list(names)].rename(columns=names).sort_index()
+    months = wide.reset_index(drop=True).rename_axis(columns=None)
+    months.insert(0, WHAT, "month")
+    months.insert(0, PERIOD, [f"{m:%Y-%m}" for m in wide.index])
+    totals = view.yearly.pivot(index="year", columns=E.nationality, values="encounters")
+    totals = totals[list(names)].rename(columns=names).sort_index()
+    months_in = view.yearly.groupby("year")["months"].max()
+    kinds = _year_kinds(view)
+    years = totals.reset_index(drop=True).rename_axis(columns=None).astype("int64")
+    years.insert(0, WHAT, [_kind_text(kinds.get(y, {"sum"}), int(months_in[y]), state.basis) for y in totals.index])
+    years.insert(0, PERIOD, [analysis.year_label(int(y), state.basis) for y in totals.index])
+    return DataTable(months, years, columns, SOURCES[state.source].rounded_to > 1)
+
+
+def _year_kinds(view: View) -> dict[int, set[str]]:
+    """Each year's kinds of total over the view's nationalities: 'published' where the total is the
+    publisher's own figure (``View.published``), else 'sum'."""
+    kinds: dict[int, set[str]] = {}
+    for year in view.yearly["year"].unique():
+        for nationality in view.nationalities:
+            published = int(year) in view.published.get(nationality, ())
+            kinds.setdefault(int(year), set()).add("published" if published else "sum")
+    return kinds
 
 
 def csv_text(view: View, provenance: dict) -> str:
     """The CSV, with the source and the selection in header comments."""
     state = view.state
+    table = data_table(view)
     labels = {control.column: control.label for control in FILTERS}
     filters = "; ".join(f"{labels.get(c, c)}={v}" for c, v in state.filters)
     header = [
@@ -69,10 +129,14 @@ def csv_text(view: View, provenance: dict) -> str:
         f"# Selection: nationality={', '.join(state.nationalities) or 'none'}; "
         f"region={analysis.display(state.region, E.region)}; months={state.start} to {state.end}; "
         f"basis={state.basis}" + (f"; {filters}" if filters else ""),
-        "# 'months' counts the months of each period inside the window and the data.",
+        "# One row per month; then each year's total: its kind says whether it is the publisher's own figure "
+        "(published) or the sum of its months inside the window and the data.",
+        f"# {FEWER_THAN_5}: a month published as 0 (fewer than 5; figures rounded to the nearest 10)."
+        if table.rounded
+        else "# Counts as published.",
     ]
     body = io.StringIO()
-    data_frame(view).to_csv(body, index=False, lineterminator="\n")
+    table.as_text().map(neutralize).to_csv(body, index=False, lineterminator="\n")
     return "\n".join(header_line(line) for line in header) + "\n" + body.getvalue()
 
 

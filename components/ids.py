@@ -28,3 +28,14 @@ DOWNLOAD_CSV = "download-csv"
 EXPORT_LINK = "export-link"  # pattern-matching type: {"type": EXPORT_LINK, "chart": <route name>, "format": ...}
 COPY_LINK_BUTTON = "copy-link-button"
 COPY_LINK_STATUS = "copy-link-status"  # says the link was copied (or shows it to copy by hand)
+
+# The views of the page (the tab strip is the ``tab`` control): one panel per tab. Each panel but the chart's
+# is drawn by its own callback (``panels``), fed by its gate store: the clientside gate passes it the
+# selection only while its tab is shown (and, for a grid, once dash-ag-grid's script is loaded).
+TAB_STRIP = "tab-strip"
+PANELS = {"chart": "panel-chart", "table": "panel-table", "map": "panel-map", "sources": "panel-sources"}
+PANEL_GATES = {tab: f"{panel}-query" for tab, panel in PANELS.items() if tab != "chart"}
+GRID_READY = "grid-ready-store"  # set once dash-ag-grid's script is loaded (on the first tab that needs it)
+TABLE_GRID = "table-grid"
+SOURCES_GRID = "sources-grid"
+SOURCES_CHART = "sources-chart"

@@ -63,10 +63,45 @@ def _control(control: C.Control, values: dict, lists: dict[str, list[dict]], sty
 
 def _controls(initial: ControlsUpdate, lists: dict[str, list[dict]], defer: bool) -> html.Div:
     return html.Div(
-        [_control(c, initial.values, lists, initial.styles, defer) for c in C.CONTROLS],
+        [_control(c, initial.values, lists, initial.styles, defer) for c in C.CONTROLS if c.kind != "tabs"],
         className="controls",
         role="search",
     )
+
+
+def _tab_strip(initial: ControlsUpdate, lists: dict[str, list[dict]]) -> html.Fieldset:
+    """The tab strip: the ``tab`` control, a radio group named by its legend, which the arrow keys move
+    along (each move shows that tab), styled as tabs."""
+    return html.Fieldset(
+        [
+            html.Legend(C.TAB.label, className="tab-strip-label"),
+            dcc.RadioItems(
+                id=C.TAB.id,
+                options=lists[C.TAB.id],
+                value=initial.values[C.TAB.id],
+                className="tab-strip",
+                **C.TAB.props,
+            ),
+        ],
+        id=ids.TAB_STRIP,
+        className="tabs",
+    )
+
+
+def _panels(initial: ControlsUpdate, charts: list) -> list[html.Section]:
+    """One panel per tab, all but the one shown hidden. The chart panel holds the chart cards; the others
+    are filled by their callbacks once opened (``panels``), never on the default view."""
+    shown = initial.values[C.TAB.id]
+    return [
+        html.Section(
+            charts if tab == "chart" else [],
+            id=ids.PANELS[tab],
+            className="panel panel-charts" if tab == "chart" else "panel",
+            hidden=tab != shown,
+            **{"aria-label": label},
+        )
+        for tab, label in C.TABS
+    ]
 
 
 def export_href(name: str, fmt: str, query: str) -> str:
@@ -160,6 +195,8 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
             dcc.Store(id=ids.TITLE_SHOWN),
             dcc.Store(id=ids.VIEWPORT, data="wide"),  # the layout's charts are wide; page.js says otherwise
             dcc.Download(id=ids.DOWNLOAD_CSV),
+            dcc.Store(id=ids.GRID_READY),  # set by tabs.js once dash-ag-grid's script is loaded
+            *[dcc.Store(id=ids.PANEL_GATES[tab]) for tab, _ in C.TABS if tab != "chart"],
             html.Header(
                 [
                     html.H1("U.S. border encounters"),
@@ -190,9 +227,11 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
                         id=ids.FILTERS,
                         className="filters",
                         open=True,
-                        style={"gridRow": f"1 / span {len(story) + len(ids.CHARTS) + 1}"},
+                        # the story, the tab strip, the tab shown (the others are hidden) and the sources
+                        style={"gridRow": f"1 / span {len(story) + 3}"},
                     ),
-                    *[_chart_card(chart, shown, initial.store) for chart in ids.CHARTS],
+                    _tab_strip(initial, lists),
+                    *_panels(initial, [_chart_card(chart, shown, initial.store) for chart in ids.CHARTS]),
                     html.Section(shown["provenance"], id=ids.SOURCE_LINE, className="provenance"),
                 ],
                 className="page",

@@ -64,6 +64,8 @@ SITE_DESCRIPTION = (
     " the monthly trend, the rise from one year to the next, the peak month and the top nationalities."
 )
 ROBOTS_TXT = "User-agent: *\nAllow: /\n"
+# dash-ag-grid's script (1.3 MB): loaded by assets/tabs.js when a tab with a grid is opened, not with the page
+GRID_SCRIPT = re.compile(r'<script src="([^"]*/_dash-component-suites/dash_ag_grid/[^"]*\.js)"></script>')
 
 
 def configure(app: Dash, view_for: Callable[[str], View] | None = None) -> None:
@@ -104,7 +106,9 @@ def configure(app: Dash, view_for: Callable[[str], View] | None = None) -> None:
             except Exception:  # a title or description is never worth an error page: the site's will do
                 app.logger.exception("could not describe the page for %r", query[:200])
         metas = parts.get("metas", "") + f'\n<meta name="description" content="{html_escape(text)}">'
-        return interpolate(**{**parts, "metas": metas, "scripts": without_unused_scripts(parts.get("scripts", ""))})
+        scripts, deferred = deferred_scripts(without_unused_scripts(parts.get("scripts", "")))
+        metas += "".join(f'\n<meta name="border-grid-script" content="{html_escape(src)}">' for src in deferred)
+        return interpolate(**{**parts, "metas": metas, "scripts": scripts})
 
     app.interpolate_index = first_html
 
@@ -120,6 +124,18 @@ def description(view: View) -> str:
 def without_unused_scripts(scripts: str) -> str:
     """Dash's ``{%scripts%}`` (one tag a line) without those of ``UNUSED_SCRIPTS``."""
     return "\n".join(tag for tag in scripts.split("\n") if not UNUSED_SCRIPTS.fullmatch(tag.strip()))
+
+
+def deferred_scripts(scripts: str) -> tuple[str, list[str]]:
+    """Dash's ``{%scripts%}`` without dash-ag-grid's, and that script's address (for ``assets/tabs.js``)."""
+    kept, deferred = [], []
+    for tag in scripts.split("\n"):
+        match = GRID_SCRIPT.fullmatch(tag.strip())
+        if match:
+            deferred.append(match.group(1))
+        else:
+            kept.append(tag)
+    return "\n".join(kept), deferred
 
 
 class StaticCompressor:

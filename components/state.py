@@ -37,6 +37,7 @@ class ViewState:
     measure: str = C.MEASURE.default  # what the trend plots (``measures``); headline numbers stay counts
     scale: str = C.SCALE.default
     events: bool = C.EVENTS.default
+    tab: str = C.TAB.default  # which of the page's views is shown; the numbers do not depend on it
 
     @property
     def selection(self) -> Selection:

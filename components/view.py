@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -46,6 +46,8 @@ class View:
     events: pd.DataFrame
     source_line: str
     empty_message: str | None
+    published: dict[str, list[int]] = field(default_factory=dict)
+    """nationality -> the years whose total in ``yearly`` is the publisher's own figure (not a sum)."""
 
     @property
     def combined_names(self) -> tuple[str, ...]:
@@ -101,7 +103,12 @@ class ViewBuilder:
         self.dataset = dataset
         self.events = load_events(events_file)
         self.shared = shared
-        self.build = lru_cache(maxsize=cache_size)(self._build)
+        self._cached = lru_cache(maxsize=cache_size)(self._build)
+
+    def build(self, state: ViewState) -> View:
+        """The view of ``state``, memoized. Which tab shows it does not change a number: every tab of one
+        selection shares one view (built for the chart tab)."""
+        return self._cached(state if state.tab == C.TAB.default else state.with_(tab=C.TAB.default))
 
     @property
     def version(self) -> str:
@@ -175,6 +182,7 @@ def view_to_json(view: View) -> str:
             "share": view.share,
             "source_line": view.source_line,
             "empty_message": view.empty_message,
+            "published": view.published,
         }
     )
 
@@ -199,6 +207,7 @@ def view_from_json(text: str | bytes, state: ViewState) -> View:
         share=data["share"],
         source_line=data["source_line"],
         empty_message=data["empty_message"],
+        published={str(k): [int(y) for y in v] for k, v in data["published"].items()},
     )
 
 
@@ -278,6 +287,9 @@ def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
         events=events.reset_index(drop=True),
         source_line=dataset.source_line(state.source),
         empty_message=empty_message,
+        published={
+            n: sorted(analysis.published_totals(table, selection.with_(nationalities=(n,)))) for n in nationalities
+        },
     )
 
 

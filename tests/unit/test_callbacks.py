@@ -171,12 +171,20 @@ def test_csv_download_has_exactly_the_rows_shown(dataset, builder):
     text = sent["content"]
     assert text.startswith("# U.S. border encounters")
     assert "Office of Homeland Security Statistics" in text and "nationality=China" in text
-    frame = pd.read_csv(io.StringIO(text), comment="#")
-    monthly = frame[frame["measure"] == "monthly"]
-    assert len(monthly) == 35 and monthly["encounters"].sum() == 3_600 + 37_160 + 25_000
-    yearly = frame[(frame["measure"] == "calendar year total") & (frame["nationality"] == "China")]
-    assert yearly.set_index("period")["encounters"].to_dict() == {"2022": 3_600, "2023": 37_160, "2024": 25_000}
-    assert (frame["nationality"] == "All nationalities").sum() == 3
+    frame = pd.read_csv(io.StringIO(text), comment="#", dtype={"Period": str})
+    assert list(frame.columns) == ["Period", "What", "China"]  # the table tab's columns
+    monthly = frame[frame["What"] == "month"]
+    assert len(monthly) == 35 and monthly["China"].astype(int).sum() == 3_600 + 37_160 + 25_000
+    yearly = frame[frame["What"] != "month"].set_index("Period")
+    assert yearly["China"].astype(int).to_dict() == {"2022": 3_600, "2023": 37_160, "2024": 25_000}
+    assert yearly.loc["2024", "What"] == "calendar year, sum of 11 of 12 months"
+    # with the region's total chosen, it is a column of its own
+    both = callbacks.download_csv(
+        dataset, builder, SHOWN.replace("nationality=China", "nationality=China&nationality=All")
+    )
+    frame = pd.read_csv(io.StringIO(both["content"]), comment="#", dtype=str)
+    assert list(frame.columns) == ["Period", "What", "China", "All nationalities"]
+    assert frame.loc[frame["Period"] == "2023-12", "All nationalities"].tolist() == ["249740"]
 
 
 @pytest.mark.parametrize(("fmt", "magic"), [("png", b"\x89PNG"), ("svg", b"<svg"), ("pdf", b"%PDF")])

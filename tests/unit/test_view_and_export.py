@@ -162,7 +162,7 @@ def test_every_csv_header_line_is_one_harmless_cell(dataset):
     }
     text = export.csv_text(view, provenance)
     header = [line for line in text.splitlines() if line.startswith("#")]
-    assert len(header) == 5  # the line break in the name did not start a sixth line
+    assert len(header) == 6  # the line break in the name did not start a seventh line
     for row in csv.reader(io.StringIO("\n".join(header))):
         assert len(row) == 1 and row[0].startswith("#"), row
     assert "evil;=HYPERLINK('http://x');@SUM(1) +cmd| .xlsx" in text
