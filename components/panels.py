@@ -14,7 +14,7 @@ from collections.abc import Callable
 import dash_ag_grid as dag
 from dash import html
 
-from border_dashboard.components import export, ids
+from border_dashboard.components import export, ids, map_panel
 from border_dashboard.components.state import ViewState
 from border_dashboard.components.view import ViewBuilder
 from border_dashboard.data.store import Dataset
@@ -84,8 +84,11 @@ def table_panel(dataset: Dataset, builder: ViewBuilder, state: ViewState) -> lis
     ]
 
 
-PANELS: dict[str, Callable[[Dataset, ViewBuilder, ViewState], list]] = {"table": table_panel}
-"""Each tab's panel (but the chart's): the ``map`` helper adds 'map'; ``sources`` follows."""
+PANELS: dict[str, Callable[[Dataset, ViewBuilder, ViewState], list]] = {
+    "table": table_panel,
+    "map": map_panel.map_panel,  # the world map, drawn by assets/page.js with the map's own plotly.js
+}
+"""Each tab's panel (but the chart's); ``sources`` follows."""
 
 
 def panel_contents(tab: str, dataset: Dataset, builder: ViewBuilder, state: ViewState) -> list:
