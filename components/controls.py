@@ -552,7 +552,7 @@ EVENTS = Control(
     options=events_options,
 )
 
-TABS = (("chart", "Chart"), ("table", "Table"), ("map", "Map"))
+TABS = (("chart", "Chart"), ("table", "Table"), ("map", "Map"), ("sources", "Sources side by side"))
 """The page's views, the first the default: each but the chart has its panel (``panels.PANELS``)."""
 TAB = Control(
     id="tab",

@@ -578,6 +578,68 @@ def top_figure(
     )
 
 
+def difference_figure(
+    frame: pd.DataFrame, *, title: str, source_line: str, margin: int, narrow: bool = False
+) -> go.Figure:
+    """The two sources' difference (CBP minus OHSS) per month, one line a nationality, over a band of
+    +-``margin``: what OHSS's rounding alone explains. ``frame``: nationality, month, ohss, cbp, difference
+    (``data.compare.side_by_side``); the hover gives both figures."""
+    names = list(dict.fromkeys(frame[E.nationality])) if len(frame) else []
+    data = []
+    for i, name in enumerate(names):
+        rows = frame[frame[E.nationality] == name]
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": name,
+                "x": _months(rows[E.month]),
+                "y": _ints(rows["difference"]),
+                "customdata": [[int(o), int(c)] for o, c in zip(rows["ohss"], rows["cbp"])],
+                "line": {"color": PALETTE[i % len(PALETTE)], "width": 2},
+                "marker": {"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 6},
+                "hovertemplate": (
+                    f"{name}<br>%{{x|%B %Y}}: CBP %{{customdata[1]:,}}, OHSS %{{customdata[0]:,}}"
+                    "<br>difference %{y:+,}<extra></extra>"
+                ),
+            }
+        )
+    largest = max([margin, *(abs(int(d)) for d in frame["difference"])]) if len(frame) else margin
+    layout = {
+        "shapes": [
+            {
+                "type": "rect",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "yref": "y",
+                "y0": -margin,
+                "y1": margin,
+                "fillcolor": "#eef2f5",
+                "line": {"width": 0},
+                "layer": "below",
+            }
+        ],
+        "xaxis": {"type": "date", "hoverformat": "%B %Y"},
+        "yaxis": {
+            "title": {"text": "CBP minus OHSS"},
+            "range": [-largest * 1.3 - 1, largest * 1.3 + 1],
+            "zeroline": True,
+        },
+    }
+    return _figure(
+        data,
+        layout,
+        title=title,
+        subtitle=f"The grey band: within {margin} either way, what OHSS's rounding to the nearest 10 explains",
+        source_line=source_line,
+        plot_height=220,
+        left=_room(f"-{largest * 2:,}"),
+        legend=names,
+        narrow=narrow,
+    )
+
+
 # ColorBrewer's YlOrRd, light to dark: more encounters, darker (written out: plotly.js's own "YlOrRd" runs
 # the other way round from plotly.py's)
 MAP_SCALE = [

@@ -12,11 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import dash_ag_grid as dag
-from dash import html
+import pandas as pd
+from dash import dcc, html
 
-from border_dashboard.components import export, ids, map_panel
+from border_dashboard.components import export, figures, ids, map_panel
 from border_dashboard.components.state import ViewState
 from border_dashboard.components.view import ViewBuilder
+from border_dashboard.data import analysis, compare
+from border_dashboard.data.schema import Encounters as E
+from border_dashboard.data.sources import SOURCES
 from border_dashboard.data.store import Dataset
 
 GRID_TABS = ("table", "sources")
@@ -84,11 +88,112 @@ def table_panel(dataset: Dataset, builder: ViewBuilder, state: ViewState) -> lis
     ]
 
 
+def sources_panel(dataset: Dataset, builder: ViewBuilder, state: ViewState, narrow: bool = False) -> list:
+    """The sources tab: where OHSS and CBP count the same thing (Border Patrol at the Southwest border, for
+    Mexico, Guatemala, Honduras, El Salvador and the total), each month's two figures and their difference,
+    why they differ, a chart of the difference, and the picked nationalities that cannot be compared."""
+    heading = html.H2(
+        "The two sources side by side: Border Patrol encounters at the Southwest Land Border", className="panel-title"
+    )
+    missing = [name for name in (compare.OHSS, compare.CBP) if name not in dataset.tables]
+    if missing:
+        return [heading, html.P(f"This dataset lacks {', '.join(SOURCES[m].title for m in missing)}.")]
+    ohss, cbp = dataset.served(compare.OHSS), dataset.served(compare.CBP)
+    names = compare.comparable(state.nationalities)
+    frame = compare.side_by_side(ohss, cbp, names, state.start, state.end)
+    margin = compare.rounding_margin()
+    records = {name: dataset.provenance[name] for name in (compare.OHSS, compare.CBP)}
+    why = html.Div(
+        [
+            html.P(
+                "Both count U.S. Border Patrol encounters at the Southwest Land Border: OHSS in its workbook, "
+                "CBP as the Border Patrol rows of its Southwest file. CBP's "
+                "file names four citizenships (Mexico, Guatemala, Honduras, El Salvador) and counts all others "
+                "in 'Other'; so these four and the total are what both count."
+            ),
+            html.P(
+                f"Why the figures differ: OHSS rounds every figure to the nearest {SOURCES[compare.OHSS].rounded_to}, "
+                f"so a month can be off CBP's exact count by up to {margin} for that alone (the grey band). A "
+                f"larger difference is not rounding: the files were made at different times (OHSS's "
+                f"{records[compare.OHSS]['release']}; CBP's {records[compare.CBP]['release']}), and a figure "
+                "corrected in between would differ so."
+            ),
+        ],
+        className="panel-help",
+    )
+    notes = []
+    if state.region != compare.REGION:
+        notes.append(f"CBP's file covers the {compare.REGION} only: the comparison is there, whatever the region.")
+    if state.source != compare.OHSS or state.filters:
+        notes.append("The comparison is of all Border Patrol encounters, whatever the source and filters chosen.")
+    unlike = compare.not_comparable(tuple(n for n in state.nationalities if n not in names))
+    if unlike:
+        notes.append(html.Span(["Not compared: ", html.Ul([html.Li(f"{n}: {w}") for n, w in unlike.items()])]))
+    parts = [heading, why, *[html.Div(n, className="panel-note") for n in notes]]
+    if frame.empty:
+        months = compare.shared_months(ohss, cbp, "1900-01", "2999-12")
+        covered = f"{months[0]} to {months[1]}" if months else "no month"
+        parts.append(html.P(f"The two files share no month of {state.start} to {state.end}: they share {covered}."))
+        return parts
+    beyond = frame[~frame["within_rounding"]]
+    first, last = frame[E.month].min(), frame[E.month].max()
+    parts.append(
+        html.P(
+            f"{first:%b %Y} to {last:%b %Y}: {len(frame):,} monthly figures compared, "
+            + (
+                f"all within {margin} of each other."
+                if beyond.empty
+                else f"{len(beyond)} differing by more than {margin}: "
+                + "; ".join(
+                    f"{analysis.display(r.nationality, E.nationality)} in {r.month:%B %Y} "
+                    f"(OHSS {r.ohss:,}, CBP {r.cbp:,})"
+                    for r in beyond.head(5).itertuples()
+                )
+                + "."
+            ),
+            className="panel-summary",
+        )
+    )
+    title = f"CBP minus OHSS, Border Patrol at the {compare.REGION}, {first:%b %Y} to {last:%b %Y}"
+    line = f"{dataset.source_line(compare.OHSS)} {dataset.source_line(compare.CBP)}"
+    shown = frame.assign(**{E.nationality: [analysis.display(n, E.nationality) for n in frame[E.nationality]]})
+    figure = figures.difference_figure(shown, title=title, source_line=line, margin=margin, narrow=narrow)
+    parts.append(
+        dcc.Graph(
+            id=ids.SOURCES_CHART,
+            figure=figure,
+            config={"displaylogo": False, "showSendToCloud": False, "showEditInChartStudio": False},
+            style={"height": f"{figure.layout.height}px"},
+            responsive=True,
+        )
+    )
+    table = pd.DataFrame(
+        {
+            "Month": [f"{m:%Y-%m}" for m in frame[E.month]],
+            "Nationality": shown[E.nationality],
+            "OHSS": frame["ohss"],
+            "CBP": frame["cbp"],
+            "CBP minus OHSS": frame["difference"],
+            "Beyond rounding": ["yes" if not w else "no" for w in frame["within_rounding"]],
+        }
+    )
+    label = f"OHSS and CBP, each month: {title}"
+    parts.append(
+        html.Div(
+            grid(ids.SOURCES_GRID, table, numbers=("OHSS", "CBP", "CBP minus OHSS"), rounded=False),
+            role="region",
+            **{"aria-label": label},
+        )
+    )
+    return parts
+
+
 PANELS: dict[str, Callable[[Dataset, ViewBuilder, ViewState], list]] = {
     "table": table_panel,
     "map": map_panel.map_panel,  # the world map, drawn by assets/page.js with the map's own plotly.js
+    "sources": sources_panel,
 }
-"""Each tab's panel (but the chart's); ``sources`` follows."""
+"""Each tab's panel (but the chart's)."""
 
 
 def panel_contents(tab: str, dataset: Dataset, builder: ViewBuilder, state: ViewState) -> list:

@@ -81,3 +81,55 @@ def test_b302_a_link_to_the_table_tab_draws_it(dash_duo):
     assert [h for h in headers if h] == ["Period", "What", "China", "Mexico"]
     totals = dash_duo.driver.find_element(By.CSS_SELECTOR, f"#{ids.TABLE_GRID} .ag-floating-bottom").text
     assert "fiscal year, published" in totals and "24,050" in totals  # China FY2023, as published
+
+
+def test_b303_the_sources_tab_shows_both_figures_their_difference_and_what_it_cannot_compare(dash_duo):
+    dash_duo.start_server(application.create_app())
+    dash_duo.driver.set_window_size(1400, 1000)
+    dash_duo.driver.get(dash_duo.server_url + "/?nationality=China&nationality=Mexico&from=2023-01&to=2023-12")
+    wait_for_charts(dash_duo)
+    dash_duo.driver.find_element(By.CSS_SELECTOR, f"#{C.TAB.id} input[value='sources']").click()
+    wait(dash_duo, lambda: query(dash_duo).get("tab") == ["sources"], "the address did not follow the tab")
+    cells = f"return [...document.querySelectorAll('#{ids.SOURCES_GRID} .ag-row')].map(r => r.textContent);"
+    wait(dash_duo, lambda: len(dash_duo.driver.execute_script(cells)) > 5, "the comparison was not drawn")
+    # May 2023, Mexico: the row's cells across the pinned Month column and the others
+    script = f"""
+    const left = [...document.querySelectorAll('#{ids.SOURCES_GRID} .ag-pinned-left-cols-container .ag-row')];
+    const row = left.find(r => r.textContent === '2023-05');
+    const index = row.getAttribute('row-index');
+    const rest = document.querySelectorAll(
+        '#{ids.SOURCES_GRID} .ag-center-cols-container .ag-row[row-index="' + index + '"] .ag-cell');
+    return [...rest].map(c => c.textContent);
+    """
+    assert dash_duo.driver.execute_script(script) == ["Mexico", "43,610", "43,612", "2", "no"]
+    panel = dash_duo.driver.find_element(By.ID, ids.PANELS["sources"]).text
+    assert "China: CBP's Southwest file does not name China" in panel
+    assert "rounds every figure to the nearest 10" in panel
+    traces = dash_duo.driver.execute_script(
+        f"return document.querySelector('#{ids.SOURCES_CHART} .js-plotly-plot')._fullData.map(t => t.name);"
+    )
+    assert traces == ["Mexico", "All nationalities"]
+    names = dash_duo.driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name);")
+    assert all(name.startswith(dash_duo.server_url) for name in names)  # no request leaves the server
+
+
+def test_b304_axe_core_finds_no_violation_in_the_table_and_sources_tabs(dash_duo):
+    from axe_core_python.selenium import Axe
+
+    dash_duo.start_server(application.create_app())
+    dash_duo.driver.set_window_size(1400, 1000)
+    dash_duo.driver.set_script_timeout(60)
+    for tab, grid in (("table", ids.TABLE_GRID), ("sources", ids.SOURCES_GRID)):
+        dash_duo.driver.get(dash_duo.server_url + f"/?nationality=China&nationality=Mexico&tab={tab}")
+        rows = f"return document.querySelectorAll('#{grid} .ag-row').length;"
+        wait(dash_duo, lambda rows=rows: dash_duo.driver.execute_script(rows) > 5, f"the {tab} tab was not drawn")
+        dash_duo.driver.execute_script(Axe().axe_script)
+        results = dash_duo.driver.execute_async_script(
+            "const done = arguments[0]; axe.run(document, {}).then(done, e => done({error: '' + e}));"
+        )
+        assert "error" not in results, results
+        found = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+            for v in results["violations"]
+        ]
+        assert found == [], f"the {tab} tab: {found}"

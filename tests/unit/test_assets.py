@@ -13,7 +13,7 @@ import plotly
 import pytest
 
 from border_dashboard.components import app as application
-from border_dashboard.components import charts, figures
+from border_dashboard.components import charts, figures, panels
 from border_dashboard.components.state import ViewState
 from border_dashboard.components.view import ViewBuilder
 
@@ -109,6 +109,7 @@ def drawn(dataset):
         for state in VIEWS:
             charts.build_charts(builder.build(state))
             charts.map_chart(builder.build(state), dataset.served(state.source))
+            panels.panel_contents("sources", dataset, builder, state)  # its difference chart
     return types
 
 

@@ -228,3 +228,18 @@ def test_a_brotli_built_beside_a_file_is_sent_only_if_it_holds_the_file(tmp_path
     assert static.precompressed("/assets/sub/c.js", script, "br") is None
     assert static.precompressed("/assets/sub/../../a.js", script, "br") is None
     assert static.precompressed("/other/sub/a.js", script, "br") is None
+
+
+@pytest.mark.parametrize("query", ["", "?nationality=China", "?nationality=China&tab=table", "?tab=sources"])
+def test_no_page_loads_the_grid_script_but_names_it_for_the_tabs_that_load_it(app, query):
+    """dash-ag-grid's script (1.3 MB) is not among the page's scripts, even for a link to a tab with a grid:
+    assets/tabs.js loads it from the meta tag when such a tab opens, and only then is a grid drawn (the
+    layout never holds one, so no grid waits for a script that is not there)."""
+    client = app.server.test_client()
+    _, headers, body = _get(client, "/" + query)
+    page = _decoded(headers, body).decode()
+    assert "dash_ag_grid" not in " ".join(re.findall(r"<script[^>]*>", page))
+    (src,) = re.findall(r'<meta name="border-grid-script" content="([^"]+)">', page)
+    assert "/dash_ag_grid/dash_ag_grid" in src and client.get(src).status_code == 200
+    _, headers, body = _get(client, "/_dash-layout", Referer="http://localhost/" + query)
+    assert b"dash_ag_grid" not in _decoded(headers, body)

@@ -125,3 +125,6 @@ def test_every_view_of_the_sweep_keeps_the_invariants(dataset, cases):
             if not traces:
                 assert figure.layout.annotations and figure.layout.annotations[0].text, (query, chart)
         assert result["sentence"], query
+        # The tab the link asks for draws (its panel; the chart tab's is the charts above).
+        if state.tab in callbacks.PANEL_TABS:
+            assert callbacks.render_panel(dataset, builder, state.tab, shown.store), query
