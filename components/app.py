@@ -31,6 +31,9 @@ from border_dashboard.data import store
 # vendor/, plotly.js with only the page's trace types, served with the page's other scripts so that a
 # shared link's charts need not wait for Dash to fetch the full plotly.js (see its README).
 ASSETS = Path(str(resources.files("border_dashboard.components") / "assets"))
+# Scripts of assets/ the page does not carry: the world map's plotly.js, which page.js loads when the
+# map is opened (served like any asset; the default page gets no heavier).
+GEO_ONLY = r"plotly-geo\.min\.js$"
 # Dash's page, plus early fetches of the chunks its dropdowns and graphs would otherwise ask for only
 # once the layout has arrived: a shared link is drawn one round trip sooner.
 PRELOADS = "".join(
@@ -87,6 +90,7 @@ def create_app(
         __name__,
         title="U.S. border encounters",
         assets_folder=str(ASSETS),
+        assets_ignore=GEO_ONLY,
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )

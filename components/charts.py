@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 
 import plotly.graph_objects as go
 
 from border_dashboard.components import controls as C
 from border_dashboard.components import figures, ids
 from border_dashboard.components.view import View, window_text
-from border_dashboard.data import measures
+from border_dashboard.data import analysis, measures
 from border_dashboard.data.schema import ALL, ALL_NATIONALITIES
 from border_dashboard.data.schema import Encounters as E
+from border_dashboard.data.served import ServedTable
 from border_dashboard.data.sources import SOURCES
 
 TREND_TITLES = {
@@ -116,6 +121,43 @@ def build_charts(
             plain=plain,
         )
     return charts
+
+
+BASE_MAP = Path(
+    str(resources.files("border_dashboard.components") / "assets" / "vendor" / "topojson" / "world_50m.json")
+)
+"""The world map's base map, served to the browser from our assets (``tools/vendor-build/build.sh``)."""
+
+
+@lru_cache(maxsize=2)
+def base_map_codes(path: Path = BASE_MAP) -> frozenset[str]:
+    """The ISO 3166-1 alpha-3 codes of the countries the base map has a shape for."""
+    geometries = json.loads(path.read_text(encoding="utf-8"))["objects"]["countries"]["geometries"]
+    return frozenset(g["id"] for g in geometries if isinstance(g.get("id"), str))
+
+
+def map_chart(view: View, table: ServedTable, *, narrow: bool = False) -> go.Figure:
+    """The world map of a view: encounters in its window by citizenship, for its source, region and
+    filters (``analysis.by_citizenship``), the view's nationalities outlined."""
+    state = view.state
+    counted = SOURCES[state.source].label + (f"; {C.filters_text(state.filters)}" if state.filters else "")
+    title = f"Encounters by citizenship: {view.where.removeprefix('the ')} ({counted}), {window_text(view)}"
+    counts = analysis.by_citizenship(table, state.selection)
+    if not counts[E.encounters].any():
+        return figures.empty_figure(
+            view.empty_message or "No encounters are recorded for this selection.",
+            title=title,
+            source_line=view.source_line,
+            narrow=narrow,
+        )
+    return figures.map_figure(
+        counts,
+        title=title,
+        source_line=view.source_line,
+        selected=tuple(n for n in state.nationalities if n != ALL),
+        drawable=base_map_codes(),
+        narrow=narrow,
+    )
 
 
 def event_key(view: View) -> str:

@@ -573,9 +573,8 @@ EVENTS = Control(
     options=events_options,
 )
 
-TABS = (("chart", "Chart"), ("table", "Table"), ("sources", "Sources side by side"))
-"""The page's views, the first the default: each but the chart has its panel (``panels.PANELS``). The
-world map ('map') joins them with its panel."""
+TABS = (("chart", "Chart"), ("table", "Table"), ("map", "Map"), ("sources", "Sources side by side"))
+"""The page's views, the first the default: each but the chart has its panel (``panels.PANELS``)."""
 TAB = Control(
     id="tab",
     parameter="tab",

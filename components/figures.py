@@ -744,3 +744,137 @@ def difference_figure(frame: pd.DataFrame, *, title: str, source_line: str, marg
         legend=names,
         narrow=narrow,
     )
+
+
+# ColorBrewer's YlOrRd, light to dark: more encounters, darker (written out: plotly.js's own "YlOrRd" runs
+# the other way round from plotly.py's)
+MAP_SCALE = [
+    [i / 8, colour]
+    for i, colour in enumerate(
+        ("#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#bd0026", "#800026")
+    )
+]
+MAP_LAND = "#e4e7eb"  # a country the source names no encounters of
+
+
+def _count_ticks(top: int) -> tuple[list[float], list[str]]:
+    """The colour bar's ticks on a log scale: 1, 10, 100, 1k, ... up to the largest count."""
+    values, labels, power = [], [], 0
+    while 10**power <= max(top, 1):
+        values.append(float(power))
+        labels.append(f"{10**power:,}" if power < 3 else f"{10 ** (power - 3):,}k" if power < 6 else "1M")
+        power += 1
+    return values, labels
+
+
+@_builder
+def map_figure(
+    counts: pd.DataFrame,
+    *,
+    title: str,
+    source_line: str,
+    selected: tuple[str, ...] = (),
+    drawable: frozenset[str] | None = None,
+    narrow: bool = False,
+) -> dict:
+    """Encounters by citizenship as a world choropleth (``analysis.by_citizenship``: nationality, iso3,
+    encounters), coloured on a log scale with a colour bar saying what is counted; the ``selected``
+    nationalities outlined. Names with no country ('Other', 'Unknown', a state gone) or with none on the
+    base map (``drawable``: the codes it has) are listed under the map with their counts, never dropped.
+    ``layout.meta.nationalities``: the selection, for the page's click handler (a click adds a country)."""
+    named = counts[counts["iso3"].notna()]
+    if drawable is not None:
+        named = named[named["iso3"].isin(list(drawable))]
+    shown = named[named[E.encounters] > 0]
+    left_out = counts[~counts[E.nationality].isin(list(named[E.nationality])) & (counts[E.encounters] > 0)]
+    top = int(shown[E.encounters].max()) if len(shown) else 1
+    ticks, labels = _count_ticks(top)
+    chosen = [n in selected for n in shown[E.nationality]]
+    data = [
+        {
+            "type": "choropleth",
+            "locationmode": "ISO-3",
+            "locations": list(shown["iso3"]),
+            "z": [round(float(np.log10(v)), 4) for v in shown[E.encounters]],
+            "zmin": 0,
+            "zmax": max(float(np.log10(top)), 1.0),
+            "colorscale": MAP_SCALE,
+            "customdata": [[n, int(v)] for n, v in zip(shown[E.nationality], shown[E.encounters])],
+            "hovertemplate": "%{customdata[0]}: %{customdata[1]:,} encounters<extra></extra>",
+            "marker": {
+                "line": {
+                    "color": [ACCENT if c else "white" for c in chosen],
+                    "width": [2.5 if c else 0.5 for c in chosen],
+                }
+            },
+            "colorbar": {
+                "title": {"text": "Encounters<br>in the window<br>(log scale)", "side": "top", "font": {"size": 12}},
+                "tickvals": ticks,
+                "ticktext": labels,
+                "thickness": 12,
+                "len": 0.9,
+                **({"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0, "xanchor": "left"} if narrow else {}),
+            },
+        }
+    ]
+    outlined = [n for n in selected if n in set(shown[E.nationality])]
+    subtitle = f"Outlined: {', '.join(outlined)}" if outlined else ""
+    not_drawn = [
+        f"{n} {int(v):,}" + ("" if pd.isna(code) else " (no shape on the base map)")
+        for n, code, v in zip(left_out[E.nationality], left_out["iso3"], left_out[E.encounters])
+    ]
+    note = _wrap("Not on the map: " + "; ".join(not_drawn) + ".", CHARS[narrow]["source"]) if not_drawn else ""
+    plot_height = 240 if narrow else 430
+    under = 10 + (60 if narrow else 0)  # a phone's colour bar stands under the map
+    annotations = []
+    if note:
+        annotations.append(
+            {
+                "text": note,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 0,
+                "yshift": -under,
+                "xanchor": "left",
+                "yanchor": "top",
+                "showarrow": False,
+                "align": "left",
+                "font": {"size": 12},
+            }
+        )
+        under += 6 + 16 * _lines(note)
+    layout = {
+        "geo": {
+            "scope": "world",
+            "resolution": 50,  # the 1:50m base map: the small island states too
+            "projection": {"type": "natural earth"},
+            "showframe": False,
+            "showcoastlines": False,
+            "showcountries": True,
+            "countrycolor": "white",
+            "countrywidth": 0.5,
+            "showland": True,
+            "landcolor": MAP_LAND,
+            "showlakes": False,
+            "lataxis": {"range": [-58, 85]},
+            "bgcolor": "white",
+        },
+        "meta": {"nationalities": list(selected)},
+        "annotations": annotations,
+        "xaxis": {"visible": False},
+        "yaxis": {"visible": False},
+        "dragmode": False,
+    }
+    return _figure(
+        data,
+        layout,
+        title=title,
+        source_line=source_line,
+        subtitle=subtitle,
+        plot_height=plot_height,
+        left=10,
+        right=10 if narrow else 90,
+        axis_room=under,
+        narrow=narrow,
+    )

@@ -15,7 +15,7 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import dcc, html
 
-from border_dashboard.components import export, figures, ids
+from border_dashboard.components import export, figures, ids, map_panel
 from border_dashboard.components.state import ViewState
 from border_dashboard.components.view import ViewBuilder
 from border_dashboard.data import analysis, compare
@@ -188,8 +188,12 @@ def sources_panel(dataset: Dataset, builder: ViewBuilder, state: ViewState, narr
     return parts
 
 
-PANELS: dict[str, Callable[[Dataset, ViewBuilder, ViewState], list]] = {"table": table_panel, "sources": sources_panel}
-"""Each tab's panel (but the chart's); the ``map`` helper adds 'map'."""
+PANELS: dict[str, Callable[[Dataset, ViewBuilder, ViewState], list]] = {
+    "table": table_panel,
+    "map": map_panel.map_panel,  # the world map, drawn by assets/page.js with the map's own plotly.js
+    "sources": sources_panel,
+}
+"""Each tab's panel (but the chart's)."""
 
 
 def panel_contents(tab: str, dataset: Dataset, builder: ViewBuilder, state: ViewState) -> list:

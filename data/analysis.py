@@ -313,6 +313,31 @@ def top_nationalities(
     )
 
 
+ISO3 = "iso3"
+"""Column of ``by_citizenship``: the nationality's ISO 3166-1 alpha-3 code, missing where it has none."""
+
+
+def by_citizenship(data: pd.DataFrame | ServedTable, selection: Selection) -> pd.DataFrame:
+    """Encounters in the window by citizenship (region and filters applied), for the world map: columns
+    nationality, iso3 (``countries.iso3``, missing for 'Other', 'Unknown' and states gone), encounters.
+
+    Every nationality the source breaks out, most encounters first (then by name), zeros included; not the
+    publisher's total of all nationalities.
+    """
+    # Imported here: the country names need pycountry and the crosswalk, which the command line's summary
+    # (a question about one nationality) should not wait for.
+    from border_dashboard.data import countries
+
+    index = served(data)
+    lo, hi = index.window(*selection.window)
+    names, matrix = index.by_nationality(selection.region, tuple(sorted(selection.filters)))
+    frame = pd.DataFrame({E.nationality: pd.array(names, dtype="str"), E.encounters: matrix[:, lo:hi].sum(axis=1)})
+    frame = frame[frame[E.nationality] != ALL]
+    frame.insert(1, ISO3, pd.array([countries.iso3(n) for n in frame[E.nationality]], dtype="str"))
+    frame = frame.sort_values([E.encounters, E.nationality], ascending=[False, True], kind="stable")
+    return frame.reset_index(drop=True)
+
+
 # --- names ----------------------------------------------------------------------------------------
 
 

@@ -362,3 +362,78 @@ window.border_viewport = function () {
         attributeFilter: ["tabindex", "role", "aria-selected", "aria-label", "aria-labelledby", "aria-describedby"],
     });
 })();
+
+// The world map (the map tab; components/panels.py): its figure comes in the panel as the data-figure of
+// a .world-map element and is drawn with the map's own plotly.js (plotly-geo.min.js, window.PlotlyGeo),
+// which is not in the page: it is loaded the first time a map is shown, so the other views never fetch it.
+// Its base map comes from our assets (config.topojsonURL), never from Plotly's CDN. A click on a country
+// adds its nationality to the view (the address's nationality list, which the URL callback reads).
+(function () {
+    var loading = null;
+    function loadGeo(src) {
+        if (window.PlotlyGeo) {
+            return Promise.resolve(window.PlotlyGeo);
+        }
+        if (!loading) {
+            loading = new Promise(function (resolve, reject) {
+                var script = document.createElement("script");
+                script.src = src;
+                script.onload = function () { resolve(window.PlotlyGeo); };
+                script.onerror = function () { loading = null; reject(new Error("the map's script did not load")); };
+                document.head.appendChild(script);
+            });
+        }
+        return loading;
+    }
+    function addNationality(name) {
+        var params = new URLSearchParams(window.location.search);
+        var chosen = params.getAll("nationality");
+        if (!name || chosen.indexOf(name) >= 0 || !window.dash_clientside.set_props) {
+            return;
+        }
+        params.append("nationality", name);
+        window.dash_clientside.set_props("url", { search: "?" + params.toString() });
+    }
+    function draw(element) {
+        var text = element.getAttribute("data-figure");
+        if (!text || element.getAttribute("data-drawn") === text) {
+            return;
+        }
+        element.setAttribute("data-drawn", text);
+        var figure = JSON.parse(text);
+        var config = JSON.parse(element.getAttribute("data-config") || "{}");
+        loadGeo(element.getAttribute("data-script")).then(function (Plotly) {
+            if (element.getAttribute("data-drawn") !== text) {
+                return;  // another figure came meanwhile: it draws instead
+            }
+            return Plotly.react(element, figure.data, figure.layout, config).then(function () {
+                if (!element.getAttribute("data-clicks")) {
+                    element.setAttribute("data-clicks", "on");
+                    element.on("plotly_click", function (event) {
+                        var point = event && event.points && event.points[0];
+                        addNationality(point && point.customdata && point.customdata[0]);
+                    });
+                }
+            });
+        }).catch(function (error) {
+            element.removeAttribute("data-drawn");
+            element.textContent = "The map could not be drawn (" + error.message + "); reload the page to try again.";
+        });
+    }
+    function drawAll() {
+        document.querySelectorAll(".world-map[data-figure]").forEach(function (element) {
+            if (!element.closest("[hidden]")) {
+                draw(element);
+            }
+        });
+    }
+    var queued = false;
+    new MutationObserver(function () {
+        if (!queued) {
+            queued = true;
+            requestAnimationFrame(function () { queued = false; drawAll(); });
+        }
+    }).observe(document.documentElement, {
+        subtree: true, childList: true, attributes: true, attributeFilter: ["data-figure", "hidden"],
+    });
+})();

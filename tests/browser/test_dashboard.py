@@ -197,9 +197,9 @@ def test_b005_downloads(dash):
     csv = wait(dash, lambda: next(download_dir.glob("*.csv"), None), "no CSV downloaded")
     wait(dash, lambda: csv.stat().st_size > 0, "empty CSV")
     frame = pd.read_csv(csv, comment="#")
-    monthly = frame[frame["measure"] == "monthly"]
-    assert monthly["encounters"].tolist() == workbook_months(official.CHINA)
-    assert monthly["encounters"].sum() == 3_600 + 37_160 + 25_000
+    monthly = frame[frame["What"] == "month"]  # the table tab's table (export.data_table)
+    assert monthly["China"].astype(int).tolist() == workbook_months(official.CHINA)
+    assert monthly["China"].astype(int).sum() == 3_600 + 37_160 + 25_000
     assert "rounded to the nearest 10" in csv.read_text()
     link = dash.driver.find_element(By.CSS_SELECTOR, f"#{ids.TREND}").find_element(
         By.XPATH, "ancestor::figure//a[text()='PNG']"

@@ -111,3 +111,25 @@ def test_b303_the_sources_tab_shows_both_figures_their_difference_and_what_it_ca
     assert traces == ["Mexico", "All nationalities"]
     names = dash_duo.driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name);")
     assert all(name.startswith(dash_duo.server_url) for name in names)  # no request leaves the server
+
+
+def test_b304_axe_core_finds_no_violation_in_the_table_and_sources_tabs(dash_duo):
+    from axe_core_python.selenium import Axe
+
+    dash_duo.start_server(application.create_app())
+    dash_duo.driver.set_window_size(1400, 1000)
+    dash_duo.driver.set_script_timeout(60)
+    for tab, grid in (("table", ids.TABLE_GRID), ("sources", ids.SOURCES_GRID)):
+        dash_duo.driver.get(dash_duo.server_url + f"/?nationality=China&nationality=Mexico&tab={tab}")
+        rows = f"return document.querySelectorAll('#{grid} .ag-row').length;"
+        wait(dash_duo, lambda rows=rows: dash_duo.driver.execute_script(rows) > 5, f"the {tab} tab was not drawn")
+        dash_duo.driver.execute_script(Axe().axe_script)
+        results = dash_duo.driver.execute_async_script(
+            "const done = arguments[0]; axe.run(document, {}).then(done, e => done({error: '' + e}));"
+        )
+        assert "error" not in results, results
+        found = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+            for v in results["violations"]
+        ]
+        assert found == [], f"the {tab} tab: {found}"

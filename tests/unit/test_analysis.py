@@ -186,3 +186,27 @@ def test_the_story_s_default_rise_and_its_range_under_rounding(ohss_table):
 )
 def test_changes_are_said_as_a_reader_says_them(ratio, words):
     assert analysis.change_words(ratio) == words
+
+
+def test_encounters_by_citizenship_for_the_map(ohss_table, dataset):
+    """The map's frame: each nationality's encounters in the window, as the workbook's region-by-citizenship
+    sheet gives them, with its country code; 'Unknown' has none."""
+    frame = analysis.by_citizenship(ohss_table, Selection()).set_index(E.nationality)
+    for name, spelling in (("China", official.CHINA), ("Mexico", "Mexico"), ("Ecuador", "Ecuador")):
+        published = official.ohss_monthly("Monthly Rgn and Citp", Region=official.SOUTHWEST, Citizenship=spelling)
+        assert frame.loc[name, E.encounters] == published.sum(), name
+    assert frame.loc["China", analysis.ISO3] == "CHN" and pd.isna(frame.loc["Unknown", analysis.ISO3])
+    assert ALL not in frame.index and frame[E.encounters].is_monotonic_decreasing
+    # the same window's sums over every region; a window of one month
+    everywhere = analysis.by_citizenship(ohss_table, Selection(region=ALL, start="2023-12", end="2023-12"))
+    india = official.ohss_monthly("Monthly Citizenship", "2023-12", "2023-12", Citizenship="India").sum()
+    assert everywhere.set_index(E.nationality).loc["India", E.encounters] == india
+
+
+def test_encounters_by_citizenship_of_the_cbp_file_with_a_filter(dataset):
+    table = dataset.served("cbp-swb")
+    selection = Selection(start="2023-12", end="2023-12", filters=(("component", "U.S. Border Patrol"),))
+    frame = analysis.by_citizenship(table, selection).set_index(E.nationality)
+    grouping = {"Citizenship Grouping": "Mexico", "Component": "U.S. Border Patrol"}
+    assert frame.loc["Mexico", E.encounters] == official.cbp_total("2023-12", **grouping)
+    assert frame.loc["Mexico", analysis.ISO3] == "MEX" and pd.isna(frame.loc["Other", analysis.ISO3])

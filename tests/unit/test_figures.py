@@ -202,3 +202,51 @@ def test_twelve_nationalities_get_twelve_colours_and_a_legend_that_is_not_over_t
         legend = figure.layout.legend
         assert legend.y <= 1 and legend.yanchor == "top"  # at the plot's side or under it, never above it
         assert "12 nationalities" in figure.layout.title.text.replace("<br>", " ")
+
+
+def test_the_world_map_colours_each_country_by_its_encounters(builder, dataset):
+    import plotly.graph_objects as go
+
+    from border_dashboard.data import analysis
+
+    view = builder.build(ViewState(nationalities=("China", "India")))
+    figure = charts.map_chart(view, dataset.served("ohss-usbp"))
+    go.Figure(figure.to_dict())  # valid for plotly.py (the builder skips its validation)
+    (trace,) = figure.data
+    assert trace.type == "choropleth" and trace.locationmode == "ISO-3" and len(trace.locations) > 100
+    counts = analysis.by_citizenship(dataset.served("ohss-usbp"), view.state.selection).set_index("iso3")
+    at = dict(zip(trace.locations, trace.customdata))
+    assert at["CHN"] == ["China", counts.loc["CHN", E.encounters]] and at["MEX"][1] == counts.loc["MEX", E.encounters]
+    # a log colour scale whose bar says what it counts; the selection outlined
+    assert trace.z[list(trace.locations).index("MEX")] == pytest.approx(6.2297, abs=1e-3)  # 1,697,340
+    assert "Encounters" in trace.colorbar.title.text and "log" in trace.colorbar.title.text
+    assert trace.colorscale[0][1] == "#ffffcc" and trace.colorscale[-1][1] == "#800026"  # the most: dark red
+    assert list(trace.colorbar.ticktext[:4]) == ["1", "10", "100", "1k"]
+    widths = dict(zip(trace.locations, trace.marker.line.width))
+    assert widths["CHN"] == widths["IND"] > widths["MEX"]
+    assert figure.layout.title.subtitle.text == "Outlined: China, India"
+    assert figure.layout.meta["nationalities"] == ["China", "India"]  # what a click adds to
+    # the title and source line of the other charts; the names not drawn listed under the map
+    assert "Southwest Land Border" in figure.layout.title.text and "Jan 2022 to Nov 2024" in figure.layout.title.text
+    notes = _annotations(figure)
+    assert view.source_line.split()[0] in notes and "Figures rounded to the nearest 10" in notes.replace("<br>", " ")
+    assert "Not on the map: Kosovo 350 (no shape on the base map); Unknown 90." in notes.replace("<br>", " ")
+    assert figure.layout.geo.resolution == 50
+
+
+def test_the_map_lists_a_source_group_it_cannot_draw(builder, dataset):
+    view = builder.build(ViewState(source="cbp-swb", nationalities=("Mexico",)))
+    figure = charts.map_chart(view, dataset.served("cbp-swb"))
+    assert sorted(figure.data[0].locations) == ["GTM", "HND", "MEX", "SLV"]
+    assert "Not on the map: Other 3,332,277." in _annotations(figure)
+
+
+def test_the_map_of_a_window_without_data_says_so(builder, dataset):
+    view = builder.build(ViewState(start="2030-01", end="2030-12"))
+    figure = charts.map_chart(view, dataset.served("ohss-usbp"))
+    assert not figure.data and "No data in 2030-01 to 2030-12" in _annotations(figure)
+
+
+def test_every_base_map_code_is_iso_alpha_3():
+    codes = charts.base_map_codes()
+    assert len(codes) > 200 and {"CHN", "MEX", "DMA", "LCA"} <= codes and all(len(c) == 3 for c in codes)

@@ -126,3 +126,6 @@ def test_every_view_of_the_sweep_keeps_the_invariants(dataset, cases):
                 annotations = figure["layout"].get("annotations")
                 assert annotations and annotations[0]["text"], (query, chart)
         assert result["sentence"], query
+        # The tab the link asks for draws (its panel; the chart tab's is the charts above).
+        if state.tab in callbacks.PANEL_TABS:
+            assert callbacks.render_panel(dataset, builder, state.tab, shown.store), query
