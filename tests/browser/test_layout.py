@@ -362,7 +362,8 @@ for (const a of labels) {
 }
 const g = card.querySelector('.js-plotly-plot');
 return {shown: labels.length, bars: card.querySelectorAll('.bars .point').length, problems,
-        hover: g._fullData.every(t => (t.hovertemplate || '').includes('%{y:,}')),
+        hover: g._fullData.every(t => (t.hovertemplate || '').includes('%{hovertext}')
+          && Array.from(t.hovertext).every((h, i) => h === t.y[i].toLocaleString('en-US') || h.startsWith('<5'))),
         help: card.querySelector('.chart-help').textContent};
 """
 
