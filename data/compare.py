@@ -19,9 +19,9 @@ from border_dashboard.data import analysis
 from border_dashboard.data.schema import ALL
 from border_dashboard.data.schema import Encounters as E
 from border_dashboard.data.served import ServedTable
-from border_dashboard.data.sources import SOURCES
+from border_dashboard.data.sources import CBP_SWB, OHSS_USBP, SOURCES
 
-OHSS, CBP = "ohss-usbp", "cbp-swb"
+OHSS, CBP = OHSS_USBP.name, CBP_SWB.name
 REGION = "Southwest Land Border"
 BORDER_PATROL = "U.S. Border Patrol"  # the component of CBP's file OHSS counts
 COMPARABLE = ("Mexico", "Guatemala", "Honduras", "El Salvador", ALL)

@@ -13,7 +13,7 @@ import plotly
 import pytest
 
 from border_dashboard.components import app as application
-from border_dashboard.components import charts, figures
+from border_dashboard.components import charts, figures, panels
 from border_dashboard.components.state import ViewState
 from border_dashboard.components.view import ViewBuilder
 
@@ -69,6 +69,7 @@ VIEWS = [
     ViewState(nationalities=()),
     ViewState(start="2030-01", end="2030-12"),  # past the data: the empty figures
     ViewState(source="cbp-swb", nationalities=("Mexico", "Other")),
+    ViewState(nationalities=("Mexico",), tab="sources"),  # the sources tab's difference chart
 ]
 
 
@@ -95,6 +96,8 @@ def drawn(dataset):
             patch.setattr(figures, name, recording(name))
         for state in VIEWS:
             charts.build_charts(builder.build(state))
+            if state.tab in panels.PANELS:
+                panels.panel_contents(state.tab, dataset, builder, state)
     return types
 
 
