@@ -7,6 +7,7 @@ callbacks on that instance. ``create_server()`` is the WSGI application for guni
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import lru_cache
 from importlib import resources
@@ -23,7 +24,7 @@ from border_dashboard.components.cache import SharedCache
 from border_dashboard.components.layout import build_layout
 from border_dashboard.components.live import LiveData, Served
 from border_dashboard.components.state import from_query
-from border_dashboard.components.view import EVENTS_FILE, ViewBuilder, dataset_version
+from border_dashboard.components.view import EVENTS_FILE, ViewBuilder
 from border_dashboard.data import store
 
 # assets/: the stylesheet, page.js (the dropdowns' full lists, filled in after the charts) and
@@ -94,10 +95,11 @@ def create_app(
         """Everything requests read of one release: built once per release."""
         for source in loaded.tables:
             loaded.served(source)  # index now, not on the first reader's click
-        shared = SharedCache(cache_url, namespace=dataset_version(loaded)) if cache_url else None
+        namespace = cache_namespace(loaded, events_file)
+        shared = SharedCache(cache_url, namespace=namespace) if cache_url else None
         builder = ViewBuilder(loaded, events_file, shared=shared)
-        page_for = lru_cache(maxsize=128)(lambda query: build_layout(loaded, builder, query))
-        return Served(loaded, builder, page_for, {"shared": shared})
+        page_for = lru_cache(maxsize=128)(lambda query, narrow: build_layout(loaded, builder, query, narrow=narrow))
+        return Served(loaded, builder, page_for, {"shared": shared, "namespace": namespace})
 
     current = LiveData(serve, dataset, data_dir, follow=given is None)
     app.server.config["BORDER_LIVE_DATA"] = current  # for the command line and tests: which release is served
@@ -113,7 +115,7 @@ def create_app(
         # A referrer without a query may be a bare address or a long one the browser cut to its origin
         # (Chromium does past 4 kB): the browser then reports the address itself.
         query = urlsplit(referrer).query if referrer else None
-        return current().page_for(query or None)
+        return current().page_for(query or None, from_a_phone(flask.request) if flask.has_request_context() else False)
 
     # Every asset URL in the page carries its file's mtime (?m=...), so a browser may keep it for good
     # rather than ask again on each page view.
@@ -134,6 +136,26 @@ def create_app(
     serving.configure(app, view_for=view_for)
     secure(app)
     return app
+
+
+def from_a_phone(request: flask.Request) -> bool:
+    """Whether a request says it comes from a phone: Chromium's client hint ``Sec-CH-UA-Mobile: ?1`` (sent
+    by default), else a User-Agent with "Mobile" in it, as every phone browser's has (Safari, Chrome and
+    Firefox on iOS and Android; their tablets' have not). The layout then comes with the charts drawn for
+    a phone's width, so that the page is not drawn twice; a wrong guess (a phone held sideways, a narrow
+    desktop window) is corrected by page.js with one redraw."""
+    hint = request.headers.get("Sec-CH-UA-Mobile")
+    if hint is not None:
+        return hint.strip() == "?1"
+    return "Mobile" in request.headers.get("User-Agent", "")
+
+
+def cache_namespace(dataset: store.Dataset, events_file: Path) -> str:
+    """What the shared cache's entries of one release belong to: the release's fingerprint (the sha256 of
+    its files: the same on every host that serves it, another for any release that differs) and the
+    events file's, which the views carry. A new release, or new events, never reads an old entry."""
+    events = hashlib.sha256(Path(events_file).read_bytes()).hexdigest()[:8]
+    return f"{dataset.fingerprint}.{events}"
 
 
 def secure(app: Dash) -> None:
@@ -164,6 +186,15 @@ def secure(app: Dash) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")  # the layout reads the page's query
+        return response
+
+    layout_path = app.config.routes_pathname_prefix + "_dash-layout"
+
+    @app.server.after_request
+    def layout_varies_with_the_device(response: flask.Response) -> flask.Response:
+        """The layout is drawn for a phone or not (``from_a_phone``): a cache keeps the two apart."""
+        if flask.request.path == layout_path:
+            response.vary.update(("Sec-CH-UA-Mobile", "User-Agent"))
         return response
 
     update_path = app.config.routes_pathname_prefix + "_dash-update-component"

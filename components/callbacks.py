@@ -44,12 +44,14 @@ def sync_url_and_controls(dataset: Dataset, search, values: dict, shown: str | N
         # Only the lists that changed: a dropdown given a list builds its search index anew.
         "options": {cid: no_update if before.get(cid) == new else new for cid, new in result.options.items()},
         "styles": result.styles,
+        "rise_note": result.rise_note,
     }
 
 
 def render_view(dataset: Dataset, builder: ViewBuilder, query: str | None, viewport=None) -> dict:
-    """The charts, numbers and citations of the stored selection; ``viewport`` "narrow": for a phone."""
-    result = content(dataset, builder, query, narrow=viewport == "narrow")
+    """The charts, numbers and citations of the stored selection; ``viewport`` "narrow": for a phone. The
+    figures come as the JSON-ready dicts Dash sends (``figures._builder``), not as ``go.Figure``."""
+    result = content(dataset, builder, query, narrow=viewport == "narrow", plain=True)
     return {
         "figures": result["figures"],
         "configs": result["configs"],
@@ -93,6 +95,7 @@ def register(app: Dash, current: Callable[[], Served]) -> None:
             # first set by fill_dropdowns, below
             "options": {cid: Output(cid, "options", allow_duplicate=True) for cid in C.LISTS_FOLLOWING_THE_VIEW},
             "styles": {wrapper: Output(wrapper, "style") for wrapper in HIDEABLE},
+            "rise_note": Output(ids.RISE_NOTE, "children"),
         },
         inputs={
             "search": Input(ids.URL, "search"),

@@ -22,10 +22,13 @@ TREND_TITLES = {
 CHART_NAMES = {ids.TREND: "trend", ids.RISE: "rise", ids.PEAK: "peak", ids.TOP: "top-nationalities"}
 
 
-def build_charts(view: View, *, narrow: bool = False, for_export: bool = False) -> dict[str, go.Figure]:
+def build_charts(
+    view: View, *, narrow: bool = False, for_export: bool = False, plain: bool = False
+) -> dict[str, go.Figure]:
     """The trend, rise, peak and top-nationalities figures of a view (or their empty states); ``narrow``:
     laid out for a phone's width (exports are always wide). ``for_export``: an image file carries what the
-    page writes beside the chart, the key of the trend's numbered events."""
+    page writes beside the chart, the key of the trend's numbered events. ``plain``: each figure as the
+    JSON-ready dict it sends (``figures._builder``), for a callback's answer."""
     state, line = view.state, view.source_line
     window = window_text(view)  # named by the months with data
     # What is counted, in every title: the source, and the filters where any is set.
@@ -39,13 +42,21 @@ def build_charts(view: View, *, narrow: bool = False, for_export: bool = False) 
         ids.TOP: f"Top nationalities: {view.where.removeprefix('the ')} ({counted}), {window}",
     }
     charts = {}
+    rounded_to = SOURCES[state.source].rounded_to
+    fewer_than = rounded_to // 2 if rounded_to > 1 else None  # OHSS's 0: fewer than 5 ('<5')
     # The region's total, where chosen as a line, is named as a reader says it.
-    series = view.series.replace({E.nationality: {ALL: ALL_NATIONALITIES}})
-    yearly = view.yearly.replace({E.nationality: {ALL: ALL_NATIONALITIES}})
+    series, yearly = view.series, view.yearly
+    if ALL in view.nationalities:
+        series = series.replace({E.nationality: {ALL: ALL_NATIONALITIES}})
+        yearly = yearly.replace({E.nationality: {ALL: ALL_NATIONALITIES}})
     if view.empty_message:
         for chart in (ids.TREND, ids.RISE, ids.PEAK):
             charts[chart] = figures.empty_figure(
-                view.empty_message, title=titles[chart], source_line=line, narrow=narrow
+                view.empty_message,
+                title=titles[chart],
+                source_line=line,
+                narrow=narrow,
+                plain=plain,
             )
     else:
         first_month = series[E.month].min() if len(series) else None
@@ -63,6 +74,8 @@ def build_charts(view: View, *, narrow: bool = False, for_export: bool = False) 
             scale=state.scale,
             note=_undrawable(measures.undefined(trend, state.measure), state.measure, first_month),
             narrow=narrow,
+            fewer_than=fewer_than,
+            plain=plain,
         )
         charts[ids.RISE] = figures.rise_figure(
             yearly,
@@ -72,17 +85,35 @@ def build_charts(view: View, *, narrow: bool = False, for_export: bool = False) 
             rise_years=view.rise_years,
             ratios={ALL_NATIONALITIES if name == ALL else name: ratio for name, ratio in view.rise.items()},
             narrow=narrow,
+            fewer_than=fewer_than,
+            plain=plain,
         )
         charts[ids.PEAK] = figures.peak_figure(
-            view.monthly, basis=state.basis, title=titles[ids.PEAK], source_line=line, peak=view.peak, narrow=narrow
+            view.monthly,
+            basis=state.basis,
+            title=titles[ids.PEAK],
+            source_line=line,
+            peak=view.peak,
+            narrow=narrow,
+            fewer_than=fewer_than,
+            plain=plain,
         )
     if view.top.empty:
         charts[ids.TOP] = figures.empty_figure(
-            "No nationality is broken out for this selection.", title=titles[ids.TOP], source_line=line, narrow=narrow
+            "No nationality is broken out for this selection.",
+            title=titles[ids.TOP],
+            source_line=line,
+            narrow=narrow,
+            plain=plain,
         )
     else:
         charts[ids.TOP] = figures.top_figure(
-            view.top, highlight=view.nationalities, title=titles[ids.TOP], source_line=line, narrow=narrow
+            view.top,
+            highlight=view.nationalities,
+            title=titles[ids.TOP],
+            source_line=line,
+            narrow=narrow,
+            plain=plain,
         )
     return charts
 

@@ -382,6 +382,27 @@ def year_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
     ]
 
 
+def rise_note(dataset: Dataset, table: ServedTable, state, chosen: tuple[int, int] | None) -> str:
+    """What the compare-year controls say when they compare nothing (``chosen`` None): why, and what a
+    reader can do. Empty when they show a pair."""
+    if chosen:
+        return ""
+    years = analysis.window_years(table, state.selection)
+    held = ", ".join(
+        analysis.year_label(y, state.basis) + ("" if m >= 12 else f" ({m} of 12 months)") for y, m in years.items()
+    )
+    kind = "calendar" if state.basis == "calendar" else "fiscal"
+    if len(years) < 2:
+        return (
+            f"Needs two years in the window: this one holds {held or 'no month with data'}. "
+            "Widen the months to compare years."
+        )
+    return (
+        f"Needs two whole {kind} years in the window: this one holds {held}. "
+        "Pick two of them to compare them anyway (their months are then written on the chart)."
+    )
+
+
 def fixed_options(*pairs: tuple[str, str]) -> Callable[[Dataset, ServedTable, Any], list[dict]]:
     """A list that is the same for every view: (value, label) pairs."""
     options = [{"label": label, "value": value} for value, label in pairs]
@@ -508,7 +529,7 @@ RISE = Control(
     parse=parse_rise,
     options=year_options,
     options_follow=("source", "basis", "start", "end"),
-    props={"clearable": False},
+    props={"clearable": False, "placeholder": "No year"},
 )
 COMPONENT = filter_control("component", "component", E.component, "Component")
 SPELLED = {E.demographic: {"UAC": "Unaccompanied children (UAC)", "FMUA": "Family units (FMUA)"}}

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import io
 import os
+import re
 import threading
 import warnings
 from dataclasses import dataclass
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 import kaleido
 import pandas as pd
 import plotly.graph_objects as go
+import pypdf
 
 from border_dashboard.components.controls import FILTERS
 from border_dashboard.components.view import View
@@ -224,6 +227,8 @@ def image_bytes(figure: go.Figure, fmt: str, *, keep_server: bool = False) -> by
             height = max(IMAGE_HEIGHT, int(figure.layout.height or 0))
             image = figure.to_image(format=fmt, width=IMAGE_WIDTH, height=height, scale=scale)
             _chromium_works = True
+            if fmt == "pdf":
+                image = titled_pdf(image, figure_title(figure))
             if keep_server:
                 _start_server()
             return image
@@ -232,3 +237,23 @@ def image_bytes(figure: go.Figure, fmt: str, *, keep_server: bool = False) -> by
             f"The {fmt.upper()} could not be made on the server ({type(error).__name__}); it needs Chromium "
             "(apt-get install chromium). The chart's own camera button still saves a PNG."
         ) from error
+
+
+def figure_title(figure: go.Figure) -> str:
+    """The title a figure draws, as one line of plain text (its line breaks and markup taken out)."""
+    text = figure.layout.title.text or ""
+    text = re.sub(r"<br\s*/?>", " ", text, flags=re.IGNORECASE)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split())
+
+
+def titled_pdf(data: bytes, title: str) -> bytes:
+    """The PDF with ``title`` as its document title (Info /Title, what a PDF reader shows in its title bar).
+
+    Kaleido prints every figure from one page of its own, whose <title> ("Kaleido-fier") Chromium writes
+    into each PDF's Info dictionary, and it has no option for it; pypdf rewrites that entry (and keeps
+    the pages as they are)."""
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(data)))
+    writer.add_metadata({"/Title": title or "U.S. border encounters"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -1,20 +1,25 @@
-"""Pure figure builders: data first, options after, a ``go.Figure`` out. No Dash, no I/O.
+"""Pure figure builders: data first, options after, a ``go.Figure`` out (or, with ``plain=True``, the
+JSON-ready dict it sends). No Dash, no I/O.
 
 Each figure is written as one plain dict of traces and layout and wrapped once, without Plotly's
 per-property validation, which would cost more than the rest of a redraw (the unit tests validate every
-figure instead). Every figure carries its title (with the year basis where years are shown) and its source
-line, so that an exported image cites itself.
+figure instead); the page's redraw sends the plain dict itself (``_builder``). Every figure carries its
+title (with the year basis where years are shown) and its source line, so that an exported image cites
+itself.
 """
 
 from __future__ import annotations
 
 import calendar
+import functools
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from _plotly_utils.utils import convert_to_base64  # what go.Figure.to_dict applies before sending
 
-from border_dashboard.data.analysis import year_label
+from border_dashboard.data.analysis import change_words, year_label
 from border_dashboard.data.schema import Encounters as E
 
 # CARTO's "Safe" qualitative palette (12 colours, made to stay distinct with the common colour-vision
@@ -172,8 +177,24 @@ def _figure(
     axis = {"gridcolor": GRID, "zerolinecolor": "#9aa5b1", "ticklabeloverflow": "allow"}
     xaxis = {**axis, "showline": True, "linecolor": "#9aa5b1", **layout.pop("xaxis", {})}
     yaxis = {**axis, **layout.pop("yaxis", {})}
-    figure = {"data": data, "layout": {**base, **layout, "annotations": annotations, "xaxis": xaxis, "yaxis": yaxis}}
-    return go.Figure(figure, _validate=False)
+    return {"data": data, "layout": {**base, **layout, "annotations": annotations, "xaxis": xaxis, "yaxis": yaxis}}
+
+
+def _builder(make: Callable[..., dict]) -> Callable[..., go.Figure]:
+    """A figure builder: ``make`` writes the figure as one plain dict, given out as a ``go.Figure`` (without
+    Plotly's validation), or with ``plain=True`` as the JSON-ready dict that figure sends (what
+    ``go.Figure.to_plotly_json()`` gives: numeric arrays as Plotly's typed arrays). The page's redraw takes
+    the plain one: building and then copying Plotly's objects cost more than the rest of a chart."""
+
+    @functools.wraps(make)
+    def build(*args, plain: bool = False, **options):
+        figure = make(*args, **options)
+        if plain:
+            convert_to_base64(figure)
+            return figure
+        return go.Figure(figure, _validate=False)
+
+    return build
 
 
 def _room(longest_label: str, *, title: bool = True) -> int:
@@ -191,14 +212,20 @@ def _count_room(values) -> int:
 HEADROOM = 1.3  # a count axis reaches past its largest value: room for the event markers above the lines
 
 
+def _count(value, fewer_than: int | None) -> str:
+    """A count as a reader reads it: a rounded zero is '<5' (fewer than ``fewer_than``), never a bare 0."""
+    return f"<{fewer_than}" if fewer_than and int(value) == 0 else f"{int(value):,}"
+
+
 def _ints(values) -> list[int]:
     return [int(v) for v in values]
 
 
 def _months(values) -> list[str]:
-    return [f"{m:%Y-%m-%d}" for m in pd.DatetimeIndex(values)]
+    return np.datetime_as_string(np.asarray(values, dtype="datetime64[D]")).tolist()  # 'YYYY-MM-DD'
 
 
+@_builder
 def empty_figure(message: str, *, title: str = "", source_line: str = "", narrow: bool = False) -> go.Figure:
     """A clear empty state: the reason in words, no blank axes."""
     layout = {
@@ -219,6 +246,7 @@ def empty_figure(message: str, *, title: str = "", source_line: str = "", narrow
     return _figure([], layout, title=title, source_line=source_line, narrow=narrow)
 
 
+@_builder
 def trend_figure(
     series: pd.DataFrame,
     *,
@@ -230,6 +258,7 @@ def trend_figure(
     scale: str = "linear",
     note: str = "",
     narrow: bool = False,
+    fewer_than: int | None = None,
 ) -> go.Figure:
     """Monthly encounters, one line a nationality, with dated events as marked vertical lines.
 
@@ -237,7 +266,8 @@ def trend_figure(
     peak's label beside the peak, on the side with more room: the label never covers a marker.
     Where ``series`` has a ``plotted`` column (an index or a share, ``data.measures``), that is drawn and
     the hover gives the count beside it; ``scale`` "log" draws the y axis logarithmic (months of zero
-    have no place on it and are left as gaps).
+    have no place on it and are left as gaps). ``fewer_than``: a source rounded to tens, whose zero is
+    fewer than 5 (hovered as '<5').
     """
     measured = E.plotted in series.columns
     column = E.plotted if measured else E.encounters
@@ -246,10 +276,10 @@ def trend_figure(
     for index, (nationality, rows) in enumerate(series.groupby(E.nationality, sort=False)):
         if measured:
             values = [None if np.isnan(v) else round(float(v), 2) for v in rows[E.plotted]]
-            hover = f"{nationality}<br>%{{x|%B %Y}}: %{{y:,.1f}} (%{{customdata:,}} encounters)<extra></extra>"
+            hover = f"{nationality}<br>%{{x|%B %Y}}: %{{y:,.1f}} (%{{hovertext}} encounters)<extra></extra>"
         else:
             values = _ints(rows[E.encounters])
-            hover = f"{nationality}<br>%{{x|%B %Y}}: %{{y:,}}<extra></extra>"
+            hover = f"{nationality}<br>%{{x|%B %Y}}: %{{hovertext}}<extra></extra>"
         if scale == "log":
             values = [v if v else None for v in values]
         data.append(
@@ -262,6 +292,7 @@ def trend_figure(
                 "marker": {"size": 6 if index else 5, "symbol": SYMBOLS[index % len(SYMBOLS)]},
                 "line": {"color": PALETTE[index % len(PALETTE)], "width": 2.5},
                 "hovertemplate": hover,
+                "hovertext": [_count(v, fewer_than) for v in rows[E.encounters]],
                 **({"customdata": _ints(rows[E.encounters])} if measured else {}),
             }
         )
@@ -358,6 +389,7 @@ def trend_figure(
     )
 
 
+@_builder
 def rise_figure(
     yearly: pd.DataFrame,
     *,
@@ -367,8 +399,10 @@ def rise_figure(
     rise_years: tuple[int, int] | None,
     ratios: dict[str, float | None],
     narrow: bool = False,
+    fewer_than: int | None = None,
 ) -> go.Figure:
-    """Yearly totals side by side, the ratio between the two chosen years written on the chart."""
+    """Yearly totals side by side, the ratio between the two chosen years written on the chart; a total of
+    zero from a source rounded to tens (``fewer_than``) is '<5 a month'."""
     months = yearly.groupby("year")["months"].max()
     gap = "<br>" if narrow else " "  # on a phone the months go under the year: the labels stay level
     labels = {
@@ -376,6 +410,10 @@ def rise_figure(
         for year in months.index
     }
     ticks = _category_ticks(list(labels.values()), 4 if narrow else 12)
+    names = list(yearly[E.nationality].unique())
+    left = _count_room(yearly["encounters"])
+    longest = max((max(len(f"{int(v):,}"), 6 if fewer_than and not v else 0) for v in yearly["encounters"]), default=1)
+    written = _bar_labels(len(labels), len(names), longest, left, names if len(names) > 1 else None, narrow)
     data = []
     for index, (nationality, rows) in enumerate(yearly.groupby(E.nationality, sort=False)):
         data.append(
@@ -385,35 +423,53 @@ def rise_figure(
                 "y": _ints(rows["encounters"]),
                 "name": nationality,
                 "marker": {"color": PALETTE[index % len(PALETTE)]},
-                "text": [f"{v:,}" for v in rows["encounters"]],
-                "textposition": "outside",
-                "cliponaxis": False,
+                **(
+                    {
+                        "text": [
+                            _count(v, fewer_than) + ("/mo." if fewer_than and not v else "") for v in rows["encounters"]
+                        ],
+                        "textposition": "outside",
+                        "textangle": written,
+                        "textfont": {"size": BAR_LABEL_SIZE},
+                        "constraintext": "inside" if written else "both",
+                        "cliponaxis": False,
+                    }
+                    if written is not None
+                    else {}
+                ),
                 "customdata": _ints(rows["months"]),
-                "hovertemplate": f"{nationality}<br>%{{x}}: %{{y:,}} (%{{customdata}} months)<extra></extra>",
+                "hovertext": [
+                    _count(v, fewer_than) + (" a month" if fewer_than and not v else "") for v in rows["encounters"]
+                ],
+                "hovertemplate": f"{nationality}<br>%{{x}}: %{{hovertext}} (%{{customdata}} months)<extra></extra>",
             }
         )
     subtitle, annotations = "", []
     if rise_years:
         first, second = rise_years
-        words = [f"{name} {_times(ratio)}" for name, ratio in ratios.items()]
+        words = [f"{name} {change_words(ratio)}" for name, ratio in ratios.items()]  # a fall reads as one
         subtitle = f"Rise {year_label(first, basis)} to {year_label(second, basis)}: " + " · ".join(words)
         if len(ratios) == 1 and second in labels:
             annotations.append(
                 {  # a category axis takes the category's index as its position
                     "x": list(labels).index(second),
                     "y": int(yearly.loc[yearly["year"] == second, "encounters"].max()),
-                    "yshift": 22,
-                    "text": f"<b>{_times(next(iter(ratios.values())))}</b>",
+                    "yshift": 22 + (_label_length(longest) if written == -90 else 0),
+                    "text": f"<b>{change_words(next(iter(ratios.values())))}</b>",
                     "showarrow": False,
                     "yanchor": "bottom",
                     "font": {"size": 20, "color": ACCENT},
                 }
             )
-    names = list(yearly[E.nationality].unique())
+    top = int(yearly["encounters"].max()) if len(yearly) else 0
+    # upright labels stand above their bars: the axis reaches far enough for the longest (and the ratio)
+    above = _label_length(longest) + 8 + (48 if annotations else 0)
+    upright = {"range": [0, top / (1 - above / RISE_PLOT_HEIGHT)]} if written == -90 and top > 0 else {}
     layout = {
         "barmode": "group",
+        "uniformtext": {"minsize": BAR_LABEL_MIN, "mode": "hide"},
         "annotations": annotations,
-        "yaxis": {"title": {"text": "Encounters per year"}, "tickformat": ",", "rangemode": "tozero"},
+        "yaxis": {"title": {"text": "Encounters per year"}, "tickformat": ",", "rangemode": "tozero", **upright},
         "xaxis": {
             "title": {"text": "Calendar year" if basis == "calendar" else "Fiscal year (Oct-Sep)"},
             "type": "category",
@@ -428,11 +484,46 @@ def rise_figure(
         title=title,
         source_line=source_line,
         subtitle=subtitle,
-        left=_count_room(yearly["encounters"]),
+        plot_height=RISE_PLOT_HEIGHT,
+        left=left,
         axis_room=ticks["room"],
         legend=names if len(names) > 1 else None,
         narrow=narrow,
     )
+
+
+# A bar's number is written at 11 to 12 px or not at all (Plotly would shrink it to the bar's width, to 6 px
+# with nine nationalities), else left to the hover. Level where it fits across its bar at the usual width of
+# a chart of its kind (a 375 px phone's, 339 px; a wide screen's or an export, 1000 px): where a chart is
+# drawn narrower, Plotly hides the numbers that would need less than 11 px (``uniformtext``) rather than
+# shrink them. Upright where the bar is a line wide even at the narrowest width of its kind (a 320 px
+# phone's 284 px; the page's narrowest wide card, 628 px): Plotly measures an upright number outside its
+# bar as if it lay level, so it is not constrained (``constraintext``) but must fit by itself.
+BAR_LABEL_SIZE, BAR_LABEL_MIN = 12, 11
+DIGIT_WIDTH = 7.2  # px a digit (or comma) at 12 px, measured in Chromium with a margin
+USUAL_WIDTH = {False: 1000, True: 339}
+NARROWEST = {False: 628, True: 284}
+RISE_PLOT_HEIGHT = 250
+
+
+def _label_length(characters: int) -> int:
+    return round(DIGIT_WIDTH * characters)
+
+
+def _bar_labels(
+    categories: int, traces: int, characters: int, left: int, legend: list[str] | None, narrow: bool
+) -> int | None:
+    """The angle of the bars' numbers (0 level, -90 upright), or None where a bar is too thin for them."""
+    right = 20 + max(_legend_item_width(n) for n in legend) if legend and not narrow else 20
+
+    def bar(width: int) -> float:  # Plotly's default gap between categories: 20%
+        return (width - left - right) / max(1, categories) * 0.8 / max(1, traces)
+
+    if bar(USUAL_WIDTH[narrow]) >= _label_length(characters) + 4:
+        return 0
+    if bar(NARROWEST[narrow]) >= BAR_LABEL_SIZE + 4:
+        return -90
+    return None
 
 
 def _year_step(months) -> int:
@@ -452,10 +543,7 @@ def _category_ticks(labels: list[str], level: int) -> dict:
     return {"angle": -90, "room": AXIS_ROOM - 18 + round(7.5 * longest)}
 
 
-def _times(ratio: float | None) -> str:
-    return "n/a" if ratio is None else f"x{ratio:.1f}"
-
-
+@_builder
 def peak_figure(
     monthly: pd.DataFrame,
     *,
@@ -464,6 +552,7 @@ def peak_figure(
     source_line: str,
     peak: dict | None,
     narrow: bool = False,
+    fewer_than: int | None = None,
 ) -> go.Figure:
     """Year-by-month heatmap, so a seasonal peak and a one-off look different; the peak cell is boxed.
 
@@ -479,8 +568,22 @@ def peak_figure(
     columns = np.array([order.index(m) for m in months.month], dtype=int)
     grid[rows, columns] = monthly[E.encounters].to_numpy()
     labels = [year_label(y, basis) for y in year_values]
+
+    def cell(row: int, column: int) -> str:
+        """'December 2023: 5,950' (on fiscal years 'December 2023 (FY2024): 5,950'), or '' for no month."""
+        value, month, year = grid[row, column], order[column], year_values[row]
+        if np.isnan(value):
+            return ""
+        in_year = year - 1 if basis == "fiscal" and month >= 10 else year
+        named = f"{calendar.month_name[month]} {in_year}" + (
+            f" ({year_label(year, basis)})" if basis == "fiscal" else ""
+        )
+        return f"{named}: {_count(value, fewer_than)}"
+
+    hovers = [[cell(r, c) for c in range(12)] for r in range(len(year_values))]
     if narrow:
         grid = grid.T
+        hovers = [list(row) for row in zip(*hovers)]
     z = [[None if np.isnan(v) else int(v) for v in row] for row in grid]
     written = not narrow or len(year_values) <= 4
     data = [
@@ -491,9 +594,10 @@ def peak_figure(
             "y": names if narrow else labels,
             "colorscale": HEATMAP_SCALE,
             "showscale": False,  # every cell carries its number; a colour bar would only repeat them
-            "text": [["" if v is None or not written else f"{v:,}" for v in row] for row in z],
+            "text": [["" if v is None or not written else _count(v, fewer_than) for v in row] for row in z],
             "texttemplate": "%{text}",
-            "hovertemplate": ("%{y} of %{x}" if narrow else "%{x} of %{y}") + ": %{z:,}<extra></extra>",
+            "hovertext": hovers,
+            "hovertemplate": "%{hovertext}<extra></extra>",
             "xgap": 2,
             "ygap": 2,
         }
@@ -538,6 +642,7 @@ def peak_figure(
     )
 
 
+@_builder
 def top_figure(
     top: pd.DataFrame, *, highlight: tuple[str, ...], title: str, source_line: str, narrow: bool = False
 ) -> go.Figure:
@@ -578,9 +683,8 @@ def top_figure(
     )
 
 
-def difference_figure(
-    frame: pd.DataFrame, *, title: str, source_line: str, margin: int, narrow: bool = False
-) -> go.Figure:
+@_builder
+def difference_figure(frame: pd.DataFrame, *, title: str, source_line: str, margin: int, narrow: bool = False) -> dict:
     """The two sources' difference (CBP minus OHSS) per month, one line a nationality, over a band of
     +-``margin``: what OHSS's rounding alone explains. ``frame``: nationality, month, ohss, cbp, difference
     (``data.compare.side_by_side``); the hover gives both figures."""

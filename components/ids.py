@@ -16,6 +16,9 @@ HEADLINE = "headline"
 FILTERS = "filters"  # the <details> around the controls, folded on a phone
 SENTENCE = "story-sentence"
 SOURCE_LINE = "source-line"
+RISE_NOTE = "rise-note"  # beside the compare-year controls: why they are empty, when they are
+SKIP_LINK = "skip-to-charts"  # the page's first focusable element, to the charts
+CHARTS_SECTION = "charts"  # the first chart card, where the skip link lands
 
 TREND = "trend-chart"
 RISE = "rise-chart"

@@ -12,10 +12,19 @@ most ``per_client`` requests of one client waiting for an image and ``max_waitin
 identical requests answered from an LRU of results (or joined to the render already under way), and
 beyond that a busy answer: 429 with ``Retry-After`` for a client over its share, 503 with ``Retry-After``
 when the server is full.
+
+Where the servers share a Redis (``serve --cache-url``), a rendered image goes there too, and a server
+asked for an image that another has rendered answers it from there without drawing it: each worker and
+host draws a given image of a given release once. What Redis holds is data (``SharedImages``: one JSON
+line naming the file, then the image's bytes), under a key of the cache's format, the release's
+fingerprint and the image's chart, format and canonical query; a Redis down or slow is skipped
+(``cache.SharedCache``) and the image drawn here.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import threading
@@ -29,6 +38,7 @@ import flask
 from dash import Dash
 
 from border_dashboard.components import charts, export, ids
+from border_dashboard.components.cache import SharedCache
 from border_dashboard.components.live import Served
 from border_dashboard.components.state import from_query, to_query
 
@@ -38,6 +48,39 @@ CHARTS = {"trend": ids.TREND, "rise": ids.RISE, "seasonality": ids.PEAK, "peak":
 CHARTS.update({name: chart for chart, name in charts.CHART_NAMES.items()})  # and the download names
 MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 assert set(MEDIA_TYPES) == set(export.IMAGE_FORMATS)
+
+
+class SharedImages:
+    """Chart images in the cache every worker and host shares, as data: a JSON line ``{"file": name,
+    "bytes": size}``, a newline, then the image's bytes; anything else read back is a miss."""
+
+    def __init__(self, cache: SharedCache, max_bytes: int):
+        self.cache, self.max_bytes = cache, max_bytes
+
+    @staticmethod
+    def key(chart: str, fmt: str, query: str) -> str:
+        """'image:trend-chart.svg?nationality=China&...': the chart's id (one for its every URL name) and the
+        view's canonical query (``state.to_query``), so that any spelling of a view finds its image."""
+        return f"image:{chart}.{fmt}?{query.removeprefix('?')}"
+
+    def get(self, key: str) -> tuple[str, bytes] | None:
+        stored = self.cache.get(key)
+        if stored is None:
+            return None
+        head, _, data = stored.partition(b"\n")
+        try:
+            header = json.loads(head)
+            if not isinstance(header, dict) or header.get("bytes") != len(data):
+                return None
+            name = header["file"]
+        except (ValueError, KeyError, TypeError):
+            return None
+        return (name, data) if isinstance(name, str) else None
+
+    def set(self, key: str, result: tuple[str, bytes]) -> None:
+        name, data = result
+        if len(data) <= self.max_bytes:
+            self.cache.set(key, json.dumps({"file": name, "bytes": len(data)}).encode() + b"\n" + data)
 
 
 class Busy(Exception):
@@ -112,11 +155,32 @@ class Renderer:
         """Requests waiting for an image."""
         return self._waiting_total
 
-    def get(self, key: tuple, client: str, make: Callable[[], tuple[str, bytes]]) -> tuple[str, bytes]:
-        """The (file name, bytes) of ``key``: from the cache, from the identical render under way, or from a
-        new render, if this client and the server have room to wait for it; else ``Busy``."""
+    def get(
+        self,
+        key: tuple,
+        client: str,
+        make: Callable[[], tuple[str, bytes]],
+        shared: SharedImages | None = None,
+        shared_key: str = "",
+    ) -> tuple[str, bytes]:
+        """The (file name, bytes) of ``key``: from this process's cache, from the shared cache (``shared``,
+        under ``shared_key``: an image another worker or host drew), from the identical render under way,
+        or from a new render, if this client and the server have room to wait for it; else ``Busy``. A
+        new render goes to the shared cache too."""
         with self._lock:
             if key in self._cache:
+                self._cache.move_to_end(key)
+                self.stats["cached"] += 1
+                return self._cache[key]
+        if shared is not None:
+            found = shared.get(shared_key)  # outside the lock: a call to Redis (bounded by its timeout)
+            if found is not None:
+                with self._lock:
+                    self._remember(key, found)
+                    self.stats["shared"] += 1
+                return found
+        with self._lock:
+            if key in self._cache:  # drawn here meanwhile
                 self._cache.move_to_end(key)
                 self.stats["cached"] += 1
                 return self._cache[key]
@@ -130,7 +194,7 @@ class Renderer:
                 self.stats["503"] += 1
                 raise Busy(503, 5, "The server is drawing many images; retry in a few seconds.")
             if future is None:
-                future = self._executor().submit(self._render, key, make)
+                future = self._executor().submit(self._render, key, make, shared, shared_key)
                 self._running[key] = future
                 self.stats["rendered"] += 1
             else:
@@ -148,11 +212,15 @@ class Renderer:
                 if self._waiting[client] <= 0:
                     del self._waiting[client]
 
-    def _render(self, key: tuple, make: Callable[[], tuple[str, bytes]]) -> tuple[str, bytes]:
+    def _render(
+        self, key: tuple, make: Callable[[], tuple[str, bytes]], shared: SharedImages | None = None, shared_key=""
+    ) -> tuple[str, bytes]:
         try:
             result = make()
             with self._lock:
                 self._remember(key, result)
+            if shared is not None:
+                shared.set(shared_key, result)
             return result
         finally:
             with self._lock:
@@ -191,7 +259,7 @@ class Renderer:
 
     def _remember(self, key: tuple, result: tuple[str, bytes]) -> None:
         size = len(result[1])
-        if size > self.cache_bytes // 4:
+        if size > self.cache_bytes // 4 or key in self._cache:
             return  # one image may not push out most of the others
         self._cache[key] = result
         self._cached_bytes += size
@@ -217,7 +285,19 @@ def register(app: Dash, current: Callable[[], Served], renderer: Renderer | None
             response = flask.jsonify(error=" ".join(notices), view=to_query(state))
             response.status_code = 400
             return response
-        key = (served.dataset.release, served.builder.version, chart, fmt, to_query(state))
+        query = to_query(state)
+        key = (served.dataset.release, served.builder.version, chart, fmt, query)
+        shared = served.extras.get("shared")
+        # The image of a view is the same until another release is served: a browser or proxy may keep it,
+        # asking each time whether it still holds (a 304, nothing drawn), so a new release shows at once.
+        release = served.extras.get("namespace", served.dataset.fingerprint)
+        tag = hashlib.sha256(f"{release}:{chart}.{fmt}?{query}".encode()).hexdigest()[:32]
+        held = [t for t in flask.request.if_none_match.as_set() if t == tag or t.startswith(f"{tag}:")]  # ":br"
+        if held:
+            unchanged = flask.Response(status=304)
+            unchanged.set_etag(held[0])
+            unchanged.headers["Cache-Control"] = "public, no-cache"
+            return unchanged
 
         def make() -> tuple[str, bytes]:
             view = served.builder.build(state)
@@ -226,7 +306,13 @@ def register(app: Dash, current: Callable[[], Served], renderer: Renderer | None
 
         client = flask.request.remote_addr or "unknown"
         try:
-            file_name, data = renderer.get(key, client, make)
+            file_name, data = renderer.get(
+                key,
+                client,
+                make,
+                SharedImages(shared, renderer.cache_bytes // 4) if shared is not None else None,
+                SharedImages.key(chart, fmt, query),
+            )
         except Busy as busy:
             response = flask.jsonify(error=str(busy))
             response.status_code = busy.status
@@ -240,7 +326,8 @@ def register(app: Dash, current: Callable[[], Served], renderer: Renderer | None
             return response
         response = flask.Response(data, mimetype=MEDIA_TYPES[fmt])
         response.headers["Content-Disposition"] = f'attachment; filename="{file_name}"'
-        response.headers["Cache-Control"] = "public, max-age=300"
+        response.headers["Cache-Control"] = "public, no-cache"
+        response.set_etag(tag)
         return response
 
     app.server.add_url_rule(f"{prefix}export/<name>", "export_image", export_image, methods=["GET"])

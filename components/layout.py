@@ -14,8 +14,10 @@ from border_dashboard.data.store import Dataset
 EXPORT_FORMATS = export.IMAGE_FORMATS
 CHART_HELP = {
     ids.TREND: "Each line is one nationality; diamonds mark dated events (hover for the event and its source).",
-    ids.RISE: "Totals per year. A year with fewer than 12 months in the window or the data says so.",
-    ids.PEAK: "Each row a year, each column a month, brighter is more: a peak that recurs every year is seasonal.",
+    ids.RISE: "Totals per year (hover or tap a bar for its number). A year with fewer than 12 months in the window "
+    "or the data says so.",
+    # true of both drawings: years down and months across, and on a phone months down and years across
+    ids.PEAK: "One cell for each month of each year, brighter is more: a peak that recurs every year is seasonal.",
     ids.TOP: "The nationalities with most encounters in the window; the selected ones in blue.",
 }
 
@@ -29,7 +31,7 @@ def _field(label: str, control, control_id: str, wrapper_id: str | None = None, 
     )
 
 
-def _control(control: C.Control, values: dict, lists: dict[str, list[dict]], styles: dict, defer: bool):
+def _control(control: C.Control, values: dict, lists: dict[str, list[dict]], styles: dict, defer: bool, note: str = ""):
     """One control of the table, drawn by its kind, with its label."""
 
     def dropdown(component_id: str) -> dcc.Dropdown:
@@ -45,10 +47,19 @@ def _control(control: C.Control, values: dict, lists: dict[str, list[dict]], sty
             **control.props,
         )
 
-    if control.kind == "year-pair":
+    if control.kind == "year-pair":  # with the note that says why they compare nothing, when they do not
         return html.Div(
-            [_field(label, dropdown(cid), cid) for label, cid in zip(control.part_labels, control.component_ids)],
-            className="field-pair",
+            [
+                html.Div(
+                    [
+                        _field(label, dropdown(cid), cid)
+                        for label, cid in zip(control.part_labels, control.component_ids)
+                    ],
+                    className="field-pair",
+                ),
+                html.P(note, id=ids.RISE_NOTE, className="field-note", role="status", **{"aria-live": "polite"}),
+            ],
+            className="field-group",
         )
     if control.kind == "radio":
         widget = dcc.RadioItems(id=control.id, options=lists[control.id], value=values[control.id], **control.props)
@@ -63,7 +74,11 @@ def _control(control: C.Control, values: dict, lists: dict[str, list[dict]], sty
 
 def _controls(initial: ControlsUpdate, lists: dict[str, list[dict]], defer: bool) -> html.Div:
     return html.Div(
-        [_control(c, initial.values, lists, initial.styles, defer) for c in C.CONTROLS if c.kind != "tabs"],
+        [
+            _control(c, initial.values, lists, initial.styles, defer, initial.rise_note)
+            for c in C.CONTROLS
+            if c.kind != "tabs"
+        ],
         className="controls",
         role="search",
     )
@@ -112,6 +127,8 @@ def export_href(name: str, fmt: str, query: str) -> str:
 
 def _chart_card(chart: str, shown: dict, query: str) -> html.Figure:
     name = CHART_NAMES[chart]
+    # The first card is where the skip link lands (focusable by it, not by Tab).
+    landing = {"id": ids.CHARTS_SECTION, "tabIndex": "-1"} if chart == ids.CHARTS[0] else {}
     return html.Figure(
         [
             dcc.Graph(
@@ -144,18 +161,21 @@ def _chart_card(chart: str, shown: dict, query: str) -> html.Figure:
             ),
         ],
         className="chart-card",
+        **landing,
     )
 
 
-def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = None) -> html.Div:
+def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = None, *, narrow: bool = False) -> html.Div:
     """The whole page for the view a URL's query string asks for, drawn without waiting for a callback.
 
     ``query`` None: the page's address is not known; the URL callback brings the page to it once the
     browser reports it. Otherwise the address bar is given its own query, so the browser reports no change.
+    ``narrow``: the charts drawn for a phone (the request said it came from one, see ``app``), so that a
+    phone's first paint is its last; page.js corrects a guess that was wrong, with one redraw.
     """
     initial = controls(dataset, query, {}, None)
     lists = page.option_lists(dataset, initial.state)
-    shown = content(dataset, builder, initial.store)
+    shown = content(dataset, builder, initial.store, narrow=narrow)
     location = {} if query is None else {"search": f"?{query}" if query else ""}
     # The full dropdown lists come after the charts, unless the URL callback may bring others on load.
     deferred = None
@@ -187,13 +207,16 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
     ]
     return html.Div(
         [
+            # The first stop of Tab, shown when focused: past the filters to the charts, for a keyboard.
+            html.A("Skip to the charts", href=f"#{ids.CHARTS_SECTION}", id=ids.SKIP_LINK, className="skip-link"),
             dcc.Location(id=ids.URL, refresh=False, **location),
             dcc.Store(id=ids.SELECTION, data=initial.store),
             dcc.Store(id=ids.DROPDOWN_LISTS, data=deferred),
             dcc.Store(id=ids.ADDRESS),
             dcc.Store(id=ids.PAGE_TITLE, data=shown["title"]),
             dcc.Store(id=ids.TITLE_SHOWN),
-            dcc.Store(id=ids.VIEWPORT, data="wide"),  # the layout's charts are wide; page.js says otherwise
+            # how the layout's charts are drawn; page.js says so where the chart cards say otherwise
+            dcc.Store(id=ids.VIEWPORT, data="narrow" if narrow else "wide"),
             dcc.Download(id=ids.DOWNLOAD_CSV),
             dcc.Store(id=ids.GRID_READY),  # set by tabs.js once dash-ag-grid's script is loaded
             *[dcc.Store(id=ids.PANEL_GATES[tab]) for tab, _ in C.TABS if tab != "chart"],

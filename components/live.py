@@ -6,7 +6,9 @@ stat) at most once a second, on a request's way in. When it leads to another rel
 thread loads and indexes it while readers go on with the one they have; then the new ``Served`` bundle
 (dataset, view builder, page cache) replaces the old in one assignment. A request takes the bundle once,
 at its start, so a reader mid-request finishes on the release it started with. A release that cannot be
-read is logged and skipped (the old one stays served) until the pointer moves again.
+read is logged and skipped (the old one stays served), and tried again a minute later (a file a network
+folder had not yet shown, say), or at once if the pointer moves again: a process never stays on an old
+release for good while the new one reads.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from border_dashboard.data import store
 
 log = logging.getLogger(__name__)
 CHECK_INTERVAL_SECONDS = 1.0
+RETRY_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ class Served:
 
     dataset: store.Dataset
     builder: ViewBuilder
-    page_for: Callable[[str | None], Any]
+    page_for: Callable[[str | None, bool], Any]  # (query, narrow) -> the page's layout
     extras: dict
 
 
@@ -45,6 +48,7 @@ class LiveData:
         data_dir: the data folder followed; ``follow=False`` serves ``first`` for good (a dataset given
             in memory, tests).
         interval: seconds between two looks at the pointer.
+        retry: seconds before a release that could not be read is tried again.
     """
 
     def __init__(
@@ -55,13 +59,15 @@ class LiveData:
         *,
         follow: bool = True,
         interval: float = CHECK_INTERVAL_SECONDS,
+        retry: float = RETRY_SECONDS,
     ):
-        self.make, self.data_dir, self.follow, self.interval = make, data_dir, follow, interval
+        self.make, self.data_dir, self.follow, self.interval, self.retry = make, data_dir, follow, interval, retry
         self._served = make(first)
         self._next_check = time.monotonic() + interval
         self._checking = threading.Lock()
         self._loading: Path | None = None
         self._failed: Path | None = None
+        self._retry_at = 0.0
         self.swaps = 0
 
     def __call__(self) -> Served:
@@ -85,7 +91,9 @@ class LiveData:
             except (store.StoreError, OSError) as error:  # a pointer to a release just pruned, a folder gone
                 log.warning("data folder not readable now (%s); still serving release %s", error, self.release)
                 return
-            if location in (self._served.dataset.location, self._loading, self._failed):
+            if location in (self._served.dataset.location, self._loading):
+                return
+            if location == self._failed and time.monotonic() < self._retry_at:
                 return
             self._loading = location
         finally:
@@ -102,10 +110,17 @@ class LiveData:
                 dataset.served(source)  # index now, not on a reader's click
             served = self.make(dataset)
         except Exception as error:  # noqa: BLE001 - a bad release must never take the server down
-            log.error("release %s not served: %s; still serving %s", location.name, error, self.release)
-            self._failed = location
+            log.error(
+                "release %s not served: %s; still serving %s (trying again in %g s)",
+                location.name,
+                error,
+                self.release,
+                self.retry,
+            )
+            self._failed, self._retry_at = location, time.monotonic() + self.retry
         else:
             self._served = served  # one assignment: a request sees the old bundle or the new, never a mix
+            self._failed = None
             self.swaps += 1
             log.info("now serving release %s", dataset.release)
         finally:

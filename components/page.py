@@ -30,7 +30,8 @@ class ControlsUpdate:
     """What the URL callback sets: the address, the stored selection, notices and every control.
 
     ``values`` and ``options`` are keyed by component id, ``styles`` by the wrapper id of each control that
-    can be hidden; ``options`` holds the lists that follow the view (see ``controls.options_follow``).
+    can be hidden; ``options`` holds the lists that follow the view (see ``controls.options_follow``);
+    ``rise_note`` says why the compare-year controls are empty, when they are.
     """
 
     search: Any
@@ -40,6 +41,7 @@ class ControlsUpdate:
     options: dict[str, list[dict]]
     styles: dict[str, dict]
     state: ViewState
+    rise_note: str = ""
 
 
 def option_lists(dataset: Dataset, state: ViewState, which=C.CONTROLS) -> dict[str, list[dict]]:
@@ -104,25 +106,32 @@ def controls(
         if control.hideable:
             styles[control.wrapper_id] = SHOWN if lists.get(control.id) else HIDDEN
     query = to_query(state)
+    values = control_values(dataset, state)
+    shown_pair = tuple(values[cid] for cid in C.RISE.component_ids)
     return ControlsUpdate(
         search=no_update if from_url else query,
         store=query,
         notices=notices,
-        values=control_values(dataset, state),
+        values=values,
         options={cid: lists[cid] for cid in C.LISTS_FOLLOWING_THE_VIEW},
         styles=styles,
         state=state,
+        rise_note=C.rise_note(dataset, table, state, None if None in shown_pair else shown_pair),
     )
 
 
-def content(dataset: Dataset, builder: ViewBuilder, query: str | None, narrow: bool = False) -> dict:
-    """Everything the page shows for the stored selection; ``narrow``: charts laid out for a phone."""
+def content(
+    dataset: Dataset, builder: ViewBuilder, query: str | None, narrow: bool = False, *, plain: bool = False
+) -> dict:
+    """Everything the page shows for the stored selection; ``narrow``: charts laid out for a phone.
+    ``plain``: the figures as the JSON-ready dicts they send (a callback's answer), not ``go.Figure``."""
     state, _ = from_query(query, dataset)
     view = builder.build(state)
-    figures = charts.build_charts(view, narrow=narrow)
+    figures = charts.build_charts(view, narrow=narrow, plain=plain)
     # Each chart's box is exactly as tall as its figure (which has room for its title, legend and source
     # line): the drawing never spills over the caption and buttons under it.
-    styles = {chart: {"height": f"{figures[chart].layout.height}px"} for chart in ids.CHARTS}
+    heights = {chart: (f["layout"]["height"] if plain else f.layout.height) for chart, f in figures.items()}
+    styles = {chart: {"height": f"{heights[chart]}px"} for chart in ids.CHARTS}
     configs = {
         chart: {
             "displaylogo": False,

@@ -13,6 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from border_dashboard.components import controls as C
@@ -143,9 +144,10 @@ def _frame_to_json(frame: pd.DataFrame) -> dict:
     columns = {}
     for name, column in frame.items():
         if pd.api.types.is_datetime64_any_dtype(column):
-            columns[name] = {"kind": "date", "values": [f"{v:%Y-%m-%d}" for v in column]}
+            days = column.to_numpy(dtype="datetime64[s]").astype("datetime64[D]")
+            columns[name] = {"kind": "date", "values": np.datetime_as_string(days).tolist()}  # 'YYYY-MM-DD'
         elif pd.api.types.is_integer_dtype(column):
-            columns[name] = {"kind": "int", "values": [int(v) for v in column]}
+            columns[name] = {"kind": "int", "values": column.to_numpy(dtype="int64").tolist()}
         else:
             columns[name] = {"kind": "text", "values": [str(v) for v in column]}
     return columns
@@ -155,8 +157,8 @@ def _frame_from_json(columns: dict) -> pd.DataFrame:
     data = {}
     for name, column in columns.items():
         values = column["values"]
-        if column["kind"] == "date":
-            data[name] = pd.to_datetime(pd.Series(values, dtype="str"), format="%Y-%m-%d").astype("datetime64[s]")
+        if column["kind"] == "date":  # numpy reads 'YYYY-MM-DD' (and refuses anything else) at C speed
+            data[name] = pd.Series(np.array(values, dtype="datetime64[D]").astype("datetime64[s]"))
         elif column["kind"] == "int":
             data[name] = pd.Series(values, dtype="int64")
         else:
@@ -237,8 +239,7 @@ def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
     rise_years = analysis.choose_rise_years(analysis.months_by_year(combined_yearly), state.rise)
     rise = {}
     if rise_years:
-        for nationality, rows in yearly.groupby(E.nationality, sort=False):
-            rise[nationality] = analysis.rise(rows, *rise_years)
+        rise = analysis.rises(yearly, *rise_years)
         if len(combined) > 1:
             rise["Combined"] = analysis.rise(yearly[yearly[E.nationality].isin(combined)], *rise_years)
     comparison = analysis.comparison(
@@ -249,15 +250,12 @@ def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
         published=analysis.published_totals(table, counted_selection),
     )
     start, end = selection.window
-    events = (
-        all_events[
-            (all_events["date"] >= start)
-            & (all_events["date"] < end + pd.offsets.MonthBegin(1))
-            & (all_events["nationality"].isin(["", *state.nationalities, *nationalities]))
-        ]
-        if state.events
-        else all_events.iloc[0:0]
-    )
+    events = all_events.iloc[0:0]
+    if state.events:  # numpy masks: pandas' own comparisons cost more than the events table is big
+        dates = all_events["date"].to_numpy()
+        inside = (dates >= start.to_datetime64()) & (dates < (end + pd.offsets.MonthBegin(1)).to_datetime64())
+        named = np.isin(all_events["nationality"].to_numpy(dtype=object), ["", *state.nationalities, *nationalities])
+        events = all_events.iloc[np.flatnonzero(inside & named)]
     first, last = analysis.coverage(table)
     empty_message = None
     if not nationalities:
@@ -321,23 +319,16 @@ def count_text(count: int, rounded_to: int = 1) -> str:
     return f"{count:,}"
 
 
-def _span(low: float, high: float) -> str:
-    """'10.1 and 10.5'; with more digits where one would not tell the two apart ('1.57 and 1.58')."""
-    digits = 1 if f"{low:.1f}" != f"{high:.1f}" else 2
-    return f"{low:.{digits}f} and {high:.{digits}f}"
-
-
 def _range_note(low: float, high: float) -> str:
     """How far rounding may move the ratio, said the way the value is: times for a rise, percent for a fall."""
+    first, last = analysis.ratio_range(low, high)
     if high < 1:
-        fall_low, fall_high = (1 - high) * 100, (1 - low) * 100
-        if f"{fall_low:.1f}" == f"{fall_high:.1f}":
-            return f"A fall of {fall_low:.1f}% whichever way the rounding went."
-        digits = 0 if f"{fall_low:.0f}" != f"{fall_high:.0f}" else 1
-        return f"A fall of between {fall_low:.{digits}f}% and {fall_high:.{digits}f}% under rounding."
-    if f"{low:.2f}" == f"{high:.2f}":
-        return f"{low:.2f} times whichever way the rounding went."
-    return f"Between {_span(low, high)} times under rounding."
+        if first == last:
+            return f"A fall of {first} whichever way the rounding went."
+        return f"A fall of between {first} and {last} under rounding."
+    if first == last:
+        return f"{first} times whichever way the rounding went."
+    return f"Between {first} and {last} times under rounding."
 
 
 def _bound_note(months: int, bound: int, rounded_to: int) -> str:

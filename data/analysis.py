@@ -70,9 +70,10 @@ def parse_month(text: str) -> pd.Timestamp:
 
 def year_of(months: pd.Series | pd.DatetimeIndex, basis: str) -> np.ndarray:
     """Calendar year, or fiscal year (October starts the next fiscal year)."""
-    months = pd.DatetimeIndex(months)
-    years = months.year.to_numpy()
-    return years + (months.month.to_numpy() >= 10) if basis == "fiscal" else years
+    # numpy's months since 1970, not pandas' date fields: this is asked for every small frame of a view
+    counted = np.asarray(months, dtype="datetime64[ns]").astype("datetime64[M]").astype(np.int64)
+    years = counted // 12 + 1970
+    return years + (counted % 12 >= 9) if basis == "fiscal" else years
 
 
 def year_label(year: int, basis: str) -> str:
@@ -133,7 +134,9 @@ def monthly_series(data: pd.DataFrame | ServedTable, selection: Selection) -> pd
 
 def combined(series: pd.DataFrame) -> pd.DataFrame:
     """All selected nationalities added up per month: columns month, encounters."""
-    return series.groupby(E.month, as_index=False)[E.encounters].sum()
+    months, position = np.unique(series[E.month].to_numpy(), return_inverse=True)
+    totals = np.bincount(position, weights=series[E.encounters].to_numpy(), minlength=len(months))
+    return pd.DataFrame({E.month: months, E.encounters: totals.astype("int64")})
 
 
 def yearly_totals(series: pd.DataFrame, basis: str) -> pd.DataFrame:
@@ -162,10 +165,25 @@ def yearly_totals(series: pd.DataFrame, basis: str) -> pd.DataFrame:
 
 def rise(yearly: pd.DataFrame, from_year: int, to_year: int) -> float | None:
     """Ratio of the to-year total to the from-year total; None where the from-year is zero or absent."""
-    totals = yearly.groupby("year")["encounters"].sum()
-    if from_year not in totals.index or to_year not in totals.index or totals[from_year] == 0:
+    return _rise(yearly["year"].to_numpy(), yearly["encounters"].to_numpy(), from_year, to_year)
+
+
+def rises(yearly: pd.DataFrame, from_year: int, to_year: int) -> dict[str, float | None]:
+    """``rise`` of each nationality of a per-nationality yearly table, in order of appearance."""
+    names = yearly[E.nationality].to_numpy()
+    years, counts = yearly["year"].to_numpy(), yearly["encounters"].to_numpy()
+    result = {}
+    for name in dict.fromkeys(names.tolist()):
+        rows = names == name
+        result[name] = _rise(years[rows], counts[rows], from_year, to_year)
+    return result
+
+
+def _rise(years: np.ndarray, counts: np.ndarray, from_year: int, to_year: int) -> float | None:
+    first, second = years == from_year, years == to_year
+    if not first.any() or not second.any() or counts[first].sum() == 0:
         return None
-    return float(totals[to_year] / totals[from_year])
+    return float(counts[second].sum() / counts[first].sum())
 
 
 def months_by_year(yearly: pd.DataFrame) -> dict[int, int]:
@@ -221,18 +239,34 @@ def change_words(ratio: float | None) -> str:
     return f"up {ratio - 1:.0%}" if ratio < 1.1 else f"x{ratio:.1f}"
 
 
+def ratio_range(low: float, high: float) -> tuple[str, str]:
+    """How far rounding may move a ratio, as its two ends in a reader's words, with the fewest digits that
+    tell them apart: ('10.1', '10.5') times for a rise, ('80%', '86%') for a fall, which is read as how far
+    it fell. Two equal texts: rounding cannot move it at the finest digits shown. The page's tooltip and
+    the command line both say the range this way."""
+    if high < 1:
+        ends, unit, digits = ((1 - high) * 100, (1 - low) * 100), "%", (0, 1)
+    else:
+        ends, unit, digits = (low, high), "", (1, 2, 3)
+    for d in digits:
+        texts = tuple(f"{end:.{d}f}{unit}" for end in ends)
+        if texts[0] != texts[1]:
+            break
+    return texts
+
+
 def peak(monthly: pd.DataFrame) -> dict | None:
     """Highest month (the first, on a tie) and how the last month of the window compares with it."""
-    if monthly.empty or monthly[E.encounters].max() == 0:
+    counts, months = monthly[E.encounters].to_numpy(), monthly[E.month].to_numpy()
+    if not len(counts) or counts.max() == 0:
         return None
-    top = monthly.loc[monthly[E.encounters].idxmax()]
-    last = monthly.iloc[-1]
+    top = int(np.argmax(counts))  # the first of equal highest months
     return {
-        "month": pd.Timestamp(top[E.month]),
-        "encounters": int(top[E.encounters]),
-        "last_month": pd.Timestamp(last[E.month]),
-        "last_encounters": int(last[E.encounters]),
-        "change_since_peak": float(last[E.encounters] / top[E.encounters] - 1),
+        "month": pd.Timestamp(months[top]),
+        "encounters": int(counts[top]),
+        "last_month": pd.Timestamp(months[-1]),
+        "last_encounters": int(counts[-1]),
+        "change_since_peak": float(counts[-1] / counts[top] - 1),
     }
 
 
@@ -264,14 +298,19 @@ def top_nationalities(
     lo, hi = index.window(*selection.window)
     names, matrix = index.by_nationality(selection.region, tuple(sorted(selection.filters)))
     totals = matrix[:, lo:hi].sum(axis=1)
-    ranked = pd.DataFrame({E.nationality: pd.array(names, dtype="str"), E.encounters: totals})
-    ranked = ranked[ranked[E.nationality] != ALL]
-    ranked = ranked[ranked[E.encounters] > 0].sort_values(
-        [E.encounters, E.nationality], ascending=[False, True], kind="stable"
+    named = np.asarray(names, dtype=object)
+    ranked = np.flatnonzero((totals > 0) & (named != ALL))
+    # most encounters first, a tie by name (numpy, not a pandas sort: this runs on every redraw)
+    ranked = ranked[np.lexsort((np.argsort(np.argsort(named[ranked])), -totals[ranked]))]
+    rank = np.arange(1, len(ranked) + 1)
+    keep = (rank <= n) | np.isin(named[ranked], list(include))
+    return pd.DataFrame(
+        {
+            "rank": rank[keep],
+            E.nationality: pd.array(named[ranked][keep], dtype="str"),
+            E.encounters: totals[ranked][keep].astype("int64"),
+        }
     )
-    ranked.insert(0, "rank", np.arange(1, len(ranked) + 1))
-    keep = (ranked["rank"] <= n) | ranked[E.nationality].isin(include)
-    return ranked[keep].reset_index(drop=True)
 
 
 # --- names ----------------------------------------------------------------------------------------
@@ -335,20 +374,27 @@ def resolve(name: str, options: list[str], what: str) -> str:
 def resolve_nationality(name: str, options: list[str]) -> str:
     """A typed nationality: a display name or any official spelling (``nationalities.csv``), in any case,
     or a unique part of a name. Raises UnknownNameError with the closest names."""
-    from border_dashboard.data.importers import load_crosswalk, normalize_spelling
-
     if name in options:
         return name
+    # A display name in another case ('china'): every display name is its own spelling in the crosswalk,
+    # so this is what the crosswalk would answer, without loading it (nor the importers it lives in).
+    folded = {option.casefold(): option for option in options}
+    typed = " ".join(str(name).split()).casefold()
+    if typed in folded:
+        return folded[typed]
+    from border_dashboard.data.importers import load_crosswalk, normalize_spelling
+
     return resolve(load_crosswalk().get(normalize_spelling(name), name), options, "nationality")
 
 
 def yearly_combined(series: pd.DataFrame, basis: str) -> pd.DataFrame:
     """The selected nationalities' totals per year added up: columns year, encounters, months."""
-    return (
-        yearly_totals(series, basis)
-        .groupby("year", as_index=False, sort=True)
-        .agg(encounters=("encounters", "sum"), months=("months", "max"))
-    )
+    yearly = yearly_totals(series, basis)
+    years, position = np.unique(yearly["year"].to_numpy(), return_inverse=True)
+    totals = np.bincount(position, weights=yearly["encounters"].to_numpy(), minlength=len(years))
+    months = np.zeros(len(years), dtype="int64")
+    np.maximum.at(months, position, yearly["months"].to_numpy())
+    return pd.DataFrame({"year": years.astype("int64"), "encounters": totals.astype("int64"), "months": months})
 
 
 def published_totals(data: pd.DataFrame | ServedTable, selection: Selection) -> dict[int, int]:
@@ -378,12 +424,13 @@ def with_published(yearly: pd.DataFrame, data: pd.DataFrame | ServedTable, selec
     index = served(data)
     if index.annual is None:
         return yearly
-    yearly = yearly.copy()
-    for nationality in yearly[E.nationality].unique():
+    names, years = yearly[E.nationality].to_numpy(), yearly["year"].to_numpy()
+    counts = yearly["encounters"].to_numpy(dtype="int64", copy=True)
+    for nationality in dict.fromkeys(names.tolist()):
         figures = published_totals(index, selection.with_(nationalities=(nationality,)))
-        rows = (yearly[E.nationality] == nationality) & yearly["year"].isin(list(figures))
-        yearly.loc[rows, "encounters"] = yearly.loc[rows, "year"].map(figures).astype("int64")
-    return yearly
+        rows = np.flatnonzero((names == nationality) & np.isin(years, list(figures)))
+        counts[rows] = [figures[int(year)] for year in years[rows]]
+    return yearly.assign(encounters=counts)
 
 
 def year_items(
@@ -398,12 +445,13 @@ def year_items(
     """
     published = published or {}
     items = []
-    for r in yearly.itertuples():
-        year, months = int(r.year), int(r.months)
+    columns = (yearly[c].to_numpy().tolist() for c in ("year", "months", "encounters"))
+    for year, months, encounters in zip(*columns):
+        year, months = int(year), int(months)
         if year in published:
             total, kind, bound = published[year], "published", rounding_bound(parts, rounded_to)
         else:
-            total, kind, bound = int(r.encounters), "sum", rounding_bound(months * parts, rounded_to)
+            total, kind, bound = int(encounters), "sum", rounding_bound(months * parts, rounded_to)
         items.append({"year": year, "encounters": total, "months": months, "kind": kind, "bound": bound})
     return items
 

@@ -1,4 +1,9 @@
-"""The data commands of `border-dashboard`: `import` and `summary`. No Dash here."""
+"""The data commands of `border-dashboard`: `import`, `update` and `summary`. No Dash here.
+
+`summary` is meant to answer at once: what only `import` and `update` need (the importers and their
+spreadsheet reader, the downloader and its HTTP and TLS modules) is imported by those commands alone, and
+`summary` reads only the source it is asked about (``store.load(..., lazy=True)``).
+"""
 
 from __future__ import annotations
 
@@ -11,16 +16,10 @@ from pathlib import Path
 
 import platformdirs
 
-from border_dashboard.data import analysis, store, update
-from border_dashboard.data.importers import (
-    CHECKSUMS_FILE,
-    NOTES_SUFFIXES,
-    read_checksums,
-    read_source_file,
-)
+from border_dashboard.data import analysis, store
 from border_dashboard.data.schema import FISCAL_YEAR, DataImportError
 from border_dashboard.data.schema import Encounters as E
-from border_dashboard.data.sources import DEFAULT_SOURCE, SOURCES, resolve_source
+from border_dashboard.data.sources import DEFAULT_SOURCE, SOURCES, UPDATE_TIMEOUT_SECONDS, resolve_source
 
 
 def data_dir_help(writes: bool) -> str:
@@ -69,8 +68,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     updater.add_argument(
         "--timeout",
         type=float,
-        default=update.TIMEOUT_SECONDS,
-        help=f"seconds the whole download may take, every page and file (default {update.TIMEOUT_SECONDS:g})",
+        default=UPDATE_TIMEOUT_SECONDS,
+        help=f"seconds the whole download may take, every page and file (default {UPDATE_TIMEOUT_SECONDS:g})",
     )
     updater.add_argument(
         "--force",
@@ -109,6 +108,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 def split_inputs(files: list[Path]) -> tuple[list[Path], list[Path], list[Path]]:
     """Data files, checksum lists (SHA256SUMS) and notes (README.md), so that `import data/official/*`
     reads the folder as it ships."""
+    from border_dashboard.data.importers import CHECKSUMS_FILE, NOTES_SUFFIXES
+
     sums = [f for f in files if f.name == CHECKSUMS_FILE]
     notes = [f for f in files if f.suffix.lower() in NOTES_SUFFIXES]
     return [f for f in files if f not in sums and f not in notes], sums, notes
@@ -116,6 +117,8 @@ def split_inputs(files: list[Path]) -> tuple[list[Path], list[Path], list[Path]]
 
 def verify_checksums(imported: list, sums: list[Path]) -> int:
     """Every input a checksum list names must have its listed sha256. Returns how many were checked."""
+    from border_dashboard.data.importers import read_checksums
+
     checked = 0
     for sums_file in sums:
         listed = read_checksums(sums_file)
@@ -133,6 +136,8 @@ def verify_checksums(imported: list, sums: list[Path]) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """Read and validate every file first; write only when all of them are good."""
+    from border_dashboard.data.importers import read_source_file
+
     files, sums, notes = split_inputs(args.files)
     try:
         if not files:
@@ -171,6 +176,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_update(args: argparse.Namespace) -> int:
+    from border_dashboard.data import update
+
     try:
         if args.rollback:
             current, previous = store.rollback(args.data_dir)
@@ -205,13 +212,14 @@ def _nationalities(names: list[str] | None, dataset: store.Dataset, table, notes
     """Typed names resolved like the page does: any case, official spelling, an alias. A nationality the
     source does not break out but counts in its 'Other' group is answered with that group, saying so."""
     present = analysis.choices(table, E.nationality)
-    known = sorted({n for s in dataset.tables for n in analysis.choices(dataset.served(s), E.nationality)})
     chosen = []
     for name in names or list(analysis.DEFAULT_NATIONALITIES):
         try:
             chosen.append(analysis.resolve_nationality(name, present))
             continue
         except analysis.UnknownNameError:
+            # only now are the other sources read: a name this source lacks may be one it counts as 'Other'
+            known = sorted({n for s in dataset.tables for n in analysis.choices(dataset.served(s), E.nationality)})
             resolved = analysis.resolve_nationality(name, known)  # raises, with the closest names, if no source has it
         group = analysis.counted_as(table, (resolved,)).get(resolved)
         if group is None:
@@ -271,7 +279,7 @@ def _rise_years(text: str | None, years: dict[int, int], basis: str) -> tuple[in
 def run_summary(args: argparse.Namespace) -> int:
     notes: list[str] = []
     try:
-        dataset = store.load(args.data_dir)
+        dataset = store.load(args.data_dir, lazy=True)  # only the source asked about is read
         source = resolve_source(args.source, dataset.sources)
         table = dataset.served(source)
         selection = selection_from_args(args, dataset, table, notes)
@@ -336,13 +344,8 @@ def format_summary(result: dict) -> str:
         lines.append(f"{label:<12}{row['encounters']:>12,}{row['months']:>8}{kind}")
     if result["rise"] and result["rise"]["ratio"] is not None:
         rise = result["rise"]
-        low, high = rise["low"], rise["high"]
-        if rise["ratio"] < 1:  # a fall, said in percent like its words ('fell 83%')
-            low, high, unit = (1 - high) * 100, (1 - low) * 100, "%"
-        else:
-            unit = ""
-        digits = next((d for d in (1, 2) if f"{low:.{d}f}" != f"{high:.{d}f}"), 3)
-        spread = f" ({low:.{digits}f}{unit} to {high:.{digits}f}{unit} under rounding)" if low != high else ""
+        first, last = analysis.ratio_range(rise["low"], rise["high"])
+        spread = f" ({first} to {last} under rounding)" if first != last else ""
         years = " -> ".join(analysis.year_label(y, chosen["basis"]) for y in (rise["from"], rise["to"]))
         lines.append(f"\nrise {years}: {rise['words']}{spread}")
     if result["peak"]:

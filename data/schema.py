@@ -50,6 +50,26 @@ Origin = Callable[[int], tuple[str, int, str]]
 input's count column)."""
 
 
+def duplicated(frame: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
+    """Which rows share their values in ``columns`` with another row (``DataFrame.duplicated(keep=False)``),
+    from each column's integer codes (a category column's own): a few times faster on a stored table."""
+    key, size = np.zeros(len(frame), dtype=np.int64), 1
+    for column in columns:
+        values = frame[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            codes, count = values.cat.codes.to_numpy(), len(values.cat.categories)
+        else:
+            codes, uniques = pd.factorize(values)
+            count = len(uniques)
+        if size * (count + 1) >= 2**62:  # keep the combined key inside 64 bits: number its distinct values
+            key = np.unique(key, return_inverse=True)[1].astype(np.int64)
+            size = int(key.max()) + 1 if len(key) else 1
+        key = key * (count + 1) + (codes.astype(np.int64) + 1)  # a missing value (-1) is a value of its own
+        size *= count + 1
+    _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+    return counts[inverse] > 1
+
+
 class Encounters:
     """Schema of the tidy encounters table (one row: one count of one cell of one month, or of one fiscal
     year where the publisher gives its own annual figure: ``period``)."""
@@ -133,7 +153,7 @@ class Encounters:
                 raise DataImportError(
                     where, "a fiscal year's row must be dated its first month, October", row=row, column=cls.month
                 )
-        dupes = frame.duplicated(list(cls.KEY), keep=False).to_numpy()
+        dupes = duplicated(frame, cls.KEY)
         if dupes.any():
             raise cls._duplicate_error(frame, np.flatnonzero(dupes), origin)
         return frame

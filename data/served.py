@@ -16,6 +16,44 @@ from border_dashboard.data.schema import Encounters as E
 NO_ROWS = np.empty(0, dtype=np.int64)
 
 
+class _Columns:
+    """The columns a ``ServedTable`` is built from, as numpy arrays: each dimension as integer codes into
+    its sorted values (a category column's own codes, taken as they are), months as months since 1970."""
+
+    def __init__(self, source: tuple, months: np.ndarray, counts: np.ndarray, dimensions: dict):
+        self.source, self.months, self.counts, self.dimensions = source, months, counts, dimensions
+
+    @classmethod
+    def of(cls, table: pd.DataFrame) -> _Columns:
+        months = table[E.month].to_numpy(dtype="datetime64[s]").astype("datetime64[M]").astype(np.int64)
+        dimensions = {}
+        for column in E.DIMENSIONS:
+            values = table[column]
+            if isinstance(values.dtype, pd.CategoricalDtype) and values.cat.categories.is_monotonic_increasing:
+                codes, names = values.cat.codes.to_numpy(), values.cat.categories
+            else:
+                codes, names = pd.factorize(values, sort=True)
+            dimensions[column] = (codes, np.asarray(names, dtype=object))
+        source = table[E.source]
+        if isinstance(source.dtype, pd.CategoricalDtype):
+            source = (source.cat.codes.to_numpy(), np.asarray(source.cat.categories, dtype=object))
+        else:
+            codes, names = pd.factorize(source)
+            source = (codes, np.asarray(names, dtype=object))
+        return cls(source, months, table[E.encounters].to_numpy(dtype="int64"), dimensions)
+
+    def dimension(self, column: str, rows: np.ndarray | None) -> tuple[np.ndarray, list[str]]:
+        """The codes of ``rows`` (a mask; None: all) and the sorted values they use, and only those."""
+        codes, names = self.dimensions[column]
+        if rows is not None:
+            codes = codes[rows]
+        used = np.bincount(codes, minlength=len(names)) > 0
+        if not used.all():
+            codes = (np.cumsum(used) - 1)[codes]
+            names = names[used]
+        return codes, [str(v) for v in names]
+
+
 class ServedTable:
     """One source's table, prepared once for fast selections.
 
@@ -30,26 +68,37 @@ class ServedTable:
     """
 
     def __init__(self, table: pd.DataFrame):
-        self.annual: ServedTable | None = None
+        columns = _Columns.of(table)
+        annual = None
         if E.period in table.columns:
             yearly = (table[E.period] == FISCAL_YEAR).to_numpy()
             if yearly.any():
-                self.annual = ServedTable(table[yearly].drop(columns=E.period))
-                table = table[~yearly]
-        sources = table[E.source].unique()
-        self.source = str(sources[0]) if len(sources) == 1 else None  # the source's name (one source a table)
-        months = pd.DatetimeIndex(table[E.month])
-        self.first, self.last = months.min(), months.max()
-        self.months = pd.date_range(self.first, self.last, freq="MS")
-        self.month_codes = ((months.year - self.first.year) * 12 + months.month - self.first.month).to_numpy(
-            dtype=np.int16
-        )
-        self.counts = table[E.encounters].to_numpy(dtype="int64")
+                annual = yearly
+        self._index(columns, None if annual is None else ~annual)
+        self.annual: ServedTable | None = None
+        if annual is not None:
+            self.annual = ServedTable.__new__(ServedTable)
+            self.annual._index(columns, annual)
+            self.annual.annual = None
+
+    def _index(self, columns: _Columns, rows: np.ndarray | None) -> None:
+        """Index the rows ``rows`` (a mask; None: all) of the table's columns."""
+        take = slice(None) if rows is None else rows
+        codes, names = columns.source
+        sources = np.unique(codes[take])
+        self.source = str(names[sources[0]]) if len(sources) == 1 else None  # the source's name (one source a table)
+        months = columns.months[take]  # months since 1970
+        first, last = int(months.min()), int(months.max())
+        span = np.arange(first, last + 1).astype("datetime64[M]").astype("datetime64[s]")
+        self.months = pd.DatetimeIndex(span, freq="MS")
+        self.first, self.last = self.months[0], self.months[-1]
+        self.month_codes = (months - first).astype(np.int16)
+        self.counts = columns.counts[take]
         self.values: dict[str, list[str]] = {}
         self.codes: dict[str, np.ndarray] = {}
         for column in E.DIMENSIONS:
-            codes, values = pd.factorize(table[column], sort=True)
-            self.values[column] = [str(v) for v in values]
+            codes, values = columns.dimension(column, rows)
+            self.values[column] = values
             self.codes[column] = codes.astype(np.int16 if len(values) < 2**15 else np.int32)
         self.lookup = {c: {v: i for i, v in enumerate(values)} for c, values in self.values.items()}
         self.has_totals = {c: ALL in self.lookup[c] for c in E.DIMENSIONS}
@@ -60,7 +109,7 @@ class ServedTable:
         width = len(self.values[E.nationality])
         self.groups = {
             (self.values[E.region][k // width], self.values[E.nationality][k % width]): order[s:e]
-            for k, s, e in zip(keys, starts, bounds)
+            for k, s, e in zip(keys.tolist(), starts.tolist(), bounds)
         }
         self._positions: dict[tuple[str, str | None], np.ndarray] = {}
         # Aggregates of the full month range, computed once per key and kept (bounded): a selection's

@@ -171,6 +171,9 @@ CBP_NATIONWIDE = Source(
 
 SOURCES: dict[str, Source] = {source.name: source for source in (OHSS_USBP, CBP_SWB, CBP_NATIONWIDE)}
 DEFAULT_SOURCE = OHSS_USBP.name
+UPDATE_TIMEOUT_SECONDS = 120.0
+"""The seconds `border-dashboard update` may take downloading, every page and file, headers and bodies
+(here, not in ``update``, so that the command line's help names it without importing the downloader)."""
 
 SOURCE_ALIASES = {"ohss": OHSS_USBP.name, "usbp": OHSS_USBP.name, "cbp": CBP_SWB.name, "swb": CBP_SWB.name}
 """Short names a reader may type for a source on the command line."""

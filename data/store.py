@@ -22,30 +22,38 @@ dataset while it has none.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
+import functools
 import gzip
+import hashlib
 import io
 import json
 import os
 import shutil
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterator
+import zipfile
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
-import platformdirs
 
-from border_dashboard.data.importers import ImportedSource
 from border_dashboard.data.schema import DataImportError
 from border_dashboard.data.schema import Encounters as E
 from border_dashboard.data.served import ServedTable
 from border_dashboard.data.sources import SOURCES
+
+if TYPE_CHECKING:  # the importers (and their spreadsheet reader) load only when a command imports
+    from border_dashboard.data.importers import ImportedSource
 
 PACKAGE_DIR = Path(str(resources.files(__package__)))
 SHIPPED_DATASET = PACKAGE_DIR / "dataset"  # read-only: inside the package
@@ -67,7 +75,11 @@ class StoreError(RuntimeError):
 def user_data_dir() -> Path:
     """The writable data folder: ``$BORDER_DASHBOARD_DATA_DIR``, else the platform's user data folder."""
     configured = os.environ.get(DATA_DIR_VARIABLE)
-    return Path(configured).expanduser() if configured else Path(platformdirs.user_data_dir(APP_NAME))
+    if configured:
+        return Path(configured).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME))
 
 
 def data_folder(data_dir: Path | str | None = None) -> Path:
@@ -111,7 +123,7 @@ class Dataset:
     """All imported sources: tidy tables and their provenance records, keyed by source name, and the flat
     folder they were read from (``location``: a release folder, or the shipped dataset)."""
 
-    tables: dict[str, pd.DataFrame]
+    tables: Mapping[str, pd.DataFrame]  # a dict, or ``LazyTables`` reading each on first use
     provenance: dict[str, dict]
     location: Path | None = None
     _served: dict = field(default_factory=dict, repr=False)
@@ -124,6 +136,23 @@ class Dataset:
         if self.location == SHIPPED_DATASET:
             return "shipped"
         return self.location.name
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """What this dataset holds, as 16 hex digits: the sha256 of its files (each source's table and
+        record), so that a release imported from the same files on two hosts has one fingerprint, and a
+        release that differs in any byte another (its id, a time, says when it was made, not what it holds).
+        A dataset in memory: of its inputs' sha256."""
+        digest = hashlib.sha256()
+        if self.location is None:
+            for name in sorted(self.provenance):
+                digest.update(f"{name}:{self.provenance[name]['input_sha256']}:{len(self.tables[name])}\n".encode())
+        else:
+            for name in sorted(self.provenance):
+                for suffix in (TABLE, RECORD):
+                    file = self.location / f"{name}{suffix}"
+                    digest.update(f"{file.name}:{hashlib.sha256(file.read_bytes()).hexdigest()}\n".encode())
+        return digest.hexdigest()[:16]
 
     def is_current(self, data_dir: Path | str | None = None) -> bool:
         """Whether the data folder still reads as this dataset (False once a new release is current)."""
@@ -436,36 +465,173 @@ def rollback(data_dir: Path | str | None = None) -> tuple[Path, Path | None]:
 # --- reading -------------------------------------------------------------------------------------------
 
 
-def load(data_dir: Path | str | None = None) -> Dataset:
+def load(data_dir: Path | str | None = None, *, lazy: bool = False) -> Dataset:
     """Read the dataset of a data folder (default: the user data folder; see ``locate``), or a flat
-    dataset folder given directly."""
+    dataset folder given directly.
+
+    ``lazy``: read each source's table when it is first asked for (``Dataset.tables[name]``), not now; the
+    provenance records are read at once either way. A command that answers about one source (``summary``)
+    so reads that one only; an unreadable table then raises its StoreError when it is asked for.
+    """
     location = locate(data_dir)
-    tables, provenance = {}, {}
-    for name in sources_in(location):
-        if name not in SOURCES:
-            continue
-        tables[name], provenance[name] = _read_source(location, name)
-    if not tables:
+    names = [name for name in sources_in(location) if name in SOURCES]
+    if not names:
         raise FileNotFoundError(f"no dataset in {location}; run `border-dashboard import FILE...`")
+    provenance = {name: _read_record(location, name) for name in names}
+    tables = LazyTables(location, names)
+    if not lazy:
+        tables = {name: tables[name] for name in names}
     return Dataset(tables, provenance, location)
 
 
-def _read_source(location: Path, name: str) -> tuple[pd.DataFrame, dict]:
-    table_path, record_path = location / f"{name}{TABLE}", location / f"{name}{RECORD}"
-    path = table_path
+class LazyTables(Mapping):
+    """Source name -> tidy table, each read from the dataset folder the first time it is asked for."""
+
+    def __init__(self, location: Path, names: list[str]):
+        self.location, self.names = location, list(names)
+        self._read: dict[str, pd.DataFrame] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self.names:
+            raise KeyError(name)
+        with self._lock:
+            if name not in self._read:
+                self._read[name] = _read_table(self.location, name)
+            return self._read[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names
+
+
+# The tidy table's dimensions are read as categories (a few bytes a cell, however many rows a nationwide
+# file brings), and so is its month column: a few hundred distinct months, each parsed once.
+_READ_TYPES = {column: "category" for column in (E.source, E.month, *E.DIMENSIONS)}
+_CODED = (E.source, E.period, *E.DIMENSIONS)  # held in the read cache as codes and their values
+
+
+def _read_table(location: Path, name: str) -> pd.DataFrame:
+    """A stored table, checked (``Encounters.validate``): from the read cache when it holds these very
+    bytes, else parsed from the gzipped CSV (then put in the cache for the next reader)."""
+    table_path = location / f"{name}{TABLE}"
     try:
-        # Dimensions as categories: a few bytes a cell, however many rows a nationwide file brings.
-        dtypes = {column: "category" for column in (E.source, *E.DIMENSIONS)}
-        table = pd.read_csv(table_path, dtype={**dtypes, E.month: str}, keep_default_na=False)
-        table[E.month] = pd.to_datetime(table[E.month], format="%Y-%m").astype("datetime64[s]")
+        data = table_path.read_bytes()
+    except OSError as error:
+        raise StoreError(_unreadable(table_path, error)) from None
+    cached = read_cache_dir() / "tables" / f"{name}-{hashlib.sha256(data).hexdigest()[:32]}.v{READ_CACHE_FORMAT}.npz"
+    table = _from_read_cache(cached)
+    if table is not None:
+        return table
+    try:
+        # No text is missing in the stored table (a dimension a source lacks is ""), so no NA detection.
+        table = pd.read_csv(
+            io.BytesIO(data), compression="gzip", dtype=_READ_TYPES, keep_default_na=False, na_filter=False
+        )
+        months = table[E.month].cat
+        parsed = pd.to_datetime(months.categories.astype(str), format="%Y-%m").astype("datetime64[s]")
+        table[E.month] = parsed.take(months.codes)
         table[E.fiscal_year] = table[E.fiscal_year].astype("int64")
         table[E.encounters] = table[E.encounters].astype("int64")
         table = E.validate(table, file=str(table_path))
-        path = record_path
-        record = json.loads(record_path.read_text())
     except DataImportError as error:
         raise StoreError(str(error)) from None
     except (OSError, ValueError, KeyError, EOFError, pd.errors.ParserError) as error:
-        detail = " ".join(str(error).split()) or type(error).__name__
-        raise StoreError(f"{path}: not readable as the dataset's {path.name} ({detail})") from None
-    return table, record
+        raise StoreError(_unreadable(table_path, error)) from None
+    _to_read_cache(cached, table)
+    return table
+
+
+# --- the read cache ------------------------------------------------------------------------------------
+#
+# Parsing a stored table's CSV and checking it costs most of what `summary` does. A table once read and
+# checked is kept in the user cache folder as plain numpy arrays (``np.savez``; read with
+# ``allow_pickle=False``, so reading it can never run code), under the sha256 of the table file's bytes and
+# the cache's format: a release's files never change, and other bytes are another entry. An entry that is
+# missing, unreadable or not of this shape is ignored (the CSV is read); a cache folder that cannot be
+# written is no error. The newest ``READ_CACHE_KEEP`` entries are kept.
+
+CACHE_DIR_VARIABLE = "BORDER_DASHBOARD_CACHE_DIR"
+READ_CACHE_FORMAT = 1
+READ_CACHE_KEEP = 12
+
+
+def read_cache_dir() -> Path:
+    """Where read tables are cached: ``$BORDER_DASHBOARD_CACHE_DIR``, else the platform's user cache folder
+    (``~/.cache/border-dashboard`` on Linux)."""
+    configured = os.environ.get(CACHE_DIR_VARIABLE)
+    if configured:
+        return Path(configured).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME))
+
+
+def _from_read_cache(path: Path) -> pd.DataFrame | None:
+    try:
+        with open(path, "rb") as handle:
+            stored = np.load(handle, allow_pickle=False)
+            if not isinstance(stored, np.lib.npyio.NpzFile):
+                return None
+            rows = int(stored["rows"][0])
+            columns = {}
+            for column in E.COLUMNS:
+                if column in _CODED:
+                    codes = stored[f"{column}.codes"]
+                    categories = pd.Index(stored[f"{column}.values"].tolist(), dtype="str")
+                    values = pd.Categorical.from_codes(codes, categories)  # codes out of range raise
+                    columns[column] = values.astype(str) if column == E.period else values
+                elif column == E.month:
+                    columns[column] = stored[column].astype(np.int64).astype("datetime64[M]").astype("datetime64[s]")
+                else:
+                    columns[column] = stored[column].astype(np.int64)
+        table = pd.DataFrame(columns)
+        if len(table) != rows or (table[E.encounters] < 0).any():
+            return None
+        return table
+    except (OSError, ValueError, KeyError, IndexError, TypeError, EOFError, zipfile.BadZipFile):
+        return None
+
+
+def _to_read_cache(path: Path, table: pd.DataFrame) -> None:
+    arrays = {"rows": np.array([len(table)], dtype=np.int64)}
+    for column in E.COLUMNS:
+        values = table[column]
+        if column in _CODED:
+            categorical = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype("category")
+            arrays[f"{column}.codes"] = categorical.cat.codes.to_numpy()
+            arrays[f"{column}.values"] = np.asarray(categorical.cat.categories, dtype=str)
+        elif column == E.month:
+            arrays[column] = values.to_numpy(dtype="datetime64[s]").astype("datetime64[M]").astype(np.int32)
+        else:
+            arrays[column] = values.to_numpy(dtype=np.int64)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(temporary, "wb") as handle:
+            np.savez(handle, **arrays)
+        os.replace(temporary, path)
+        entries = sorted(path.parent.glob("*.npz"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in entries[READ_CACHE_KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError:  # a read-only or full cache folder: the CSV is read next time too
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+
+
+def _read_record(location: Path, name: str) -> dict:
+    record_path = location / f"{name}{RECORD}"
+    try:
+        return json.loads(record_path.read_text())
+    except (OSError, ValueError) as error:
+        raise StoreError(_unreadable(record_path, error)) from None
+
+
+def _unreadable(path: Path, error: BaseException) -> str:
+    detail = " ".join(str(error).split()) or type(error).__name__
+    return f"{path}: not readable as the dataset's {path.name} ({detail})"

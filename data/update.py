@@ -32,9 +32,9 @@ from border_dashboard.data import store
 from border_dashboard.data.importers import MAX_INPUT_BYTES, read_source_file
 from border_dashboard.data.schema import DataImportError
 from border_dashboard.data.schema import Encounters as E
-from border_dashboard.data.sources import SOURCES, Link, Source
+from border_dashboard.data.sources import SOURCES, UPDATE_TIMEOUT_SECONDS, Link, Source
 
-TIMEOUT_SECONDS = 120.0  # the whole update: every page and file, headers and bodies
+TIMEOUT_SECONDS = UPDATE_TIMEOUT_SECONDS  # the whole update: every page and file, headers and bodies
 CHUNK = 256 * 1024
 MAX_REDIRECTS = 5
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -232,25 +232,10 @@ def fetch(
     progress: Progress | None = None,
     deadline: Deadline | None = None,
     policy: Policy | None = None,
-) -> tuple[bytes, str]:
-    """The body and content type of a URL (following redirects the policy allows), all of it within the
-    deadline (default: ``timeout`` seconds from now), or an UpdateError saying in one line what went wrong."""
-    body, content_type, _ = fetch_from(
-        url, timeout=timeout, limit=limit, progress=progress, deadline=deadline, policy=policy
-    )
-    return body, content_type
-
-
-def fetch_from(
-    url: str,
-    *,
-    timeout: float = TIMEOUT_SECONDS,
-    limit: int = MAX_INPUT_BYTES,
-    progress: Progress | None = None,
-    deadline: Deadline | None = None,
-    policy: Policy | None = None,
 ) -> tuple[bytes, str, str]:
-    """``fetch``, and the address the body came from once redirects were followed."""
+    """The body and content type of a URL, and the address it came from once the redirects the policy allows
+    were followed, all of it within the deadline (default: ``timeout`` seconds from now), or an UpdateError
+    saying in one line what went wrong."""
     deadline = deadline or Deadline(timeout)
     if _split(url).scheme not in ("http", "https"):
         raise UpdateError(f"{shown(url)}: only http and https addresses are fetched")
@@ -421,9 +406,9 @@ def download(
     progress: Progress | None,
 ) -> Path:
     policy = Policy.of(source, deadline)
-    page, _, page_url = fetch_from(source.page, limit=limit, deadline=deadline, policy=policy)
+    page, _, page_url = fetch(source.page, limit=limit, deadline=deadline, policy=policy)
     url = find_link(page_url, page.decode("utf-8", "replace"), source.link, policy.allows)
-    body, content_type = fetch(url, limit=limit, progress=progress, deadline=deadline, policy=policy)
+    body, content_type, _ = fetch(url, limit=limit, progress=progress, deadline=deadline, policy=policy)
     check_content(url, body, content_type, source.kind)
     path = folder / file_name(url, name, source.kind)
     try:

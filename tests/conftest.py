@@ -2,7 +2,8 @@
 
 The tests never read or write the real user data folder: for the whole session the user data folder
 (``$BORDER_DASHBOARD_DATA_DIR``) is an empty temporary folder, so reading falls back to the shipped
-dataset unless a test writes a release of its own.
+dataset unless a test writes a release of its own; nor the user cache folder (``$BORDER_DASHBOARD_CACHE_DIR``,
+where read tables are cached), a temporary folder too.
 """
 
 from __future__ import annotations
@@ -32,15 +33,22 @@ def pytest_configure(config):
     _SESSION_DATA_DIR["saved"] = os.environ.get(store.DATA_DIR_VARIABLE)
     _SESSION_DATA_DIR["folder"] = folder
     os.environ[store.DATA_DIR_VARIABLE] = folder
+    _SESSION_DATA_DIR["saved cache"] = os.environ.get(store.CACHE_DIR_VARIABLE)
+    _SESSION_DATA_DIR["cache"] = tempfile.mkdtemp(prefix="border-dashboard-tests-cache-")
+    os.environ[store.CACHE_DIR_VARIABLE] = _SESSION_DATA_DIR["cache"]
 
 
 def pytest_unconfigure(config):
-    shutil.rmtree(_SESSION_DATA_DIR.pop("folder", ""), ignore_errors=True)
-    saved = _SESSION_DATA_DIR.pop("saved", None)
-    if saved is None:
-        os.environ.pop(store.DATA_DIR_VARIABLE, None)
-    else:
-        os.environ[store.DATA_DIR_VARIABLE] = saved
+    for variable, folder, saved in (
+        (store.DATA_DIR_VARIABLE, "folder", "saved"),
+        (store.CACHE_DIR_VARIABLE, "cache", "saved cache"),
+    ):
+        shutil.rmtree(_SESSION_DATA_DIR.pop(folder, ""), ignore_errors=True)
+        before = _SESSION_DATA_DIR.pop(saved, None)
+        if before is None:
+            os.environ.pop(variable, None)
+        else:
+            os.environ[variable] = before
 
 
 def _require(path: Path) -> Path:

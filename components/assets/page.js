@@ -245,7 +245,7 @@ window.border_viewport = function () {
 // Accessibility fixes for Dash 4's own components, kept as they re-render (axe-core finds each of these):
 // - a dropdown is reached by Tab on its button, not on a hidden helper input that is aria-hidden yet
 //   focusable (the helper only passed the focus on);
-// - a dropdown's button is named by its visible label and its value ("From month, Jan 2022");
+// - a dropdown's button is named by its visible label ("From month") and described by its value;
 // - its "clear" link (inside the button) carries no aria-label a link may not have; Delete clears;
 // - radio items and checklists are native radios and checkboxes: not a listbox of options wrapping
 //   them (which made unnamed listboxes and interactive controls nested in options); the radios are a
@@ -260,6 +260,27 @@ window.border_viewport = function () {
             element.setAttribute(name, value);
         }
     }
+    // The descriptions live outside Dash's components (which re-render theirs), hidden: a description
+    // may name a hidden element, and it is read all the same.
+    function describe(id, text) {
+        var box = document.getElementById("control-descriptions");
+        if (!box) {
+            box = document.createElement("div");
+            box.id = "control-descriptions";
+            box.hidden = true;
+            document.body.appendChild(box);
+        }
+        var item = document.getElementById(id + "-description");
+        if (!item) {
+            item = document.createElement("span");
+            item.id = id + "-description";
+            box.appendChild(item);
+        }
+        if (item.textContent !== text) {
+            item.textContent = text;
+        }
+        return text ? item : null;
+    }
     function fix() {
         document.querySelectorAll("input.dash-dropdown-focus-target").forEach(function (input) {
             set(input, "tabindex", "-1");
@@ -270,15 +291,28 @@ window.border_viewport = function () {
             }
             var label = button.id && document.getElementById(button.id + "-label");
             if (label) {
-                // "Nationality: China, India, Mexico, 3 selected": the label, then what the button shows
+                // Named by its visible label (the <label for> of its field), so that the name holds what
+                // the label shows (WCAG 2.5.3); what it holds is its description, in words a screen reader
+                // reads apart: "China, India, Mexico, 9 selected" (Dash separates the chosen values with
+                // CSS only, which reads "ChinaIndiaMexico"), or its placeholder ("No year").
                 var items = Array.prototype.map.call(
                     button.querySelectorAll(".dash-dropdown-value-item"),
                     function (item) { return item.textContent.trim(); }
                 );
                 var count = button.querySelector(".dash-dropdown-value-count");
+                var placeholder = button.querySelector(".dash-dropdown-placeholder");
                 var shown = items.concat(count ? [count.textContent.trim()] : []).filter(Boolean);
+                if (!shown.length && placeholder) {
+                    shown = [placeholder.textContent.trim()];
+                }
                 set(button, "aria-labelledby", null);
-                set(button, "aria-label", label.textContent.trim() + (shown.length ? ": " + shown.join(", ") : ""));
+                set(button, "aria-label", null);
+                var described = describe(button.id, shown.join(", "));
+                // and by the note beside its group, where there is one (why the compare-year lists are empty)
+                var group = button.closest(".field-group");
+                var note = group && group.querySelector(".field-note");
+                var ids = [described ? described.id : "", note && note.id && note.textContent ? note.id : ""];
+                set(button, "aria-describedby", ids.filter(Boolean).join(" ") || null);
             }
         });
         document.querySelectorAll(".dash-dropdown-clear").forEach(function (clear) {
@@ -319,6 +353,6 @@ window.border_viewport = function () {
         subtree: true,
         childList: true,
         attributes: true,
-        attributeFilter: ["tabindex", "role", "aria-selected", "aria-label", "aria-labelledby"],
+        attributeFilter: ["tabindex", "role", "aria-selected", "aria-label", "aria-labelledby", "aria-describedby"],
     });
 })();

@@ -47,7 +47,10 @@ for (const card of document.querySelectorAll('.chart-card')) {
     const name = text.startsWith('Source') ? 'source line' : text.startsWith('Peak') ? 'peak label' : 'label ' + i;
     parts[name] = box(a.querySelector('.annotation-text-g') || a);
   });
-  card.querySelectorAll('figcaption button').forEach((b, i) => parts['button ' + b.textContent] = box(b));
+  card.querySelectorAll('figcaption button, figcaption a').forEach((b, i) => parts['button ' + b.textContent] = box(b));
+  const links = [...card.querySelectorAll('figcaption a')].map(box);  // "PNG SVG PDF", apart
+  links.slice(1).forEach((b, i) => { if (b.t === links[i].t && b.l - links[i].r < 4)
+    problems.push(`${id}: download links ${i} and ${i + 1} run together`); });
   const touching = new Set(['plot|x tick labels', 'plot|y tick labels', 'x tick labels|y tick labels',
                             'plot|peak label', 'plot|label 0', 'plot|label 1']);
   const names = Object.keys(parts).filter(k => parts[k]);
@@ -218,10 +221,9 @@ def test_l006_no_chart_offers_to_upload_itself(dash_duo):
         assert chart["buttons"], "the toolbar itself is still there"
 
 
-# axe-core's default rules. Its experimental label-content-name-mismatch still finds the nationality control
-# with several chosen: Dash separates the chosen values with CSS only, so their visible text reads
-# "ChinaIndia..." to it, which no name of words contains.
-AXE_OPTIONS = "{}"
+# axe-core's default rules, and its experimental label-content-name-mismatch (WCAG 2.5.3: a control's name
+# holds its visible label): the dropdowns are named by their labels and described by their values.
+AXE_OPTIONS = "{rules: {'label-content-name-mismatch': {enabled: true}}}"
 
 
 @pytest.mark.parametrize("width", [1400, 375])
@@ -245,3 +247,202 @@ def test_l007_axe_core_finds_no_violation(dash_duo, width):
             for v in results["violations"]
         ]
         assert found == [], f"{count} nationalities at {width} px: {found}"
+        ran = {rule["id"] for part in ("passes", "inapplicable", "incomplete") for rule in results[part]}
+        assert "label-content-name-mismatch" in ran
+        # What a screen reader hears, from Chromium's own accessibility tree: the label, then the value
+        # (on a phone once the filters are unfolded: folded, they are not in the tree).
+        dash_duo.driver.execute_script(f"document.getElementById('{ids.FILTERS}').open = true")
+        name, description = accessible(dash_duo, C.NATIONALITY.id)
+        assert name == C.NATIONALITY.label
+        names = NATIONALITIES[count].split(",")
+        assert description == ", ".join(names + ([f"{count} selected"] if count > 1 else [])), description
+
+
+def accessible(dash_duo, element_id: str) -> tuple[str, str]:
+    """The name and description Chromium computes for an element (its accessibility tree, over CDP)."""
+    found = dash_duo.driver.execute_cdp_cmd(
+        "Runtime.evaluate", {"expression": f"document.getElementById({json.dumps(element_id)})"}
+    )
+    (node, *_) = dash_duo.driver.execute_cdp_cmd(
+        "Accessibility.getPartialAXTree", {"objectId": found["result"]["objectId"], "fetchRelatives": False}
+    )["nodes"]
+    return node.get("name", {}).get("value", ""), node.get("description", {}).get("value", "")
+
+
+@pytest.mark.parametrize(
+    ("link", "says"),
+    [
+        ("from=2023-12&to=2023-12", "Needs two years in the window: this one holds 2023 (1 of 12 months)."),
+        ("from=2023-12&to=2024-12", "Needs two whole calendar years in the window"),
+    ],
+)
+def test_l008_empty_compare_year_controls_say_why(dash_duo, link, says):
+    """Fewer than two whole years and nothing picked: the compare-year controls show "No year", the note
+    under them says why, and a screen reader hears it with each of them."""
+    dash_duo.start_server(application.create_app())
+    _open(dash_duo, 1400, f"/?nationality=China&{link}")
+    time.sleep(0.5)
+    note = dash_duo.find_element(f"#{ids.RISE_NOTE}")
+    assert note.is_displayed() and note.text.startswith(says), note.text
+    first, second = (dash_duo.find_element(f"#{cid}") for cid in C.RISE.component_ids)
+    assert first.text == second.text == "No year"
+    # the note sits right under the two controls, inside the filters' column
+    under = dash_duo.driver.execute_script(
+        "const n = arguments[0].getBoundingClientRect(), a = arguments[1].getBoundingClientRect(),"
+        " b = arguments[2].getBoundingClientRect();"
+        "return n.top >= Math.max(a.bottom, b.bottom) && n.top - Math.max(a.bottom, b.bottom) < 20"
+        " && n.left <= a.left + 1;",
+        note,
+        first,
+        second,
+    )
+    assert under
+    for cid in C.RISE.component_ids:
+        name, description = accessible(dash_duo, cid)
+        assert name in C.RISE.part_labels and description == f"No year {note.text}", (name, description)
+    # Two years picked: they are compared and the note goes.
+    if "to=2024-12" in link:
+        _open(dash_duo, 1400, f"/?nationality=China&{link}&rise=2023:2024")
+        assert dash_duo.find_element(f"#{C.RISE.component_ids[0]}").text.startswith("2023")
+        assert not dash_duo.find_element(f"#{ids.RISE_NOTE}").is_displayed()
+
+
+@pytest.mark.parametrize("width", [1400, 375])
+def test_l009_a_skip_link_takes_the_keyboard_to_the_charts(dash_duo, width):
+    """The first Tab stop is "Skip to the charts", out of sight until focused; Enter moves the focus to the
+    charts (the trend's card), so that the next Tab is the trend's first download link."""
+    dash_duo.start_server(application.create_app())
+    _open(dash_duo, width, "/?nationality=China")
+    time.sleep(0.5)
+    link = dash_duo.find_element(f"#{ids.SKIP_LINK}")
+    seen = "const b = arguments[0].getBoundingClientRect(); return b.bottom > 0 && b.top >= 0 && b.width > 1;"
+    assert not dash_duo.driver.execute_script(seen, link), "the skip link shows before it is focused"
+    dash_duo.driver.execute_script("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
+    ActionChains(dash_duo.driver).send_keys(Keys.TAB).perform()
+    active = dash_duo.driver.switch_to.active_element
+    assert active.get_attribute("id") == ids.SKIP_LINK and active.text == "Skip to the charts"
+    assert dash_duo.driver.execute_script(seen, link), "the focused skip link is not in sight"
+    ActionChains(dash_duo.driver).send_keys(Keys.ENTER).perform()
+    wait(
+        dash_duo,
+        lambda: dash_duo.driver.switch_to.active_element.get_attribute("id") == ids.CHARTS_SECTION,
+        "Enter did not move the focus to the charts",
+    )
+    assert dash_duo.driver.execute_script(
+        f"return document.getElementById('{ids.CHARTS_SECTION}').contains(document.getElementById('{ids.TREND}'))"
+    )
+    ActionChains(dash_duo.driver).send_keys(Keys.TAB).perform()
+    assert dash_duo.driver.switch_to.active_element.get_attribute("title") == "Download the trend chart as PNG"
+
+
+BAR_LABELS = """
+const card = document.getElementById(arguments[0]).closest('.chart-card');
+const box = e => { const b = e.getBoundingClientRect(); return {l: b.left, t: b.top, r: b.right, b: b.bottom}; };
+const hit = (a, b) => a.l < b.r - 1 && b.l < a.r - 1 && a.t < b.b - 1 && b.t < a.b - 1;
+const drawing = box(card.querySelector('.main-svg'));
+const labels = [], problems = [];
+for (const text of card.querySelectorAll('.bartext')) {
+  const b = text.getBoundingClientRect();
+  if (!b.width || !b.height) continue;  // hidden by Plotly (uniformtext): it would have been too small
+  const m = text.getScreenCTM();  // the size it is drawn at: its font size, scaled by its transform
+  const px = parseFloat(getComputedStyle(text).fontSize) * Math.hypot(m.a, m.b);
+  labels.push({text: text.textContent, px, box: box(text)});
+  if (px < 11) problems.push(`${text.textContent} drawn at ${px.toFixed(1)} px`);
+}
+labels.forEach((a, i) => labels.slice(i + 1).forEach(b => {
+  if (hit(a.box, b.box)) problems.push(`${a.text} overlaps ${b.text}`);
+}));
+const others = ['.g-gtitle .gtitle', '.gtitle-subtitle', '.legend', '.annotation'];
+for (const a of labels) {
+  const b = a.box;
+  if (b.l < drawing.l || b.r > drawing.r || b.t < drawing.t || b.b > drawing.b) problems.push(`${a.text} cut`);
+  for (const sel of others) card.querySelectorAll(sel).forEach(o => {
+    if (hit(b, box(o))) problems.push(`${a.text} overlaps ${sel}`);
+  });
+}
+const g = card.querySelector('.js-plotly-plot');
+return {shown: labels.length, bars: card.querySelectorAll('.bars .point').length, problems,
+        hover: g._fullData.every(t => (t.hovertemplate || '').includes('%{y:,}')),
+        help: card.querySelector('.chart-help').textContent};
+"""
+
+
+@pytest.mark.parametrize("width", [1400, 375])
+def test_l010_the_rise_charts_numbers_are_legible_or_left_to_the_hover(dash_duo, width):
+    """Each bar's number is drawn at 11 px or more, apart from the others and from the title, subtitle,
+    legend and ratio, or not drawn (a bar too thin for it) and given by the hover, as the caption says."""
+    dash_duo.start_server(application.create_app())
+    views = {
+        "9 nationalities": f"nationality={NATIONALITIES[9]}",
+        "3 nationalities": f"nationality={NATIONALITIES[3]}",
+        "one, 3 years": "nationality=China",
+        "one, 20 years": "nationality=China&from=2005-01&to=2024-11",
+        "one, 26 years": "nationality=China&from=1999-10&to=2024-11",
+    }
+    shown = {}
+    for name, link in views.items():
+        _open(dash_duo, width, f"/?{link}")
+        wait(dash_duo, lambda: _measure(dash_duo)["narrow"] == (width < 640), f"not laid out for {width} px")
+        time.sleep(0.5)
+        measured = dash_duo.driver.execute_script(BAR_LABELS, ids.RISE)
+        assert measured["problems"] == [], f"{name} at {width} px: {measured['problems']}"
+        assert measured["hover"] and "hover or tap a bar for its number" in measured["help"]
+        shown[name] = (measured["shown"], measured["bars"])
+    assert shown["one, 3 years"] == (3, 3), shown  # where they fit, every bar has its number
+    if width == 1400:
+        assert shown["3 nationalities"] == (9, 9) and shown["one, 20 years"] == (20, 20), shown
+
+
+PHONE = {
+    "userAgent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0"
+    " Mobile Safari/537.36",
+    "userAgentMetadata": {
+        "brands": [{"brand": "Chromium", "version": "131"}],
+        "fullVersion": "131.0.0.0",
+        "platform": "Android",
+        "platformVersion": "14",
+        "architecture": "",
+        "model": "Pixel 8",
+        "mobile": True,  # Sec-CH-UA-Mobile: ?1
+    },
+}
+# Every callback request the page sends whose outputs hold the charts (the render callback), recorded
+# from the page's first script on.
+COUNT_RENDERS = """
+window.__renders = [];
+const fetched = window.fetch;
+window.fetch = function (input, init) {
+  try {
+    const body = init && typeof init.body === 'string' ? JSON.parse(init.body) : null;
+    if (body && String(input).includes('_dash-update-component') && body.output.includes('rise-chart.figure'))
+      window.__renders.push(body.inputs.map(i => i.id + '=' + JSON.stringify(i.value)).join(' '));
+  } catch (e) {}
+  return fetched.apply(this, arguments);
+};
+"""
+
+
+def test_l011_a_phone_gets_its_charts_drawn_for_it_at_once(dash_duo):
+    """A phone (375 px, saying so by its client hint and User-Agent) is sent the charts drawn for its width:
+    after the page is loaded it asks for no chart at all, and the charts fit its screen. A desktop browser
+    in a 375 px window is sent wide charts, and redraws them once (what every phone did before)."""
+    dash_duo.start_server(application.create_app())
+    dash_duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": COUNT_RENDERS})
+    for agent, renders in (
+        (PHONE, 0),
+        ({"userAgent": dash_duo.driver.execute_script("return navigator.userAgent")}, 1),
+    ):
+        dash_duo.driver.execute_cdp_cmd("Emulation.setUserAgentOverride", agent)
+        _open(dash_duo, 375, f"/?nationality={NATIONALITIES[3]}")
+        wait(dash_duo, lambda: _measure(dash_duo)["narrow"], "not laid out for a phone")
+        time.sleep(2)  # any request the page would still make
+        sent = dash_duo.driver.execute_script("return window.__renders")
+        assert len(sent) == renders, (agent["userAgent"], sent)
+        measured = _measure(dash_duo)
+        assert measured["problems"] == [] and measured["scroll"] <= measured["width"], measured
+        boxes = dash_duo.driver.execute_script(
+            "return [...document.querySelectorAll('.main-svg, .g-gtitle .gtitle')].map(e => {"
+            " const b = e.getBoundingClientRect(); return [b.left, b.right]; })"
+        )
+        width = dash_duo.driver.execute_script("return window.innerWidth")
+        assert boxes and all(left >= 0 and right <= width for left, right in boxes), (width, boxes)

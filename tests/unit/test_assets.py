@@ -69,13 +69,13 @@ VIEWS = [
     ViewState(nationalities=()),
     ViewState(start="2030-01", end="2030-12"),  # past the data: the empty figures
     ViewState(source="cbp-swb", nationalities=("Mexico", "Other")),
-    ViewState(nationalities=("Mexico",), tab="sources"),  # the sources tab's difference chart
 ]
 
 
 @pytest.fixture(scope="module")
 def drawn(dataset):
-    """Every trace type each figure function of ``figures`` produced over ``VIEWS``, by function."""
+    """Every trace type each figure function of ``figures`` produced over ``VIEWS`` (charts and tabs), by
+    function."""
     names = [n for n, _ in inspect.getmembers(figures, inspect.isfunction) if n.endswith("_figure") and n[0] != "_"]
     types: dict[str, set[str]] = {name: set() for name in names}
     originals = {name: getattr(figures, name) for name in names}
@@ -96,8 +96,8 @@ def drawn(dataset):
             patch.setattr(figures, name, recording(name))
         for state in VIEWS:
             charts.build_charts(builder.build(state))
-            if state.tab in panels.PANELS:
-                panels.panel_contents(state.tab, dataset, builder, state)
+            for tab in panels.PANELS:  # the tabs' own figures, drawn when a tab opens
+                panels.panel_contents(tab, dataset, builder, state)
     return types
 
 

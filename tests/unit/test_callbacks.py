@@ -119,6 +119,47 @@ def test_sync_hides_filters_the_default_source_lacks(dataset):
     assert {"label": "2022", "value": 2022} in result.options[rise_from]
 
 
+@pytest.mark.parametrize(
+    ("link", "says"),
+    [
+        (
+            "?nationality=China&from=2023-12&to=2024-12",
+            "Needs two whole calendar years in the window: this one holds "
+            "2023 (1 of 12 months), 2024 (11 of 12 months). Pick two of them",
+        ),
+        (
+            "?nationality=China&from=2023-12&to=2023-12",
+            "Needs two years in the window: this one holds 2023 (1 of 12 months). Widen the months",
+        ),
+        (
+            "?nationality=China&from=2022-10&to=2024-08&basis=fiscal",
+            "Needs two whole fiscal years in the window: this one holds FY2023, FY2024 (11 of 12 months)",
+        ),
+    ],
+)
+def test_empty_compare_year_controls_say_why(app, dataset, link, says):
+    """Fewer than two whole years and nothing picked: the compare-year controls hold no year, and the note
+    beside them (in the page as first drawn and as the URL callback sets it) says why."""
+    result = page.controls(dataset, link, {}, None)
+    assert [result.values[cid] for cid in C.RISE.component_ids] == [None, None]
+    assert result.rise_note.startswith(says), result.rise_note
+    layout = application.build_layout(dataset, ViewBuilder(dataset), link.lstrip("?"))
+    (note,) = [n for n in _walk(layout) if getattr(n, "id", None) == ids.RISE_NOTE]
+    assert note.children == result.rise_note
+    out = callbacks.sync_url_and_controls(dataset, link, {}, SHOWN, None)
+    assert out["rise_note"] == result.rise_note
+    # Two years of the window picked: they are compared, and the note goes.
+    picked = page.controls(dataset, link + "&rise=2023:2024", {}, None)
+    if "to=2023-12" in link:  # one year only: nothing to pick
+        assert picked.rise_note == result.rise_note
+    else:
+        assert [picked.values[cid] for cid in C.RISE.component_ids] == [2023, 2024] and picked.rise_note == ""
+
+
+def test_compare_year_controls_with_a_pair_have_no_note(dataset):
+    assert page.controls(dataset, "?nationality=China", {}, None).rise_note == ""
+
+
 def test_sync_invalid_url_shows_a_notice(dataset):
     result = page.controls(dataset, "?from=banana&region=Moon", {}, None)
     texts = " ".join(result.notices)
@@ -320,3 +361,33 @@ def test_sync_sends_dropdown_lists_only_when_they_change(dataset):
     other = _sync(dataset, SHOWN, _values(dataset, **{C.BASIS.id: "fiscal"}), C.BASIS.id)
     years = other["options"][C.RISE.component_ids[0]]
     assert years[0]["label"].startswith("FY")
+
+
+PHONE_UA = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"
+)
+DESKTOP_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
+
+
+@pytest.mark.parametrize(
+    ("headers", "narrow"),
+    [
+        ({"User-Agent": PHONE_UA}, True),
+        ({"User-Agent": DESKTOP_UA, "Sec-CH-UA-Mobile": "?1"}, True),  # the client hint decides
+        ({"User-Agent": PHONE_UA, "Sec-CH-UA-Mobile": "?0"}, False),
+        ({"User-Agent": DESKTOP_UA}, False),
+        ({}, False),
+    ],
+)
+def test_a_phones_layout_comes_drawn_for_a_phone(app, dataset, builder, headers, narrow):
+    """The layout a phone asks for has its charts drawn narrow (and says so in the viewport store), so that
+    the page need not ask for them again once it knows its width."""
+    link = "?nationality=China&nationality=India"
+    with app.server.test_request_context("/_dash-layout", headers={"Referer": "http://127.0.0.1/" + link, **headers}):
+        page_layout = app.layout()
+    assert page_layout[ids.VIEWPORT].data == ("narrow" if narrow else "wide")
+    drawn = page_layout[ids.RISE].figure
+    assert drawn == page.content(dataset, builder, page_layout[ids.SELECTION].data, narrow=narrow)["figures"][ids.RISE]
+    assert (drawn.layout.legend.x == 0) == narrow  # a phone: the legend under the plot, not beside it
+    answer = app.server.test_client().get("/_dash-layout", headers={"Referer": "http://127.0.0.1/" + link, **headers})
+    assert {"sec-ch-ua-mobile", "user-agent"} <= {v.strip().lower() for v in answer.headers["Vary"].split(",")}

@@ -8,6 +8,7 @@ import pytest
 from border_dashboard.components import charts, figures, ids
 from border_dashboard.components.state import ViewState, from_query
 from border_dashboard.components.view import ViewBuilder
+from border_dashboard.data import analysis
 from border_dashboard.data.schema import Encounters as E
 
 
@@ -48,6 +49,15 @@ def test_rise_writes_the_ratio_and_marks_partial_years(story):
     assert "Rise 2022 to 2023: China x10.3" in figure.layout.title.subtitle.text
 
 
+def test_a_fall_on_the_rise_chart_reads_as_a_fall(builder):
+    """As the headline says it ('fell 35%'), never 'x0.7'."""
+    view = builder.build(ViewState(source="cbp-swb", nationalities=("Other",)))
+    figure = charts.build_charts(view)[ids.RISE]
+    words = analysis.change_words(view.rise["Other"])
+    assert words.startswith("fell ") and words in _annotations(figure)
+    assert f"Other {words}" in figure.layout.title.subtitle.text and "x0." not in figure.layout.title.subtitle.text
+
+
 def test_fiscal_basis_is_labelled(builder):
     view = builder.build(ViewState(basis="fiscal"))
     figure = charts.build_charts(view)[ids.RISE]
@@ -70,6 +80,9 @@ def test_peak_heatmap_on_fiscal_years_starts_in_october(builder):
     heat = figures.peak_figure(view.monthly, basis="fiscal", title="t", source_line="s", peak=view.peak).data[0]
     assert heat.x[0] == "Oct" and list(heat.y) == ["FY2022", "FY2023", "FY2024", "FY2025"]
     assert heat.z[2][2] == 5_950  # December 2023 is in FY2024
+    assert heat.hovertext[2][2] == "December 2023 (FY2024): 5,950"  # the month as a reader names it
+    narrow = figures.peak_figure(view.monthly, basis="fiscal", title="t", source_line="s", peak=view.peak, narrow=True)
+    assert narrow.data[0].hovertext[2][2] == "December 2023 (FY2024): 5,950"  # months down, years across
 
 
 def test_top_keeps_the_selected_nationality_with_its_rank(story):

@@ -3,17 +3,22 @@ view, and bounded: a flood gets busy answers, never a 500, and another reader ke
 
 from __future__ import annotations
 
+import html
+import io
 import os
+import re
 import statistics
 import threading
 import time
 from pathlib import Path
 
 import pandas as pd
+import pypdf
 import pytest
 
 from border_dashboard.components import app as application
-from border_dashboard.components import export, images
+from border_dashboard.components import charts, export, images
+from border_dashboard.components.state import from_query
 from border_dashboard.components.view import EVENTS_FILE
 
 MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF"}
@@ -54,6 +59,27 @@ def test_every_chart_in_every_format(client, chart, fmt, named):
     assert answer.get_data().startswith(MAGIC[fmt])
     assert answer.mimetype == images.MEDIA_TYPES[fmt]
     assert f"border-encounters-{named}" in answer.headers["Content-Disposition"]
+
+
+@pytest.mark.parametrize(
+    ("chart", "query"),
+    [("rise", "nationality=China"), ("trend", "nationality=India&nationality=Mexico&basis=fiscal&from=2021-10")],
+)
+def test_the_pdf_is_titled_as_its_chart(app, client, chart, query):
+    """The PDF's document title (Info /Title, what a reader's title bar shows) is the title the chart draws,
+    not Kaleido's page's ("Kaleido-fier")."""
+    answer = client.get(f"/export/{chart}.pdf?{query}")
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+    title = pypdf.PdfReader(io.BytesIO(answer.get_data())).metadata.title
+    served = app.server.config["BORDER_LIVE_DATA"]()
+    view = served.builder.build(from_query(query, served.dataset)[0])
+    drawn = charts.build_charts(view, for_export=True)[images.CHARTS[chart]].layout.title.text
+    assert title == " ".join(drawn.replace("<br>", " ").split())
+    assert "Kaleido" not in title and view.nationalities[0] in title
+    # and the SVG of the same view draws those words as its title
+    svg = client.get(f"/export/{chart}.svg?{query}").get_data(as_text=True)
+    drawn_words = re.findall(r'class="gtitle"[^>]*>(.*?)</text>', svg, flags=re.S)[0]
+    assert " ".join(html.unescape(re.sub(r"<[^>]+>", " ", drawn_words)).split()) == title
 
 
 @pytest.mark.parametrize(

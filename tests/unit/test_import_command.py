@@ -413,10 +413,37 @@ def test_the_rise_line_names_fiscal_years_and_gives_a_falls_range_in_percent(cap
     assert "rise FY2023 -> FY2024: x1.6 (1.572 to 1.574 under rounding)" in capsys.readouterr().out
     assert cli.main(["summary", "--rise", "2019:2020", "--from", "2019-01", "--to", "2020-12"]) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("rise"))
-    assert line == "rise 2019 -> 2020: fell 83% (80.3% to 85.9% under rounding)"
+    assert line == "rise 2019 -> 2020: fell 83% (80% to 86% under rounding)"
 
 
 def test_a_rise_asked_later_year_first_is_told_like_the_page_tells_it(capsys):
     assert cli.main(["summary", "--rise", "2023:2022", "--json"]) == 0
     rise = json.loads(capsys.readouterr().out)["rise"]
     assert (rise["from"], rise["to"], rise["words"]) == (2022, 2023, "x10.3")
+
+
+def test_summary_imports_no_dash_plotly_nor_what_only_import_and_update_need():
+    """`summary` answers without loading the dashboard (Dash, Plotly, Flask, Kaleido) or what only `import`
+    and `update` use (the importers and their spreadsheet reader, the downloader and its HTTP and TLS
+    modules), and reads only the source asked about: checked in a fresh interpreter, as the command runs."""
+    import subprocess
+    import sys
+
+    program = (
+        "import json, sys\n"
+        "from border_dashboard.components.cli import main\n"
+        "from border_dashboard.data import store\n"
+        "read = []\n"
+        "original = store._read_table\n"
+        "store._read_table = lambda location, name: read.append(name) or original(location, name)\n"
+        "status = main(['summary', '--nationality', 'china', '--json'])\n"
+        "print(json.dumps({'status': status, 'modules': sorted(sys.modules), 'read': read}), file=sys.stderr)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=False, timeout=120)
+    found = json.loads(run.stderr.strip().splitlines()[-1])
+    assert found["status"] == 0 and json.loads(run.stdout)["rise"]["words"] == "x10.3", run.stderr
+    assert found["read"] == ["ohss-usbp"]  # not cbp-swb
+    unwanted = ("dash", "plotly", "flask", "werkzeug", "kaleido", "python_calamine", "http.client", "ssl")
+    ours = ("border_dashboard.components.app", "border_dashboard.data.importers", "border_dashboard.data.update")
+    loaded = [m for m in found["modules"] if m.split(".")[0] in unwanted or m in unwanted or m.startswith(ours)]
+    assert loaded == []

@@ -95,8 +95,28 @@ def test_a_release_that_cannot_be_read_is_skipped(data_dir, caplog):
     (release / "cbp-swb.csv.gz").write_bytes(b"not gzip")  # broken behind the store's back
     current.check(wait=True)
     assert current() is before and "not served" in caplog.text
-    current.check(wait=True)  # not retried while the pointer stays
+    current.check(wait=True)  # not retried at once while the pointer stays
     assert caplog.text.count("not served") == 1
+
+
+def test_a_release_that_could_not_be_read_is_tried_again_and_served_once_it_reads(data_dir, caplog):
+    """A file the release lacked for a moment (a network folder, a copy not yet done) does not leave the
+    server on the old release for good: the release is tried again after ``retry`` seconds."""
+    app = application.create_app(data_dir)
+    current = app.server.config["BORDER_LIVE_DATA"]
+    before = current()
+    release = store.save([], data_dir)
+    table = release / "cbp-swb.csv.gz"
+    good = table.read_bytes()
+    table.write_bytes(b"not yet")
+    current.check(wait=True)
+    assert current() is before and caplog.text.count("not served") == 1
+    table.write_bytes(good)  # the file arrives
+    current.check(wait=True)
+    assert current() is before  # not before the retry time
+    current._retry_at = 0  # the minute has passed
+    current.check(wait=True)
+    assert current() is not before and current().dataset.location == release
 
 
 def test_checks_are_at_most_once_a_second(data_dir, monkeypatch):

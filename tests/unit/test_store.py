@@ -186,3 +186,85 @@ def test_concurrent_imports_leave_one_whole_release(tmp_path):
     for release in made:
         assert snapshot(folder / "releases" / release) == snapshot(store.SHIPPED_DATASET)  # each whole
     assert not list((folder / "releases").glob(".*")) and not list(folder.glob(".*.tmp"))
+
+
+# --- reading only what is asked, and the read cache ------------------------------------------------------
+
+
+def test_a_lazy_load_reads_a_table_only_when_it_is_asked_for(monkeypatch):
+    read = []
+    original = store._read_table
+    monkeypatch.setattr(store, "_read_table", lambda location, name: read.append(name) or original(location, name))
+    dataset = store.load(lazy=True)
+    assert sorted(dataset.tables) == ["cbp-swb", "ohss-usbp"] and "cbp-swb" in dataset.tables
+    assert read == [] and sorted(dataset.provenance) == ["cbp-swb", "ohss-usbp"]  # the records are read at once
+    dataset.served("ohss-usbp")
+    dataset.tables["ohss-usbp"]
+    assert read == ["ohss-usbp"]  # read once, and only it
+    assert read == ["ohss-usbp"]
+    store.load()
+    assert read == ["ohss-usbp", "cbp-swb", "ohss-usbp"]  # not lazy: every table now
+
+
+def test_a_table_read_from_the_cache_is_the_table_read_from_its_file(tmp_path, monkeypatch):
+    monkeypatch.setenv(store.CACHE_DIR_VARIABLE, str(tmp_path / "cache"))
+    parsed = []
+    original = store.pd.read_csv
+    monkeypatch.setattr(store.pd, "read_csv", lambda *a, **k: parsed.append(1) or original(*a, **k))
+    first = store.load()
+    entries = sorted(p.name for p in (tmp_path / "cache" / "tables").iterdir())
+    assert len(entries) == 2 and all(e.endswith(f".v{store.READ_CACHE_FORMAT}.npz") for e in entries)
+    assert len(parsed) == 2
+    again = store.load()
+    assert len(parsed) == 2  # from the cache: no CSV parsed
+    for name, table in first.tables.items():
+        cached = again.tables[name]
+        store.pd.testing.assert_frame_equal(cached, table, check_exact=True)
+        assert cached.dtypes.equals(table.dtypes)
+        for column in table.columns:
+            if isinstance(table[column].dtype, store.pd.CategoricalDtype):
+                assert cached[column].cat.categories.equals(table[column].cat.categories), column
+    for entry in (tmp_path / "cache" / "tables").iterdir():  # plain arrays (numpy's zip of .npy), no pickle
+        with store.np.load(entry, allow_pickle=False) as stored:
+            assert all(stored[key].dtype != object for key in stored.files)
+
+
+def test_a_broken_cache_entry_or_folder_falls_back_to_the_file(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv(store.CACHE_DIR_VARIABLE, str(cache))
+    truth = store.load().tables["ohss-usbp"]
+    for entry in (cache / "tables").iterdir():
+        entry.write_bytes(entry.read_bytes()[:5000])  # cut short
+    store.pd.testing.assert_frame_equal(store.load().tables["ohss-usbp"], truth)
+    for entry in (cache / "tables").iterdir():
+        entry.write_bytes(b"not numpy")
+    store.pd.testing.assert_frame_equal(store.load().tables["ohss-usbp"], truth)
+    monkeypatch.setenv(store.CACHE_DIR_VARIABLE, str(tmp_path / "a-file"))
+    (tmp_path / "a-file").write_text("a cache folder that cannot be made")
+    store.pd.testing.assert_frame_equal(store.load().tables["ohss-usbp"], truth)
+
+
+def test_a_table_with_other_bytes_is_never_answered_from_an_old_cache_entry(tmp_path, monkeypatch):
+    monkeypatch.setenv(store.CACHE_DIR_VARIABLE, str(tmp_path / "cache"))
+    folder = tmp_path / "flat"
+    shutil.copytree(store.SHIPPED_DATASET, folder)
+    assert store.load(folder).tables["cbp-swb"]["encounters"].sum() > 0
+    table = store.load(folder).tables["cbp-swb"].copy()
+    table["encounters"] = table["encounters"] * 2
+    (folder / "cbp-swb.csv.gz").write_bytes(store.table_bytes(table))
+    doubled = store.load(folder).tables["cbp-swb"]
+    assert doubled["encounters"].sum() == table["encounters"].sum()
+    (folder / "cbp-swb.csv.gz").write_bytes(b"\x1f\x8b broken")  # and a bad file is said to be bad, cache or not
+    with pytest.raises(store.StoreError, match="cbp-swb.csv.gz: not readable"):
+        store.load(folder)
+
+
+def test_a_release_s_fingerprint_is_its_content_not_its_id(tmp_path, nationwide):
+    """Two hosts that import the same files hold releases of different ids and one fingerprint (so they share
+    cache entries); a release that differs in any byte has another."""
+    one, two = store.save([], tmp_path / "a"), store.save([], tmp_path / "b")
+    assert one.name != two.name
+    assert store.load(tmp_path / "a").fingerprint == store.load(tmp_path / "b").fingerprint
+    assert store.load(tmp_path / "a").fingerprint == store.load().fingerprint  # the shipped files themselves
+    store.save([nationwide], tmp_path / "b")
+    assert store.load(tmp_path / "b").fingerprint != store.load(tmp_path / "a").fingerprint

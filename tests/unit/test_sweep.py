@@ -118,12 +118,13 @@ def test_every_view_of_the_sweep_keeps_the_invariants(dataset, cases):
                 assert rise["from_months"] == 12 and rise["to_months"] == 12, query
         # Every chart with data in the window is drawn; an empty one says why.
         has_data = any(m["encounters"] for m in expected["monthly"])
-        for chart, figure in result["figures"].items():
-            traces = [t for t in figure.data if len(getattr(t, "x", None) or getattr(t, "z", None) or [])]
+        for chart, figure in result["figures"].items():  # the dicts the callback sends
+            traces = [t for t in figure["data"] if len(t.get("x") or t.get("z") or [])]
             if has_data and chart != "top-chart":
                 assert traces, (query, chart)
             if not traces:
-                assert figure.layout.annotations and figure.layout.annotations[0].text, (query, chart)
+                annotations = figure["layout"].get("annotations")
+                assert annotations and annotations[0]["text"], (query, chart)
         assert result["sentence"], query
         # The tab the link asks for draws (its panel; the chart tab's is the charts above).
         if state.tab in callbacks.PANEL_TABS:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
 import sys
 import threading
 
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from border_dashboard.components import export
-from border_dashboard.components.state import ViewState
+from border_dashboard.components import export, figures
+from border_dashboard.components.state import ViewState, from_query
 from border_dashboard.components.view import ViewBuilder, headline, sentence
 from border_dashboard.data.schema import ALL
+from border_dashboard.data.schema import Encounters as E
 
 
 @pytest.fixture(scope="module")
@@ -167,3 +170,39 @@ def test_every_csv_header_line_is_one_harmless_cell(dataset):
         assert len(row) == 1 and row[0].startswith("#"), row
     assert "evil;=HYPERLINK('http://x');@SUM(1) +cmd| .xlsx" in text
     assert not [line for line in text.splitlines() if line[:1] in "=+-@"]
+
+
+def test_a_rounded_zero_reads_as_fewer_than_five_in_hovers_cells_and_the_csv(dataset):
+    """China at the Northern border: months OHSS gives as 0 (fewer than 5) are '<5' in the trend's and the
+    heatmap's hovers and cells, '<5/mo.' on a yearly bar, and '<5' in the CSV (whose header says what it
+    means). CBP's exact zeros stay zeros."""
+    from border_dashboard.components import charts, ids
+    from border_dashboard.components.view import ViewBuilder
+
+    builder = ViewBuilder(dataset)
+    state, _ = from_query("nationality=China&region=Northern+Land+Border", dataset)
+    view = builder.build(state)
+    zero_months = view.series[view.series[E.encounters] == 0]
+    assert len(zero_months) > 5
+    drawn = charts.build_charts(view)
+    trend = drawn[ids.TREND].data[0]
+    for y, text in zip(trend.y, trend.hovertext):
+        assert text == ("<5" if y == 0 else f"{y:,}")
+    assert "%{hovertext}" in trend.hovertemplate and "%{y:,}" not in trend.hovertemplate
+    heat = drawn[ids.PEAK].data[0]
+    cells = [(z, t, h) for zs, ts, hs in zip(heat.z, heat.text, heat.hovertext) for z, t, h in zip(zs, ts, hs)]
+    assert any(z == 0 for z, _, _ in cells)
+    assert all(t == "<5" and h.endswith(": <5") for z, t, h in cells if z == 0) and "%{hovertext}" in heat.hovertemplate
+    assert "January 2022: <5" in [h for _, _, h in cells] and not any(" of " in h for _, _, h in cells)
+    body = export.csv_text(view, dataset.provenance[state.source]).splitlines()
+    rows = list(csv.DictReader(line for line in body if not line.startswith("#")))
+    monthly = {r["Period"]: r["China"] for r in rows if r["What"] == "month"}
+    zeros = {f"{m:%Y-%m}" for m in zero_months[E.month]}
+    assert {p for p, cell in monthly.items() if cell == "<5"} == zeros and "0" not in monthly.values()
+    yearly = pd.DataFrame({E.nationality: ["Fiji", "Fiji"], "year": [2022, 2023], "encounters": [0, 10], "months": 12})
+    bars = figures.rise_figure(
+        yearly, basis="calendar", title="t", source_line="s", rise_years=None, ratios={}, fewer_than=5
+    ).data[0]
+    assert list(bars.text) == ["<5/mo.", "10"] and list(bars.hovertext) == ["<5 a month", "10"]
+    exact = figures.rise_figure(yearly, basis="calendar", title="t", source_line="s", rise_years=None, ratios={})
+    assert list(exact.data[0].text) == ["0", "10"]

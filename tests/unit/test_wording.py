@@ -139,3 +139,19 @@ def test_the_sentence_and_the_share_say_what_a_filter_counts(builder, dataset):
     assert "nationals of Mexico (Office of Field Operations, Unaccompanied children (UAC) only) at" in sentence
     share = V.headline(view)[-1][0]
     assert share.startswith("Share of all Office of Field Operations, Unaccompanied children (UAC) encounters at")
+
+
+@pytest.mark.parametrize(
+    "low, high, ends",
+    [
+        (10.1355, 10.4821, ("10.1", "10.5")),  # the story's rise: one digit tells the ends apart
+        (1.5721, 1.5738, ("1.572", "1.574")),  # a close range gets the digits it needs
+        (1.21004, 1.21009, ("1.210", "1.210")),  # no finer than three: rounding cannot move it
+        (0.141, 0.197, ("80%", "86%")),  # a fall is said as how far it fell
+        (0.8378, 0.8382, ("16.2%", "16.2%")),
+    ],
+)
+def test_the_rounding_range_is_said_with_the_digits_that_tell_its_ends_apart(low, high, ends):
+    from border_dashboard.data.analysis import ratio_range
+
+    assert ratio_range(low, high) == ends
