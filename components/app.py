@@ -19,11 +19,12 @@ from dash import Dash
 from dash.exceptions import DependencyException
 from werkzeug.exceptions import HTTPException
 
-from border_dashboard.components import callbacks, embed, images, serving
+from border_dashboard.components import callbacks, embed, first_paint, images, serving
 from border_dashboard.components.cache import SharedCache
+from border_dashboard.components.charts import build_charts
 from border_dashboard.components.layout import build_layout
 from border_dashboard.components.live import LiveData, Served
-from border_dashboard.components.state import from_query
+from border_dashboard.components.state import from_query, to_query
 from border_dashboard.components.view import EVENTS_FILE, ViewBuilder
 from border_dashboard.data import store
 
@@ -34,24 +35,17 @@ ASSETS = Path(str(resources.files("border_dashboard.components") / "assets"))
 # Scripts of assets/ the page does not carry: the world map's plotly.js, which page.js loads when the
 # map is opened (served like any asset; the default page gets no heavier).
 GEO_ONLY = r"plotly-geo\.min\.js$"
-# Dash's page, plus early fetches of the chunks its dropdowns and graphs would otherwise ask for only
-# once the layout has arrived: a shared link is drawn one round trip sooner.
-PRELOADS = "".join(
-    f'<link rel="preload" as="script" href="/_dash-component-suites/dash/dcc/{chunk}.js">'
-    for chunk in ("async-dropdown", "async-graph")
-)
+# Early fetches of the chunks Dash's dropdowns and graphs would otherwise ask for only once the layout has
+# arrived (a shared link is drawn one round trip sooner), made with the page's scripts (``serving``).
+PRELOADS = tuple(f"/_dash-component-suites/dash/dcc/{chunk}.js" for chunk in ("async-dropdown", "async-graph"))
 MAX_REQUEST_BYTES = 1024 * 1024
-INDEX = (
-    """<!DOCTYPE html>
+INDEX = """<!DOCTYPE html>
 <html lang="en">
     <head>
         {%metas%}
         <title>{%title%}</title>
         {%favicon%}
         {%css%}
-        """
-    + PRELOADS
-    + """
     </head>
     <body>
         {%app_entry%}
@@ -62,7 +56,6 @@ INDEX = (
         </footer>
     </body>
 </html>"""
-)
 
 
 def create_app(
@@ -103,7 +96,22 @@ def create_app(
         shared = SharedCache(cache_url, namespace=namespace) if cache_url else None
         builder = ViewBuilder(loaded, events_file, shared=shared)
         page_for = lru_cache(maxsize=128)(lambda query, narrow: build_layout(loaded, builder, query, narrow=narrow))
-        return Served(loaded, builder, page_for, {"shared": shared, "namespace": namespace})
+
+        @lru_cache(maxsize=128)
+        def drawn_first(query: str) -> str:
+            narrow = build_charts(builder.build(from_query(query, loaded)[0]), narrow=True)
+            return first_paint.page_html(page_for(query, False), narrow)
+
+        def first_paint_for(query: str | None) -> str:
+            """The page of the link's view as static HTML, its charts sketched wide and narrow (``first_paint``),
+            memoized per view: every spelling of one view's link shares it (a link with a notice, its own)."""
+            state, notices = from_query(query, loaded)
+            return drawn_first(query or "" if notices else to_query(state))
+
+        first_paint_for(None)  # the default view's, drawn before the first reader asks
+        return Served(
+            loaded, builder, page_for, {"shared": shared, "namespace": namespace, "first_paint": first_paint_for}
+        )
 
     current = LiveData(serve, dataset, data_dir, follow=given is None)
     app.server.config["BORDER_LIVE_DATA"] = current  # for the command line and tests: which release is served
@@ -138,7 +146,10 @@ def create_app(
         served = current()  # one release for the whole answer
         return served.builder.build(from_query(query, served.dataset)[0])
 
-    serving.configure(app, view_for=view_for)
+    def first_paint_for(query: str) -> str:
+        return current().extras["first_paint"](query or None)  # the layout request's cache key too
+
+    serving.configure(app, view_for=view_for, first_paint_for=first_paint_for, preload=PRELOADS)
     secure(app)
     return app
 

@@ -16,11 +16,20 @@
   of its ``{%scripts%}`` through ``Dash.interpolate_index``, the documented way to change the page.
 - The first HTML has a meta description naming the view the link asks for (the story's sentences for
   it), and ``/robots.txt`` answers as plain text rather than with the page.
+- The page's Dash config leaves out ``validation_layout`` (a copy of the whole layout, read by Dash's
+  renderer only in debug mode, to check callbacks).
+- The first HTML holds the first paint (``first_paint``: the view's page as static HTML) before Dash's
+  entry point, and no script tag of Dash's: they wait in a <template>, and a small deferred script
+  (``/_border/load-scripts.js``) loads them in their order once the page is painted, then starts the
+  renderer from a file (``/_border/start-renderer.js``) instead of Dash's inline script. The browser
+  paints the page as soon as it has the HTML and the stylesheet, before fetching or running a script.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
+import json
 import re
 import threading
 from collections import OrderedDict
@@ -66,13 +75,67 @@ SITE_DESCRIPTION = (
 ROBOTS_TXT = "User-agent: *\nAllow: /\n"
 # dash-ag-grid's script (1.3 MB): loaded by assets/tabs.js when a tab with a grid is opened, not with the page
 GRID_SCRIPT = re.compile(r'<script src="([^"]*/_dash-component-suites/dash_ag_grid/[^"]*\.js)"></script>')
+# The page's scripts are loaded once the first paint is on screen (``LOADER``), in their order, then the
+# renderer is started from a file (``RENDERER_START``) instead of Dash's inline script. In the page they
+# are listed as data, so the browser fetches none of them before it has painted the first paint.
+RENDERER_INLINE = (
+    '<script id="_dash-renderer" type="application/javascript">var renderer = new DashRenderer();</script>'
+)
+RENDERER_START = "var renderer = new DashRenderer();\n"
+RENDERER_PATH = "_border/start-renderer.js"
+LOADER_PATH = "_border/load-scripts.js"
+SCRIPTS_ID = "border-scripts"
+LOADER = """// Loads the page's scripts (the tags in <template id="border-scripts">) once the first paint is on
+// screen, in their order.
+(function () {
+    var listed = document.getElementById("border-scripts").content;
+    function load() {
+        listed.querySelectorAll("link[rel=preload]").forEach(function (link) {
+            document.head.appendChild(link.cloneNode());
+        });
+        listed.querySelectorAll("script[src]").forEach(function (tag) {
+            var script = document.createElement("script");  // a script copied from a template would not run
+            script.src = tag.getAttribute("src");
+            script.async = false;  // run in the listed order, as the page's own tags would
+            document.body.appendChild(script);
+        });
+    }
+    // Once the first paint is on screen (the browser reports its first contentful paint): a frame may
+    // take long to be shown after it is drawn, and the scripts would hold it back.
+    var started = false;
+    function once() {
+        if (!started) {
+            started = true;
+            setTimeout(load, 0);
+        }
+    }
+    try {
+        new PerformanceObserver(function (entries) {
+            if (entries.getEntriesByName("first-contentful-paint").length) {
+                once();
+            }
+        }).observe({type: "paint", buffered: true});
+    } catch (error) {
+        requestAnimationFrame(function () { setTimeout(once, 0); });  // a browser without paint timing
+    }
+    setTimeout(once, 3000);  // in case no paint is reported (a hidden tab reports none until shown)
+})();
+"""
 
 
-def configure(app: Dash, view_for: Callable[[str], View] | None = None) -> None:
+def configure(
+    app: Dash,
+    view_for: Callable[[str], View] | None = None,
+    first_paint_for: Callable[[str], str] | None = None,
+    preload: tuple[str, ...] = (),
+) -> None:
     """Compress what ``app`` serves and serve the scripts its page uses (see the module's docstring).
 
     ``view_for(query)``: the view a link's query string asks for, which the meta description names
-    (without it, the description is the site's). Call this after setting ``app.interpolate_index``.
+    (without it, the description is the site's). ``first_paint_for(query)``: the page of that view as
+    static HTML (``first_paint``), put before Dash's entry point so that the first HTML shows it.
+    ``preload``: scripts Dash asks for only later (its lazy chunks), fetched with the page's scripts.
+    Call this after setting ``app.interpolate_index``.
     """
     server = app.server
     server.config.update(
@@ -85,12 +148,30 @@ def configure(app: Dash, view_for: Callable[[str], View] | None = None) -> None:
     )
     Compress(server)  # its after_request runs after ours: it leaves a response we encoded alone
     static = StaticCompressor(
-        prefixes=(app.get_asset_url(""), app.config.requests_pathname_prefix + "_dash-component-suites/"),
+        prefixes=(
+            app.get_asset_url(""),
+            app.config.requests_pathname_prefix + "_dash-component-suites/",
+            app.config.requests_pathname_prefix + "_border/",
+        ),
         assets_url=app.get_asset_url(""),
         assets_folder=Path(app.config.assets_folder),
     )
     server.after_request(static)
     server.add_url_rule("/robots.txt", "robots_txt", lambda: flask.Response(ROBOTS_TXT, mimetype="text/plain"))
+    renderer_url = versioned(app.config.requests_pathname_prefix + RENDERER_PATH, RENDERER_START)
+
+    loader_url = versioned(app.config.requests_pathname_prefix + LOADER_PATH, LOADER)
+
+    def script(text: str) -> Callable[[], flask.Response]:
+        def answer() -> flask.Response:
+            response = flask.Response(text, mimetype="application/javascript")
+            response.headers["Cache-Control"] = "public, max-age=31536000"  # the URL changes with the text
+            return response
+
+        return answer
+
+    server.add_url_rule(app.config.routes_pathname_prefix + RENDERER_PATH, "start_renderer", script(RENDERER_START))
+    server.add_url_rule(app.config.routes_pathname_prefix + LOADER_PATH, "load_scripts", script(LOADER))
     interpolate = app.interpolate_index  # app.py's own, when it has one
 
     def first_html(**parts) -> str:
@@ -106,8 +187,21 @@ def configure(app: Dash, view_for: Callable[[str], View] | None = None) -> None:
             except Exception:  # a title or description is never worth an error page: the site's will do
                 app.logger.exception("could not describe the page for %r", query[:200])
         metas = parts.get("metas", "") + f'\n<meta name="description" content="{html_escape(text)}">'
+        if first_paint_for:
+            try:
+                parts = {**parts, "app_entry": first_paint_for(query[:8192]) + parts.get("app_entry", "")}
+            except Exception:  # the interactive page still comes: the first paint is only its head start
+                app.logger.exception("could not draw the first paint for %r", query[:200])
         scripts, deferred = deferred_scripts(without_unused_scripts(parts.get("scripts", "")))
         metas += "".join(f'\n<meta name="border-grid-script" content="{html_escape(src)}">' for src in deferred)
+        parts = {**parts, "config": without_validation_layout(parts.get("config", ""))}
+        if parts.get("renderer", "").strip() == RENDERER_INLINE:  # Dash's own: no renderer hooks
+            # Inert in a <template>: the browser neither fetches nor runs a script there until one is copied out.
+            listed = [*scripts.split("\n"), f'<script src="{renderer_url}"></script>']
+            listed += [f'<link rel="preload" as="script" href="{href}">' for href in preload]
+            scripts = f'<template id="{SCRIPTS_ID}">{"".join(tag.strip() for tag in listed)}</template>'
+            # (with the id Dash looks for in a page, to check that the page starts its renderer)
+            parts = {**parts, "renderer": f'<script defer id="_dash-renderer" src="{loader_url}"></script>'}
         return interpolate(**{**parts, "metas": metas, "scripts": scripts})
 
     app.interpolate_index = first_html
@@ -119,6 +213,32 @@ def description(view: View) -> str:
     if not view.nationalities:
         return SITE_DESCRIPTION
     return f"{view.title_suffix}, {window_text(view)}: {sentence(view)}"
+
+
+CONFIG = re.compile(r'(<script id="_dash-config" type="application/json">)(.*)(</script>)', re.S)
+
+
+def without_validation_layout(config: str) -> str:
+    """Dash's ``{%config%}`` without its copy of the whole layout (``validation_layout``, 60 kB for a link),
+    which its renderer reads only to check callbacks in debug mode (``validate_callbacks``)."""
+    match = CONFIG.fullmatch(config.strip())
+    if not match:
+        return config
+    try:
+        settings = json.loads(match.group(2))
+    except ValueError:
+        return config
+    if settings.get("validate_callbacks") or "validation_layout" not in settings:
+        return config
+    del settings["validation_layout"]
+    text = json.dumps(settings, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")  # never ends the tag
+    return match.group(1) + text + match.group(3)
+
+
+def versioned(url: str, text: str) -> str:
+    """``url?v=<hash of text>``: a browser may keep it for good, since another text has another URL."""
+    return f"{url}?v={hashlib.sha256(text.encode()).hexdigest()[:12]}"
 
 
 def without_unused_scripts(scripts: str) -> str:

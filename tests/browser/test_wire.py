@@ -28,6 +28,8 @@ def test_b201_the_first_view_is_compressed_and_loads_only_the_scripts_it_uses(da
     assert dash_duo.driver.execute_script("return typeof window.regeneratorRuntime.mark") == "function"
     for name in scripts:
         encoded, decoded = loaded[name]
+        if decoded < 500:  # serving.MIN_SIZE: the loader and the renderer's start, a few lines each
+            continue
         assert encoded < decoded / (2.5 if decoded > 10_000 else 1.5), name  # over the wire against the script
     assert [entry for entry in dash_duo.get_logs() if entry["level"] == "SEVERE"] == []
 
