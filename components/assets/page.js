@@ -85,20 +85,30 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                     return chart.querySelector(".js-plotly-plot .main-svg") !== null;
                 });
             }
-            function lists() {
+            function moved() {
                 // If the reader has already moved to another address, the URL callback has sent the
                 // lists that follow it; only the fixed ones (source, months) are left to fill.
                 var here = window.location.search;
-                var moved = here !== stored.search && here !== stored.canonical;
-                return stored.ids.map(function (id) {
-                    return moved && stored.follow_url.indexOf(id) >= 0 ? no_update : stored.lists[id];
-                });
+                return here !== stored.search && here !== stored.canonical;
+            }
+            // One dropdown per task (each indexes its list as it gets it: 300 months take tens of ms),
+            // so that filling them never holds the page for longer than one list.
+            function fill(index, resolve) {
+                if (index === stored.ids.length) {
+                    resolve(stored.ids.map(function () { return no_update; }));
+                    return;
+                }
+                var id = stored.ids[index];
+                if (!(moved() && stored.follow_url.indexOf(id) >= 0)) {
+                    window.dash_clientside.set_props(id, {options: stored.lists[id]});
+                }
+                setTimeout(function () { fill(index + 1, resolve); }, 0);
             }
             return new Promise(function (resolve) {
                 var started = Date.now();
                 (function wait() {
                     if (chartsDrawn() || Date.now() - started > 2000) {
-                        setTimeout(function () { resolve(lists()); }, 0);
+                        setTimeout(function () { fill(0, resolve); }, 0);
                     } else {
                         setTimeout(wait, 10);
                     }
@@ -436,4 +446,52 @@ window.border_viewport = function () {
     }).observe(document.documentElement, {
         subtree: true, childList: true, attributes: true, attributeFilter: ["data-figure", "hidden"],
     });
+})();
+
+// Each chart is drawn in a task of its own. Dash's graphs call Plotly.react as they mount, all in the
+// task that renders the page: the page's four charts made one task of 400 ms on a fast desktop, in which
+// the browser could answer no click or key. Queued here, each draw waits for the one before and then
+// for the browser to have had its turn (a message, which a background tab does not slow down as it does
+// timers), so no task holds more than one chart. The order of the draws, of one chart or of several, is
+// kept; a chart taken off the page while it waited is not drawn.
+(function () {
+    var queue = Promise.resolve();
+    var channel = new MessageChannel();
+    var waiting = [];
+    channel.port1.onmessage = function () {
+        waiting.shift()();
+    };
+    function yieldToBrowser() {
+        return new Promise(function (resolve) {
+            waiting.push(resolve);
+            channel.port2.postMessage(null);
+        });
+    }
+    function queued(react) {
+        var wrapped = function (graph) {
+            var self = this;
+            var args = arguments;
+            var turn = queue.then(yieldToBrowser).then(function () {
+                return graph && graph.isConnected === false ? graph : react.apply(self, args);
+            });
+            queue = turn.catch(function () {});
+            return turn;
+        };
+        wrapped.queued = true;
+        return wrapped;
+    }
+    var plotly = window.Plotly;
+    function wrap(value) {
+        if (value && typeof value.react === "function" && !value.react.queued) {
+            value.react = queued(value.react);
+        }
+        return value;
+    }
+    // page.js runs before plotly.js (the bundle assigns the global Plotly): wrap it as it is assigned.
+    Object.defineProperty(window, "Plotly", {
+        configurable: true,
+        get: function () { return plotly; },
+        set: function (value) { plotly = wrap(value); },
+    });
+    wrap(plotly);
 })();
