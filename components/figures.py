@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from _plotly_utils.utils import convert_to_base64  # what go.Figure.to_dict applies before sending
 
-from border_dashboard.data.analysis import change_words, year_label
+from border_dashboard.data.analysis import change_title, change_words, year_label
 from border_dashboard.data.schema import Encounters as E
 
 # CARTO's "Safe" qualitative palette (12 colours, made to stay distinct with the common colour-vision
@@ -450,7 +450,8 @@ def rise_figure(
     if rise_years:
         first, second = rise_years
         words = [f"{name} {change_words(ratio)}" for name, ratio in ratios.items()]  # a fall reads as one
-        subtitle = f"Rise {year_label(first, basis)} to {year_label(second, basis)}: " + " · ".join(words)
+        heading = change_title(ratios.values())
+        subtitle = f"{heading} {year_label(first, basis)} to {year_label(second, basis)}: " + " · ".join(words)
         if len(ratios) == 1 and second in labels:
             annotations.append(
                 {  # a category axis takes the category's index as its position

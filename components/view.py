@@ -369,7 +369,7 @@ def headline(view: View) -> list[tuple[str, str, str]]:
         ranged = comparison["low"] is not None and comparison["high"] is not None and bound
         items.append(
             (
-                f"Rise {year_text(view, first)} to {year_text(view, second)}",
+                f"{analysis.change_title([comparison['ratio']])} {year_text(view, first)} to {year_text(view, second)}",
                 comparison["words"],
                 _range_note(comparison["low"], comparison["high"]) if ranged else "",
             )

@@ -239,6 +239,17 @@ def change_words(ratio: float | None) -> str:
     return f"up {ratio - 1:.0%}" if ratio < 1.1 else f"x{ratio:.1f}"
 
 
+def change_title(ratios) -> str:
+    """What a comparison of two years is called: 'Rise' where every ratio rises, 'Fall' where every one
+    falls, 'Change' otherwise (mixed, unchanged or none), so that a fall is never headed 'Rise'."""
+    known = [r for r in ratios if r is not None]
+    if known and all(r >= 1.005 for r in known):
+        return "Rise"
+    if known and all(r <= 0.995 for r in known):
+        return "Fall"
+    return "Change"
+
+
 def ratio_range(low: float, high: float) -> tuple[str, str]:
     """How far rounding may move a ratio, as its two ends in a reader's words, with the fewest digits that
     tell them apart: ('10.1', '10.5') times for a rise, ('80%', '86%') for a fall, which is read as how far

@@ -210,3 +210,11 @@ def test_encounters_by_citizenship_of_the_cbp_file_with_a_filter(dataset):
     grouping = {"Citizenship Grouping": "Mexico", "Component": "U.S. Border Patrol"}
     assert frame.loc["Mexico", E.encounters] == official.cbp_total("2023-12", **grouping)
     assert frame.loc["Mexico", analysis.ISO3] == "MEX" and pd.isna(frame.loc["Other", analysis.ISO3])
+
+
+def test_a_comparison_is_headed_by_what_it_shows():
+    assert analysis.change_title([10.32]) == "Rise"
+    assert analysis.change_title([0.84]) == "Fall"
+    assert analysis.change_title([10.3, 0.84]) == "Change"  # several nationalities, one up, one down
+    assert analysis.change_title([1.0]) == "Change"  # 'unchanged' is not a rise
+    assert analysis.change_title([None]) == analysis.change_title([]) == "Change"

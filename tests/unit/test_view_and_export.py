@@ -28,7 +28,7 @@ def test_headline_names_the_basis_and_partial_years(builder):
     view = builder.build(ViewState(rise=(2023, 2024)))
     items = {label: value for label, value, _ in headline(view)}
     assert items["2024 total (11 of 12 months)"] == "25,000"
-    assert items["Rise 2023 to 2024, 11 of 12 months"] == "fell 33%"  # picked by the reader: its months said
+    assert items["Fall 2023 to 2024, 11 of 12 months"] == "fell 33%"  # picked by the reader: months said
     assert items["Change since peak (to Nov 2024)"] == "-86%"
 
 
