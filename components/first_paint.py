@@ -127,7 +127,8 @@ def _control(node, kind: str, narrow: dict) -> str:
             f"<span>{escape(str(label))}</span></label>"
             for v, label in options.items()
         )
-        classes = " ".join(["fp-options", "fp-inline" if kind == "RadioItems" else "", props.get("className") or ""])
+        # laid out as dcc lays it out: in a row where it is ``inline``, and with its own class
+        classes = " ".join(["fp-options", "fp-inline" if props.get("inline") else "", props.get("className") or ""])
         return f'<div class="{" ".join(classes.split())}">{items}</div>'
     return ""
 

@@ -228,11 +228,16 @@ def rise_range(first: int, second: int, first_bound: int, second_bound: int) -> 
     return (None if low is None else max(low, 0.0)), high
 
 
+def _direction(ratio: float) -> int:
+    """1 for a rise, -1 for a fall, 0 for what reads as unchanged (within half a percent)."""
+    return 0 if abs(ratio - 1) < 0.005 else (1 if ratio > 1 else -1)
+
+
 def change_words(ratio: float | None) -> str:
     """A ratio as a reader says it: 'x10.3', 'fell 70%', 'unchanged'; 'n/a' where there is none."""
     if ratio is None:
         return "n/a"
-    if abs(ratio - 1) < 0.005:
+    if _direction(ratio) == 0:
         return "unchanged"
     if ratio < 1:
         return f"fell {1 - ratio:.0%}"
@@ -242,12 +247,8 @@ def change_words(ratio: float | None) -> str:
 def change_title(ratios) -> str:
     """What a comparison of two years is called: 'Rise' where every ratio rises, 'Fall' where every one
     falls, 'Change' otherwise (mixed, unchanged or none), so that a fall is never headed 'Rise'."""
-    known = [r for r in ratios if r is not None]
-    if known and all(r >= 1.005 for r in known):
-        return "Rise"
-    if known and all(r <= 0.995 for r in known):
-        return "Fall"
-    return "Change"
+    directions = {_direction(r) for r in ratios if r is not None}
+    return {frozenset({1}): "Rise", frozenset({-1}): "Fall"}.get(frozenset(directions), "Change")
 
 
 def ratio_range(low: float, high: float) -> tuple[str, str]:

@@ -347,7 +347,8 @@ def format_summary(result: dict) -> str:
         first, last = analysis.ratio_range(rise["low"], rise["high"])
         spread = f" ({first} to {last} under rounding)" if first != last else ""
         years = " -> ".join(analysis.year_label(y, chosen["basis"]) for y in (rise["from"], rise["to"]))
-        lines.append(f"\nrise {years}: {rise['words']}{spread}")
+        heading = analysis.change_title([rise["ratio"]]).lower()  # as the page heads it: a fall is no rise
+        lines.append(f"\n{heading} {years}: {rise['words']}{spread}")
     if result["peak"]:
         lines.append(f"peak: {result['peak']['month']} with {result['peak']['encounters']:,}")
     lines.append(f"\ndataset: {result['dataset']['location']} ({result['dataset']['release']})")

@@ -50,3 +50,14 @@ def test_u302_a_sketch_draws_its_figure_at_its_height_and_escapes_text(client):
 def test_u303_a_link_that_falls_back_still_gets_a_first_paint(client):
     page = client.get("/?nationality=%3Cscript%3E&from=nonsense").get_data(as_text=True)
     assert '<div id="first-paint"' in page and "<script>" not in page.split('<div id="react-entry-point"')[0]
+
+
+def test_radio_items_are_laid_out_in_a_row_only_where_dcc_lays_them_out_so():
+    """The first paint follows each group's ``inline``, as dcc does (a row of options, or one per line)."""
+    from dash import dcc
+
+    options = [{"label": "One", "value": 1}, {"label": "Two", "value": 2}]
+    row = first_paint.page_html(dcc.RadioItems(options=options, value=1, inline=True, className="tab-strip"))
+    column = first_paint.page_html(dcc.RadioItems(options=options, value=1))
+    assert 'class="fp-options fp-inline tab-strip"' in row and row.count("<input") == 2 and "checked" in row
+    assert 'class="fp-options"' in column and "fp-inline" not in column
