@@ -31,7 +31,14 @@ def dash(dash_duo):
 
 
 def wait(dash_duo, condition, message: str):
-    return WebDriverWait(dash_duo.driver, TIMEOUT, poll_frequency=0.1).until(lambda _: condition(), message)
+    """Until ``condition()`` holds. An element that React replaced while it was read (stale) is read again
+    at the next poll: the condition is asked of the page as it is, not of a node it dropped."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    waiter = WebDriverWait(
+        dash_duo.driver, TIMEOUT, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,)
+    )
+    return waiter.until(lambda _: condition(), message)
 
 
 def chart_data(dash_duo, chart: str) -> list[dict]:
