@@ -415,9 +415,9 @@ def events_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
 
 def filter_options(column: str, spelled: dict[str, str]) -> Callable[[Dataset, ServedTable, Any], list[dict]]:
     def options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
+        # "All" even where the source breaks nothing out: a dropdown whose value is not among its options
+        # drops it on mount, and that change alone would call the server on every page load.
         values = analysis.filterable(table, column)
-        if not values:
-            return []
         return [{"label": "All", "value": ALL}] + [{"label": spelled.get(v, v), "value": v} for v in values]
 
     return options

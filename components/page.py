@@ -104,7 +104,8 @@ def controls(
     lists = option_lists(dataset, state, following)
     for control in C.CONTROLS:
         if control.hideable:
-            styles[control.wrapper_id] = SHOWN if lists.get(control.id) else HIDDEN
+            # shown where there is something to pick besides its default ("All")
+            styles[control.wrapper_id] = SHOWN if len(lists.get(control.id) or ()) > 1 else HIDDEN
     query = to_query(state)
     values = control_values(dataset, state)
     shown_pair = tuple(values[cid] for cid in C.RISE.component_ids)

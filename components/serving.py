@@ -14,14 +14,17 @@
   a browser of today, which ``assets/vendor/regenerator-runtime.min.js`` provides, in 7 kB instead of 100).
   Dash 4 lists both unconditionally (``Dash._generate_scripts_html``); the page's scripts are taken out
   of its ``{%scripts%}`` through ``Dash.interpolate_index``, the documented way to change the page.
-- The first HTML has a meta description naming the view the link asks for (the story's sentences for
-  it), and ``/robots.txt`` answers as plain text rather than with the page.
+- The first HTML carries the page's own stylesheet in a <style> (painted without a round trip more) and
+  a meta description naming the view the link asks for (the story's sentences for it); ``/robots.txt``
+  answers as plain text rather than with the page.
 - The page's Dash config leaves out ``validation_layout`` (a copy of the whole layout, read by Dash's
   renderer only in debug mode, to check callbacks).
 - The first HTML holds the first paint (``first_paint``: the view's page as static HTML) before Dash's
   entry point, and no script tag of Dash's: they wait in a <template>, and a small deferred script
   (``/_border/load-scripts.js``) loads them in their order once the page is painted, then starts the
-  renderer from a file (``/_border/start-renderer.js``) instead of Dash's inline script. The browser
+  renderer from a file (``/_border/start-renderer.js``) instead of Dash's inline script; it fetches the
+  layout and the callbacks beside them (the renderer would ask for them only once every script has run).
+  The browser
   paints the page as soon as it has the HTML and the stylesheet, before fetching or running a script.
 """
 
@@ -78,6 +81,7 @@ GRID_SCRIPT = re.compile(r'<script src="([^"]*/_dash-component-suites/dash_ag_gr
 # The page's scripts are loaded once the first paint is on screen (``LOADER``), in their order, then the
 # renderer is started from a file (``RENDERER_START``) instead of Dash's inline script. In the page they
 # are listed as data, so the browser fetches none of them before it has painted the first paint.
+FETCHED_FIRST = re.compile(r'\s*<script src="([^"]*/assets/vendor/plotly[^"/]*\.js(?:\?[^"]*)?)"></script>\s*')
 RENDERER_INLINE = (
     '<script id="_dash-renderer" type="application/javascript">var renderer = new DashRenderer();</script>'
 )
@@ -85,11 +89,39 @@ RENDERER_START = "var renderer = new DashRenderer();\n"
 RENDERER_PATH = "_border/start-renderer.js"
 LOADER_PATH = "_border/load-scripts.js"
 SCRIPTS_ID = "border-scripts"
+# What Dash's renderer GETs as it starts (the page's layout, for the link's address, and its callbacks):
+# fetched by the loader with the scripts, and handed to the renderer when it asks (``LOADER``).
+EARLY_REQUESTS = ("_dash-layout", "_dash-dependencies")
 LOADER = """// Loads the page's scripts (the tags in <template id="border-scripts">) once the first paint is on
 // screen, in their order.
 (function () {
     var listed = document.getElementById("border-scripts").content;
+    var loader = document.currentScript;
+    // Dash's renderer asks for the layout and the callbacks only once every script has run; asked for
+    // here, beside the scripts, they have come by then. Its first GET of each is answered with this one.
+    function fetchEarly() {
+        var early = {};
+        (loader.getAttribute("data-early") || "").split(" ").filter(Boolean).forEach(function (url) {
+            early[url] = window.fetch(url, {
+                method: "GET",
+                credentials: "same-origin",
+                headers: {Accept: "application/json", "Content-Type": "application/json"},
+            });
+            early[url].catch(function () {});  // the renderer's own request reports a failure
+        });
+        var fetch = window.fetch;
+        window.fetch = function (input, init) {
+            var method = ((init && init.method) || "GET").toUpperCase();
+            var answer = typeof input === "string" && method === "GET" && early[input];
+            if (answer) {
+                delete early[input];  // a response is read once: a later request goes to the server
+                return answer;
+            }
+            return fetch.apply(this, arguments);
+        };
+    }
     function load() {
+        fetchEarly();
         listed.querySelectorAll("link[rel=preload]").forEach(function (link) {
             document.head.appendChild(link.cloneNode());
         });
@@ -173,6 +205,9 @@ def configure(
     server.add_url_rule(app.config.routes_pathname_prefix + RENDERER_PATH, "start_renderer", script(RENDERER_START))
     server.add_url_rule(app.config.routes_pathname_prefix + LOADER_PATH, "load_scripts", script(LOADER))
     interpolate = app.interpolate_index  # app.py's own, when it has one
+    prefix = app.config.requests_pathname_prefix
+    assets_url, assets_folder = app.get_asset_url(""), Path(app.config.assets_folder)
+    assets_folder = assets_folder if assets_folder.is_dir() else None
 
     def first_html(**parts) -> str:
         """The first HTML names the view the link asks for: its <title> (tabs, bookmarks, link previews) and
@@ -192,16 +227,25 @@ def configure(
                 parts = {**parts, "app_entry": first_paint_for(query[:8192]) + parts.get("app_entry", "")}
             except Exception:  # the interactive page still comes: the first paint is only its head start
                 app.logger.exception("could not draw the first paint for %r", query[:200])
+        if assets_folder is not None:
+            parts = {**parts, "css": inline_stylesheets(parts.get("css", ""), assets_url, assets_folder)}
         scripts, deferred = deferred_scripts(without_unused_scripts(parts.get("scripts", "")))
         metas += "".join(f'\n<meta name="border-grid-script" content="{html_escape(src)}">' for src in deferred)
         parts = {**parts, "config": without_validation_layout(parts.get("config", ""))}
         if parts.get("renderer", "").strip() == RENDERER_INLINE:  # Dash's own: no renderer hooks
             # Inert in a <template>: the browser neither fetches nor runs a script there until one is copied out.
             listed = [*scripts.split("\n"), f'<script src="{renderer_url}"></script>']
-            listed += [f'<link rel="preload" as="script" href="{href}">' for href in preload]
+            # The largest script first (the loader adds the preloads before the scripts): all must have
+            # come before the first can run, and over a slow link plotly.js alone takes longer than the rest.
+            first = [m.group(1) for m in map(FETCHED_FIRST.fullmatch, scripts.split("\n")) if m]
+            listed += [f'<link rel="preload" as="script" href="{href}">' for href in (*first, *preload)]
             scripts = f'<template id="{SCRIPTS_ID}">{"".join(tag.strip() for tag in listed)}</template>'
             # (with the id Dash looks for in a page, to check that the page starts its renderer)
-            parts = {**parts, "renderer": f'<script defer id="_dash-renderer" src="{loader_url}"></script>'}
+            early = " ".join(prefix + name for name in EARLY_REQUESTS)
+            parts = {
+                **parts,
+                "renderer": f'<script defer id="_dash-renderer" src="{loader_url}" data-early="{early}"></script>',
+            }
         return interpolate(**{**parts, "metas": metas, "scripts": scripts})
 
     app.interpolate_index = first_html
@@ -234,6 +278,29 @@ def without_validation_layout(config: str) -> str:
     text = json.dumps(settings, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")  # never ends the tag
     return match.group(1) + text + match.group(3)
+
+
+STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"?]*)(?:\?[^"]*)?">')
+
+
+def inline_stylesheets(css: str, assets_url: str, assets_folder: Path) -> str:
+    """Dash's ``{%css%}`` with each stylesheet of ``assets_folder`` in a <style> of the page itself: the
+    browser paints the first paint with the HTML alone, a round trip sooner than after fetching the
+    stylesheet (2 kB compressed, read again with every page rather than kept for good)."""
+
+    def inlined(match: re.Match) -> str:
+        href = match.group(1)
+        if not href.startswith(assets_url):
+            return match.group(0)
+        path = (assets_folder / href[len(assets_url) :]).resolve()
+        if assets_folder.resolve() not in path.parents or not path.is_file():
+            return match.group(0)
+        text = path.read_text(encoding="utf-8")
+        if "</" in text:  # would end the <style> element early: fetched as a file instead
+            return match.group(0)
+        return f"<style>{text}</style>"
+
+    return STYLESHEET.sub(inlined, css)
 
 
 def versioned(url: str, text: str) -> str:

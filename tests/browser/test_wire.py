@@ -3,7 +3,10 @@ and without errors for what they gave (Babel's polyfill: regeneratorRuntime)."""
 
 from __future__ import annotations
 
+import time
+
 from border_dashboard.components import app as application
+from border_dashboard.components import ids
 from tests.browser.test_dashboard import wait_for_charts
 
 RESOURCES = """
@@ -70,3 +73,21 @@ def test_b203_the_first_view_is_at_most_650_kb_over_the_wire(dash_duo):
     assert any("plotly-dashboard" in p for p in paths) and any(p.startswith("/_dash-layout") for p in paths)
     assert all(encoding == "br" for _, size, encoding in measured["cold_view_requests"] if size > 2_000)
     assert 300_000 < measured["cold_view_bytes"] <= 650_000
+
+
+def test_b204_a_first_view_asks_for_its_layout_once_and_calls_no_callback(dash_duo):
+    """The loader fetches the layout and the callbacks beside the scripts and hands them to the renderer
+    (one request each, not a second one once the scripts have run); the page it draws is the one the link
+    asks for, so no callback runs on load (a hidden filter keeps its "All", for a source without one too)."""
+    dash_duo.start_server(application.create_app())
+    requested = "return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)"
+    for link, shown in (("/?nationality=China", "37,160"), ("/?source=cbp", None)):
+        dash_duo.driver.get(dash_duo.server_url + link)
+        wait_for_charts(dash_duo)
+        if shown:
+            dash_duo.wait_for_contains_text(f"#{ids.HEADLINE}", shown)
+        time.sleep(1.0)  # a callback the load set off would have been asked for by now
+        paths = dash_duo.driver.execute_script(requested)
+        assert paths.count("/_dash-layout") == 1 and paths.count("/_dash-dependencies") == 1, (link, paths)
+        assert [p for p in paths if "_dash-update-component" in p] == [], link
+        assert [entry for entry in dash_duo.get_logs() if entry["level"] == "SEVERE"] == [], link

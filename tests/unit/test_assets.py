@@ -54,7 +54,10 @@ def test_the_page_loads_the_bundle_and_not_the_full_plotly_js():
     client = application.create_app().server.test_client()
     page = client.get("/").get_data(as_text=True)
     assert re.search(r'src="/assets/vendor/plotly-dashboard\.min\.js\?m=[\d.]+"', page)
-    assert len(re.findall(r"plotly[^\"]*\.js", page)) == 1  # no other plotly.js beside it: not the geo one
+    # no other plotly.js beside it (not the geo one); it is preloaded first, then run as a script
+    assert set(re.findall(r"plotly[^\"]*\.js", page)) == {"plotly-dashboard.min.js"}
+    preloads = re.findall(r'<link rel="preload" as="script" href="([^"]*)">', page)
+    assert preloads and "/assets/vendor/plotly-dashboard.min.js" in preloads[0]
     assert "plotly-geo" not in page and "topojson" not in page
     assert "package_data/plotly.min.js" not in page
     with client.get("/assets/vendor/plotly-dashboard.min.js") as served:  # a file response: close it

@@ -244,3 +244,45 @@ def test_no_page_loads_the_grid_script_but_names_it_for_the_tabs_that_load_it(ap
     assert "/dash_ag_grid/dash_ag_grid" in src and client.get(src).status_code == 200
     _, headers, body = _get(client, "/_dash-layout", Referer="http://localhost/" + query)
     assert b"dash_ag_grid" not in _decoded(headers, body)
+
+
+def test_the_first_html_carries_the_pages_stylesheet_inline(app):
+    """The page's own stylesheet comes in the first HTML (one round trip fewer before the first paint); it is
+    the file's text, whole."""
+    _, headers, body = _get(app.server.test_client(), LINK)
+    page = _decoded(headers, body).decode()
+    styles = re.findall(r"<style>(.*?)</style>", page, re.S)
+    stylesheet = (Path(application.ASSETS) / "style.css").read_text(encoding="utf-8")
+    assert stylesheet in styles
+    assert not re.search(r'<link rel="stylesheet" href="/assets/style\.css', page)
+
+
+def test_inline_stylesheets_keeps_what_it_cannot_inline(tmp_path):
+    """Only a file of the assets folder is inlined; another site's stylesheet, one outside the folder, one
+    missing, and one whose text would end the <style> element stay links."""
+    (tmp_path / "a.css").write_text("body{color:red}", encoding="utf-8")
+    (tmp_path / "b.css").write_text('body{background:url("</style><script>")}', encoding="utf-8")
+    (tmp_path.parent / "outside.css").write_text("x{}", encoding="utf-8")
+    links = [
+        '<link rel="stylesheet" href="/assets/a.css?m=1">',
+        '<link rel="stylesheet" href="/assets/b.css?m=1">',
+        '<link rel="stylesheet" href="/assets/../outside.css">',
+        '<link rel="stylesheet" href="/assets/missing.css">',
+        '<link rel="stylesheet" href="https://example.org/assets/a.css">',
+    ]
+    inlined = serving.inline_stylesheets("\n".join(links), "/assets/", tmp_path)
+    assert inlined.split("\n") == ["<style>body{color:red}</style>", *links[1:]]
+
+
+def test_the_loader_fetches_the_layout_and_callbacks_the_renderer_asks_for(app):
+    """The loader's tag names the requests it makes beside the scripts, and each answers as the renderer
+    needs it (JSON)."""
+    client = app.server.test_client()
+    _, headers, body = _get(client, LINK)
+    page = _decoded(headers, body).decode()
+    (early,) = re.findall(r'<script defer id="_dash-renderer" src="[^"]+" data-early="([^"]+)"></script>', page)
+    assert early.split() == ["/_dash-layout", "/_dash-dependencies"]
+    for path in early.split():
+        status, headers, body = _get(client, path)
+        assert status == 200 and headers["Content-Type"].startswith("application/json")
+        json.loads(_decoded(headers, body))
