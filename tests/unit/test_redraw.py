@@ -44,6 +44,33 @@ def test_a_plain_figure_is_what_its_go_figure_sends():
                 assert json.loads(to_json_plotly(plain[chart])) == json.loads(to_json_plotly(figure)), (state, chart)
 
 
+def test_with_typed_arrays_does_what_plotlys_own_conversion_does():
+    """``figures.with_typed_arrays`` against ``convert_to_base64``, which ``go.Figure.to_dict`` applies, on
+    a dict of every kind of value either meets."""
+    import copy
+
+    import numpy as np
+    import pandas as pd
+    from _plotly_utils.utils import convert_to_base64
+
+    from border_dashboard.components import figures
+
+    odd = {
+        "data": [
+            {"x": np.arange(5), "y": pd.Series([1.5, 2.5]), "z": np.array([[1, 2], [3, 4]], dtype="int64")},
+            {"x": [1, "a", None, np.int64(3)], "customdata": [[1, 2], ("a", np.arange(2))], "text": "t"},
+            {"range": np.arange(3), "marker": {"color": pd.Index([1, 2]), "size": np.float64(3.0)}},
+            [np.arange(2), {"y": np.array([], dtype="int64")}],
+        ],
+        "layout": {"geojson": np.arange(2), "xaxis": {"range": [0, 1], "tickvals": np.array([2**40])}},
+    }
+    samples = [odd, *odd["data"], odd["layout"]]  # (the real figures: the test above, through go.Figure)
+    for sample in samples:
+        theirs, ours = copy.deepcopy(sample), copy.deepcopy(sample)
+        convert_to_base64(theirs)
+        assert json.loads(to_json_plotly(figures.with_typed_arrays(ours))) == json.loads(to_json_plotly(theirs))
+
+
 def test_the_redraw_answers_what_the_page_shows():
     for state in VIEWS:
         query = to_query(state)
