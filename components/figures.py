@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from _plotly_utils.basevalidators import is_homogeneous_array
 from _plotly_utils.utils import is_skipped_key, to_typed_array_spec
 
-from border_dashboard.data.analysis import change_title, change_words, year_label
+from border_dashboard.data.analysis import change_title, change_words, months_by_year, year_label
 from border_dashboard.data.schema import Encounters as E
 
 # CARTO's "Safe" qualitative palette (12 colours, made to stay distinct with the common colour-vision
@@ -297,28 +297,33 @@ def trend_figure(
     measured = E.plotted in series.columns
     column = E.plotted if measured else E.encounters
     data = []
-    names = list(series[E.nationality].unique())
-    for index, (nationality, rows) in enumerate(series.groupby(E.nationality, sort=False)):
+    # plain numpy, not pandas' groupby: this runs on every redraw
+    nationality_of_row = series[E.nationality].to_numpy(dtype=object)
+    names = list(dict.fromkeys(nationality_of_row.tolist()))
+    month_of_row, count_of_row = series[E.month].to_numpy(), series[E.encounters].to_numpy()
+    for index, nationality in enumerate(names):
+        rows = nationality_of_row == nationality
+        counts = count_of_row[rows].tolist()
         if measured:
-            values = [None if np.isnan(v) else round(float(v), 2) for v in rows[E.plotted]]
+            values = [None if np.isnan(v) else round(float(v), 2) for v in series[E.plotted].to_numpy()[rows]]
             hover = f"{nationality}: %{{y:,.1f}} (%{{hovertext}} encounters)<extra></extra>"
         else:
-            values = _ints(rows[E.encounters])
+            values = list(counts)
             hover = f"{nationality}: %{{hovertext}}<extra></extra>"
         if scale == "log":
             values = [v if v else None for v in values]
         data.append(
             {
                 "type": "scatter",
-                "x": _months(rows[E.month]),
+                "x": _months(month_of_row[rows]),
                 "y": values,
                 "name": nationality,
                 "mode": "lines+markers",
                 "marker": {"size": 6 if index else 5, "symbol": SYMBOLS[index % len(SYMBOLS)]},
                 "line": {"color": PALETTE[index % len(PALETTE)], "width": 2.5},
                 "hovertemplate": hover,
-                "hovertext": [_count(v, fewer_than) for v in rows[E.encounters]],
-                **({"customdata": _ints(rows[E.encounters])} if measured else {}),
+                "hovertext": [_count(v, fewer_than) for v in counts],
+                **({"customdata": list(counts)} if measured else {}),
             }
         )
     top = float(np.nanmax(series[column].to_numpy(dtype=float))) if series[column].notna().any() else 0.0
@@ -429,31 +434,34 @@ def rise_figure(
 ) -> go.Figure:
     """Yearly totals side by side, the ratio between the two chosen years written on the chart; a total of
     zero from a source rounded to tens (``fewer_than``) is '<5 a month'."""
-    months = yearly.groupby("year")["months"].max()
+    # plain numpy, not pandas' groupby: this runs on every redraw
+    months = months_by_year(yearly)
     gap = "<br>" if narrow else " "  # on a phone the months go under the year: the labels stay level
     labels = {
-        int(year): year_label(year, basis) + ("" if months[year] == 12 else f"{gap}({months[year]} mo.)")
-        for year in months.index
+        year: year_label(year, basis) + ("" if count == 12 else f"{gap}({count} mo.)") for year, count in months.items()
     }
     ticks = _category_ticks(list(labels.values()), 4 if narrow else 12)
-    names = list(yearly[E.nationality].unique())
+    nationality_of_row = yearly[E.nationality].to_numpy(dtype=object)
+    names = list(dict.fromkeys(nationality_of_row.tolist()))
+    year_of_row, count_of_row = yearly["year"].to_numpy(), yearly["encounters"].to_numpy()
+    months_of_row = yearly["months"].to_numpy()
     left = _count_room(yearly["encounters"])
     longest = max((max(len(f"{int(v):,}"), 6 if fewer_than and not v else 0) for v in yearly["encounters"]), default=1)
     written = _bar_labels(len(labels), len(names), longest, left, names if len(names) > 1 else None, narrow)
     data = []
-    for index, (nationality, rows) in enumerate(yearly.groupby(E.nationality, sort=False)):
+    for index, nationality in enumerate(names):
+        rows = nationality_of_row == nationality
+        counts = count_of_row[rows].tolist()
         data.append(
             {
                 "type": "bar",
-                "x": [labels[int(y)] for y in rows["year"]],
-                "y": _ints(rows["encounters"]),
+                "x": [labels[int(y)] for y in year_of_row[rows].tolist()],
+                "y": counts,
                 "name": nationality,
                 "marker": {"color": PALETTE[index % len(PALETTE)]},
                 **(
                     {
-                        "text": [
-                            _count(v, fewer_than) + ("/mo." if fewer_than and not v else "") for v in rows["encounters"]
-                        ],
+                        "text": [_count(v, fewer_than) + ("/mo." if fewer_than and not v else "") for v in counts],
                         "textposition": "outside",
                         "textangle": written,
                         "textfont": {"size": BAR_LABEL_SIZE},
@@ -463,10 +471,8 @@ def rise_figure(
                     if written is not None
                     else {}
                 ),
-                "customdata": _ints(rows["months"]),
-                "hovertext": [
-                    _count(v, fewer_than) + (" a month" if fewer_than and not v else "") for v in rows["encounters"]
-                ],
+                "customdata": months_of_row[rows].tolist(),
+                "hovertext": [_count(v, fewer_than) + (" a month" if fewer_than and not v else "") for v in counts],
                 "hovertemplate": f"{nationality}<br>%{{x}}: %{{hovertext}} (%{{customdata}} months)<extra></extra>",
             }
         )
@@ -480,7 +486,7 @@ def rise_figure(
             annotations.append(
                 {  # a category axis takes the category's index as its position
                     "x": list(labels).index(second),
-                    "y": int(yearly.loc[yearly["year"] == second, "encounters"].max()),
+                    "y": int(count_of_row[year_of_row == second].max()),
                     "yshift": 22 + (_label_length(longest) if written == -90 else 0),
                     "text": f"<b>{change_words(next(iter(ratios.values())))}</b>",
                     "showarrow": False,
@@ -488,7 +494,7 @@ def rise_figure(
                     "font": {"size": 20, "color": ACCENT},
                 }
             )
-    top = int(yearly["encounters"].max()) if len(yearly) else 0
+    top = int(count_of_row.max()) if len(yearly) else 0
     # upright labels stand above their bars: the axis reaches far enough for the longest (and the ratio)
     above = _label_length(longest) + 8 + (48 if annotations else 0)
     upright = {"range": [0, top / (1 - above / RISE_PLOT_HEIGHT)]} if written == -90 and top > 0 else {}

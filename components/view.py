@@ -231,11 +231,12 @@ def build(dataset: Dataset, state: ViewState, all_events: pd.DataFrame) -> View:
     counted_series = series[series[E.nationality].isin(combined)] if ALL in nationalities else series
     counted_selection = selection.with_(nationalities=combined)
     monthly = analysis.combined(counted_series)
-    yearly = analysis.with_published(analysis.yearly_totals(series, state.basis), table, selection)
+    each_year = analysis.yearly_totals(series, state.basis)
+    yearly = analysis.with_published(each_year, table, selection)
     region_series = analysis.region_total(table, selection)
     region_yearly = analysis.with_published(analysis.yearly_totals(region_series, state.basis), table, selection)
     region_yearly = region_yearly[["year", "encounters", "months"]]
-    combined_yearly = analysis.yearly_combined(counted_series, state.basis)
+    combined_yearly = analysis.years_combined(each_year, combined)  # = yearly_combined(counted_series)
     rise_years = analysis.choose_rise_years(analysis.months_by_year(combined_yearly), state.rise)
     rise = {}
     if rise_years:

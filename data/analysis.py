@@ -426,11 +426,20 @@ def resolve_nationality(name: str, options: list[str]) -> str:
 
 def yearly_combined(series: pd.DataFrame, basis: str) -> pd.DataFrame:
     """The selected nationalities' totals per year added up: columns year, encounters, months."""
-    yearly = yearly_totals(series, basis)
-    years, position = np.unique(yearly["year"].to_numpy(), return_inverse=True)
-    totals = np.bincount(position, weights=yearly["encounters"].to_numpy(), minlength=len(years))
+    return years_combined(yearly_totals(series, basis))
+
+
+def years_combined(yearly: pd.DataFrame, nationalities: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """``yearly_combined`` from a per-nationality ``yearly_totals`` table the caller has already (a view
+    has one), of ``nationalities`` only where given: columns year, encounters, months."""
+    year_of_row, counts, months_of_row = (yearly[c].to_numpy() for c in ("year", "encounters", "months"))
+    if nationalities is not None:
+        rows = np.isin(yearly[E.nationality].to_numpy(dtype=object), list(nationalities))
+        year_of_row, counts, months_of_row = year_of_row[rows], counts[rows], months_of_row[rows]
+    years, position = np.unique(year_of_row, return_inverse=True)
+    totals = np.bincount(position, weights=counts, minlength=len(years))
     months = np.zeros(len(years), dtype="int64")
-    np.maximum.at(months, position, yearly["months"].to_numpy())
+    np.maximum.at(months, position, months_of_row)
     return pd.DataFrame({"year": years.astype("int64"), "encounters": totals.astype("int64"), "months": months})
 
 

@@ -121,6 +121,16 @@ def test_yearly_combined_is_the_groupby_of_the_yearly_totals(rows, basis):
 
 
 @FAST
+@given(series_rows, st.sampled_from(analysis.BASES), st.sets(st.sampled_from(["China", "India", "Peru"])))
+def test_years_combined_of_some_nationalities_is_yearly_combined_of_their_rows(rows, basis, names):
+    """What a view computes from the yearly table it has is what adding up those nationalities' months gives."""
+    series = _series(rows)
+    expected = analysis.yearly_combined(series[series[E.nationality].isin(names)], basis)
+    got = analysis.years_combined(analysis.yearly_totals(series, basis), tuple(names))
+    pd.testing.assert_frame_equal(got, expected, check_index_type=False)
+
+
+@FAST
 @given(series_rows, st.sampled_from(analysis.BASES), st.integers(2019, 2024), st.integers(2019, 2024))
 def test_rise_and_rises_are_the_groupby_ratios(rows, basis, first, second):
     yearly = analysis.yearly_totals(_series(rows), basis)
