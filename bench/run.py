@@ -38,7 +38,7 @@ import plotly.express as px  # noqa: E402
 from plotly.io.json import to_json_plotly as to_json  # noqa: E402
 
 from border_dashboard.components import app as application  # noqa: E402
-from border_dashboard.components import callbacks, export, ids  # noqa: E402
+from border_dashboard.components import callbacks, export, ids, page  # noqa: E402
 from border_dashboard.components import controls as C  # noqa: E402
 from border_dashboard.components.charts import build_charts  # noqa: E402
 from border_dashboard.components.state import ViewState, to_query  # noqa: E402
@@ -112,18 +112,20 @@ def dependency(app, output: str) -> dict:
 
 
 def measure_callbacks(states: list[ViewState]) -> dict:
-    """The redraw after a filter change: the URL/controls callback, then the render callback, each
-    serialized as Dash sends it. A fresh app, so no view is cached."""
+    """The redraw after a filter change: the URL/controls callback (a control changed, the view before it
+    shown), then the render callback, each serialized as Dash sends it. A fresh app, so no view is cached."""
     dataset = store.load()
     builder = ViewBuilder(dataset)
-    unset_controls, shown = {cid: None for cid in C.COMPONENT_IDS}, None  # a link opened on an empty page
+    shown = to_query(ViewState())
     times = []
     for state in states:
-        query = to_query(state)
+        values = page.control_values(dataset, state)  # what the controls hold once the reader changed one
         started = time.perf_counter()
-        to_json(callbacks.sync_url_and_controls(dataset, query, unset_controls, shown, ids.URL))
-        to_json(callbacks.render_view(dataset, builder, query))
+        synced = callbacks.sync_url_and_controls(dataset, "", values, shown, C.NATIONALITY.id)
+        to_json(synced)
+        to_json(callbacks.render_view(dataset, builder, synced["store"]))
         times.append((time.perf_counter() - started) * 1000)
+        shown = synced["store"]
     return {"callback_p50_ms": median(times), "callback_p95_ms": p95(times)}
 
 

@@ -35,12 +35,16 @@ def sync_url_and_controls(dataset: Dataset, search, values: dict, shown: str | N
     result = controls(dataset, search, values, triggered, shown)
     if result.store == shown and triggered in (None, ids.URL):
         raise PreventUpdate  # the page already shows what the URL asks for (drawn with the layout)
-    before = option_lists(dataset, from_query(shown, dataset)[0]) if shown else {}
+    # the lists the shown view had, of the controls whose lists follow the view (what ``controls`` sends)
+    following = [c for c in C.CONTROLS if c.options_follow]
+    before = option_lists(dataset, from_query(shown, dataset)[0], following) if shown else {}
     return {
         "search": result.search,
         "store": result.store,
         "notice": [html.P(n) for n in result.notices],
-        "values": result.values,
+        # Only the values that changed: setting a control to the value it has re-renders it all the same
+        # (a dropdown of 200 nationalities among them), before the redraw is even asked for.
+        "values": {cid: no_update if values.get(cid) == new else new for cid, new in result.values.items()},
         # Only the lists that changed: a dropdown given a list builds its search index anew.
         "options": {cid: no_update if before.get(cid) == new else new for cid, new in result.options.items()},
         "styles": result.styles,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -352,11 +353,17 @@ def region_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
 def month_options(dataset: Dataset, table: ServedTable, state) -> list[dict]:
     """Every month, found by typing it as a reader writes it: '2023-12', 'Dec 2023', 'December 2023',
     '12/2023' (the dropdown searches each option's ``search`` text as well as its label)."""
-    first, last = month_range(dataset)
-    return [
+    return list(_month_options(*month_range(dataset)))
+
+
+@lru_cache(maxsize=8)
+def _month_options(first: str, last: str) -> tuple[dict, ...]:
+    # Written once per span of months (300 of them, seven spellings each, took longer than a redraw);
+    # the lists handed out are new, the options in them shared and never changed.
+    return tuple(
         {"label": f"{m:%b %Y} ({m:%Y-%m})", "value": f"{m:%Y-%m}", "search": month_spellings(m)}
         for m in pd.date_range(first, last, freq="MS")
-    ]
+    )
 
 
 def month_spellings(month: pd.Timestamp) -> str:

@@ -87,6 +87,27 @@ def test_sync_from_a_control_writes_the_url(dataset):
     assert "events" not in query  # the toggle is on, its default
 
 
+def test_sync_sets_only_the_controls_it_changes(dataset):
+    """A control change sets back only the values the server changed (a From after the To moves the To, and
+    a one-month window has no years to compare); every other control keeps the value it has, untouched
+    (no re-render of a long dropdown)."""
+    changed = _values(dataset, **{C.START.id: "2024-06", C.END.id: "2024-03"})
+    out = _sync(dataset, "", changed, C.START.id)
+    set_back = {cid: value for cid, value in out["values"].items() if value is not no_update}
+    assert set_back == {C.END.id: "2024-06", **dict.fromkeys(C.RISE.component_ids)}
+    out = _sync(dataset, "", _values(dataset, **{C.NATIONALITY.id: ["China", "India"]}), C.NATIONALITY.id)
+    assert all(value is no_update for value in out["values"].values())
+    assert "nationality=China&nationality=India" in out["store"]
+
+
+def test_the_month_lists_are_written_once_and_handed_out_as_new_lists(dataset):
+    first = C.month_options(dataset, None, ViewState())
+    second = C.month_options(dataset, None, ViewState())
+    assert first == second and first is not second
+    assert first[0]["value"] == C.month_range(dataset)[0] and first[-1]["value"] == C.month_range(dataset)[1]
+    assert "Dec 2023" in next(o["search"] for o in first if o["value"] == "2023-12")
+
+
 def test_switching_source_keeps_what_it_has_and_explains_the_rest(dataset, builder):
     result = page.controls(dataset, "", _values(dataset, **{C.SOURCE.id: "cbp-swb"}), C.SOURCE.id)
     assert result.values[C.NATIONALITY.id] == ["China"]  # the reader's choice stays in the URL
