@@ -205,11 +205,20 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
     # The full dropdown lists come after the charts, unless the URL callback may bring others on load.
     deferred = None
     if query is not None:
+        # A list two dropdowns share (From and To: 300 months, most of the layout) is sent once.
+        sent, same_as = {}, {}
+        for cid in C.DROPDOWNS:
+            earlier = next((other for other, options in sent.items() if options == lists[cid]), None)
+            if earlier is None:
+                sent[cid] = lists[cid]
+            else:
+                same_as[cid] = earlier
         deferred = {
             "search": location["search"],  # the address the lists are for, as the link wrote it
             "canonical": initial.store,  # and as the page rewrites it (show_address): the same view
             "ids": list(C.DROPDOWNS),  # the clientside callback's outputs, in this order
-            "lists": {cid: lists[cid] for cid in C.DROPDOWNS},
+            "lists": sent,
+            "same_as": same_as,  # a dropdown whose list is another's: id -> that one's id
             "follow_url": list(C.LISTS_FOLLOWING_THE_VIEW),  # lists the URL callback sets as well
         }
     story = [

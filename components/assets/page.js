@@ -100,7 +100,8 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                 }
                 var id = stored.ids[index];
                 if (!(moved() && stored.follow_url.indexOf(id) >= 0)) {
-                    window.dash_clientside.set_props(id, {options: stored.lists[id]});
+                    var options = id in stored.lists ? stored.lists[id] : stored.lists[stored.same_as[id]];
+                    window.dash_clientside.set_props(id, {options: options});
                 }
                 setTimeout(function () { fill(index + 1, resolve); }, 0);
             }

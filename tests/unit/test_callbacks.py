@@ -349,7 +349,10 @@ def test_dropdowns_open_with_their_chosen_options_and_get_their_lists_in_the_bro
     assert set(stored["follow_url"]) == {C.NATIONALITY.id, C.REGION.id, *C.RISE.component_ids} | {
         c.id for c in C.FILTERS
     }
-    lists = stored["lists"]
+    # each list once: a dropdown whose list another has names that one
+    assert set(stored["lists"]) | set(stored["same_as"]) == set(stored["ids"])
+    assert not set(stored["lists"]) & set(stored["same_as"]) and stored["same_as"][C.END.id] == C.START.id
+    lists = {cid: stored["lists"][stored["same_as"].get(cid, cid)] for cid in stored["ids"]}
     # Every month from the workbook's first (October 1999) to the end of the year of the last month any
     # source has (CBP's August 2025): 26 years and 3 months. Every citizenship the workbook names.
     months = [o["value"] for o in lists[C.START.id]]
