@@ -8,9 +8,9 @@ SELECTION = "selection-store"  # the canonical selection, as the URL states it
 DROPDOWN_LISTS = "dropdown-lists-store"  # every dropdown's full list of options, filled in after first paint
 NOTICE = "notice"
 PAGE_TITLE = "page-title-store"  # the view's title, which a clientside callback gives the browser tab
-TITLE_SHOWN = "title-shown-store"  # output of that clientside callback
+TITLE_SHOWN = "title-shown-store"  # output of that clientside callback (a placeholder: never set)
 VIEWPORT = "viewport-store"  # "narrow" where the chart cards are narrower than a wide figure needs
-ADDRESS = "address-store"  # output of the clientside callback that writes the canonical address
+ADDRESS = "address-store"  # output of the clientside callback that writes the canonical address (never set)
 
 HEADLINE = "headline"
 FILTERS = "filters"  # the <details> around the controls, folded on a phone

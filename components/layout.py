@@ -205,9 +205,12 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
     # The full dropdown lists come after the charts, unless the URL callback may bring others on load.
     deferred = None
     if query is not None:
-        # A list two dropdowns share (From and To: 300 months, most of the layout) is sent once.
+        # A list two dropdowns share (From and To: 300 months, most of the layout) is sent once; one the
+        # dropdown is drawn with whole (its chosen options are all it has) is not sent.
         sent, same_as = {}, {}
         for cid in C.DROPDOWNS:
+            if chosen_options(lists[cid], initial.values[cid]) == lists[cid]:
+                continue
             earlier = next((other for other, options in sent.items() if options == lists[cid]), None)
             if earlier is None:
                 sent[cid] = lists[cid]

@@ -11,7 +11,9 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             if (typeof canonical === "string" && window.location.search !== canonical) {
                 window.history.replaceState(window.history.state, "", canonical + window.location.hash);
             }
-            return canonical;
+            // Its output is a placeholder: a value there would be one more change for the page to
+            // process (Dash's renderer has every component check each change), for nothing.
+            return window.dash_clientside.no_update;
         },
         // The charts' download links follow the view: /export/<chart>.<format>?<the view's query>.
         export_links: function (query, linkIds) {
@@ -30,7 +32,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             if (typeof title === "string" && title && document.title !== title) {
                 document.title = title;
             }
-            return title;
+            return window.dash_clientside.no_update;  // (a placeholder output, as show_address's)
         },
         // "narrow" where a chart card is narrower than a wide figure's layout needs (640 px), else "wide";
         // no update while it stays the same. A resize that crosses the line sets it again.
@@ -99,6 +101,11 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                     return;
                 }
                 var id = stored.ids[index];
+                var listed = id in stored.lists || id in stored.same_as;  // else drawn with its whole list
+                if (!listed) {
+                    fill(index + 1, resolve);
+                    return;
+                }
                 if (!(moved() && stored.follow_url.indexOf(id) >= 0)) {
                     var options = id in stored.lists ? stored.lists[id] : stored.lists[stored.same_as[id]];
                     window.dash_clientside.set_props(id, {options: options});
