@@ -36,8 +36,7 @@ def sync_url_and_controls(dataset: Dataset, search, values: dict, shown: str | N
     if result.store == shown and triggered in (None, ids.URL):
         raise PreventUpdate  # the page already shows what the URL asks for (drawn with the layout)
     # the lists the shown view had, of the controls whose lists follow the view (what ``controls`` sends)
-    following = [c for c in C.CONTROLS if c.options_follow]
-    before = option_lists(dataset, from_query(shown, dataset)[0], following) if shown else {}
+    before = option_lists(dataset, from_query(shown, dataset)[0], C.FOLLOWING_THE_VIEW) if shown else {}
     return {
         "search": result.search,
         "store": result.store,

@@ -614,6 +614,8 @@ FILTERS = tuple(c for c in CONTROLS if c.field == "filters")
 BY_PARAMETER = {c.parameter: c for c in CONTROLS}
 COMPONENT_IDS = tuple(cid for c in CONTROLS for cid in c.component_ids)
 """Every component that holds a control's value, in table order."""
+FOLLOWING_THE_VIEW = tuple(c for c in CONTROLS if c.options_follow)
+"""Controls whose option lists change with the view (the URL callback works them out for each view)."""
 LISTS_FOLLOWING_THE_VIEW = tuple(
     cid for c in CONTROLS if c.has_dropdown and c.options_follow for cid in c.component_ids
 )

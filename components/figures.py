@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from _plotly_utils.basevalidators import is_homogeneous_array
 from _plotly_utils.utils import is_skipped_key, to_typed_array_spec
 
-from border_dashboard.data.analysis import change_title, change_words, months_by_year, year_label
+from border_dashboard.data.analysis import change_title, change_words, months_by_year, rows_by_nationality, year_label
 from border_dashboard.data.schema import Encounters as E
 
 # CARTO's "Safe" qualitative palette (12 colours, made to stay distinct with the common colour-vision
@@ -297,15 +297,14 @@ def trend_figure(
     measured = E.plotted in series.columns
     column = E.plotted if measured else E.encounters
     data = []
-    # plain numpy, not pandas' groupby: this runs on every redraw
-    nationality_of_row = series[E.nationality].to_numpy(dtype=object)
-    names = list(dict.fromkeys(nationality_of_row.tolist()))
+    by_nationality = rows_by_nationality(series)
+    names = [name for name, _ in by_nationality]
     month_of_row, count_of_row = series[E.month].to_numpy(), series[E.encounters].to_numpy()
-    for index, nationality in enumerate(names):
-        rows = nationality_of_row == nationality
+    plotted_of_row = series[E.plotted].to_numpy() if measured else None
+    for index, (nationality, rows) in enumerate(by_nationality):
         counts = count_of_row[rows].tolist()
         if measured:
-            values = [None if np.isnan(v) else round(float(v), 2) for v in series[E.plotted].to_numpy()[rows]]
+            values = [None if np.isnan(v) else round(float(v), 2) for v in plotted_of_row[rows]]
             hover = f"{nationality}: %{{y:,.1f}} (%{{hovertext}} encounters)<extra></extra>"
         else:
             values = list(counts)
@@ -434,23 +433,21 @@ def rise_figure(
 ) -> go.Figure:
     """Yearly totals side by side, the ratio between the two chosen years written on the chart; a total of
     zero from a source rounded to tens (``fewer_than``) is '<5 a month'."""
-    # plain numpy, not pandas' groupby: this runs on every redraw
     months = months_by_year(yearly)
     gap = "<br>" if narrow else " "  # on a phone the months go under the year: the labels stay level
     labels = {
         year: year_label(year, basis) + ("" if count == 12 else f"{gap}({count} mo.)") for year, count in months.items()
     }
     ticks = _category_ticks(list(labels.values()), 4 if narrow else 12)
-    nationality_of_row = yearly[E.nationality].to_numpy(dtype=object)
-    names = list(dict.fromkeys(nationality_of_row.tolist()))
+    by_nationality = rows_by_nationality(yearly)
+    names = [name for name, _ in by_nationality]
     year_of_row, count_of_row = yearly["year"].to_numpy(), yearly["encounters"].to_numpy()
     months_of_row = yearly["months"].to_numpy()
     left = _count_room(yearly["encounters"])
     longest = max((max(len(f"{int(v):,}"), 6 if fewer_than and not v else 0) for v in yearly["encounters"]), default=1)
     written = _bar_labels(len(labels), len(names), longest, left, names if len(names) > 1 else None, narrow)
     data = []
-    for index, nationality in enumerate(names):
-        rows = nationality_of_row == nationality
+    for index, (nationality, rows) in enumerate(by_nationality):
         counts = count_of_row[rows].tolist()
         data.append(
             {

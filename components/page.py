@@ -100,8 +100,7 @@ def controls(
     if missing:
         notices.append(f"Not in this source: {', '.join(missing)}.")
     styles = {}
-    following = [c for c in C.CONTROLS if c.options_follow]
-    lists = option_lists(dataset, state, following)
+    lists = option_lists(dataset, state, C.FOLLOWING_THE_VIEW)
     for control in C.CONTROLS:
         if control.hideable:
             # shown where there is something to pick besides its default ("All")

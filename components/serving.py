@@ -24,8 +24,7 @@
   (``/_border/load-scripts.js``) loads them in their order once the page is painted, then starts the
   renderer from a file (``/_border/start-renderer.js``) instead of Dash's inline script; it fetches the
   layout and the callbacks beside them (the renderer would ask for them only once every script has run).
-  The browser
-  paints the page as soon as it has the HTML and the stylesheet, before fetching or running a script.
+  The browser paints the page as soon as it has the HTML, before fetching or running a script.
 """
 
 from __future__ import annotations
@@ -81,7 +80,6 @@ GRID_SCRIPT = re.compile(r'<script src="([^"]*/_dash-component-suites/dash_ag_gr
 # The page's scripts are loaded once the first paint is on screen (``LOADER``), in their order, then the
 # renderer is started from a file (``RENDERER_START``) instead of Dash's inline script. In the page they
 # are listed as data, so the browser fetches none of them before it has painted the first paint.
-FETCHED_FIRST = re.compile(r'\s*<script src="([^"]*/assets/vendor/plotly[^"/]*\.js(?:\?[^"]*)?)"></script>\s*')
 RENDERER_INLINE = (
     '<script id="_dash-renderer" type="application/javascript">var renderer = new DashRenderer();</script>'
 )
@@ -89,6 +87,8 @@ RENDERER_START = "var renderer = new DashRenderer();\n"
 RENDERER_PATH = "_border/start-renderer.js"
 LOADER_PATH = "_border/load-scripts.js"
 SCRIPTS_ID = "border-scripts"
+# The page's largest script (plotly.js), whose download the loader starts first.
+FETCHED_FIRST = re.compile(r'\s*<script src="([^"]*/assets/vendor/plotly[^"/]*\.js(?:\?[^"]*)?)"></script>\s*')
 # What Dash's renderer GETs as it starts (the page's layout, for the link's address, and its callbacks):
 # fetched by the loader with the scripts, and handed to the renderer when it asks (``LOADER``).
 EARLY_REQUESTS = ("_dash-layout", "_dash-dependencies")

@@ -433,11 +433,11 @@ def month_changes(view: View) -> list[tuple[str, str, str]]:
     monthly = dict(zip(months, view.monthly[E.encounters].tolist()))
     last = months.max()
     rounded_to = SOURCES[view.state.source].rounded_to
-    names = view.series[E.nationality].to_numpy(dtype=object)
+    by_nationality = analysis.rows_by_nationality(view.series)
     series_months, counts = view.series[E.month].to_numpy(), view.series[E.encounters].to_numpy()
 
-    def count_of(name: str, month: pd.Timestamp) -> int:
-        (row,) = np.flatnonzero((names == name) & (series_months == month.to_datetime64()))
+    def count_of(rows: np.ndarray, month: pd.Timestamp) -> int:
+        (row,) = np.flatnonzero(rows & (series_months == month.to_datetime64()))
         return int(counts[row])
 
     items = []
@@ -448,10 +448,7 @@ def month_changes(view: View) -> list[tuple[str, str, str]]:
         now_text, before_text = (count_text(monthly[m], rounded_to) for m in (last, before))
         note = f"{last:%b %Y}: {now_text}; {before:%b %Y}: {before_text}"
         if len(view.combined_names) > 1:
-            each = [
-                f"{name} {_change(count_of(name, last), count_of(name, before))}"
-                for name in dict.fromkeys(names.tolist())
-            ]
+            each = [f"{name} {_change(count_of(rows, last), count_of(rows, before))}" for name, rows in by_nationality]
             note = f"Combined: {note}. Each: {', '.join(each)}"
             if len(each) <= 3:
                 value = f"{value} ({', '.join(each)})"

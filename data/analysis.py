@@ -168,15 +168,18 @@ def rise(yearly: pd.DataFrame, from_year: int, to_year: int) -> float | None:
     return _rise(yearly["year"].to_numpy(), yearly["encounters"].to_numpy(), from_year, to_year)
 
 
+def rows_by_nationality(frame: pd.DataFrame) -> list[tuple[str, np.ndarray]]:
+    """Each nationality of a frame with a nationality column, in order of appearance, with the mask of its
+    rows: what ``frame.groupby(nationality, sort=False)`` gives, as numpy masks (a groupby cost more than
+    the rest of a chart, and this is asked on every redraw)."""
+    names = frame[E.nationality].to_numpy(dtype=object)
+    return [(name, names == name) for name in dict.fromkeys(names.tolist())]
+
+
 def rises(yearly: pd.DataFrame, from_year: int, to_year: int) -> dict[str, float | None]:
     """``rise`` of each nationality of a per-nationality yearly table, in order of appearance."""
-    names = yearly[E.nationality].to_numpy()
     years, counts = yearly["year"].to_numpy(), yearly["encounters"].to_numpy()
-    result = {}
-    for name in dict.fromkeys(names.tolist()):
-        rows = names == name
-        result[name] = _rise(years[rows], counts[rows], from_year, to_year)
-    return result
+    return {name: _rise(years[rows], counts[rows], from_year, to_year) for name, rows in rows_by_nationality(yearly)}
 
 
 def _rise(years: np.ndarray, counts: np.ndarray, from_year: int, to_year: int) -> float | None:
@@ -470,11 +473,11 @@ def with_published(yearly: pd.DataFrame, data: pd.DataFrame | ServedTable, selec
     index = served(data)
     if index.annual is None:
         return yearly
-    names, years = yearly[E.nationality].to_numpy(), yearly["year"].to_numpy()
+    years = yearly["year"].to_numpy()
     counts = yearly["encounters"].to_numpy(dtype="int64", copy=True)
-    for nationality in dict.fromkeys(names.tolist()):
+    for nationality, of_nationality in rows_by_nationality(yearly):
         figures = published_totals(index, selection.with_(nationalities=(nationality,)))
-        rows = np.flatnonzero((names == nationality) & np.isin(years, list(figures)))
+        rows = np.flatnonzero(of_nationality & np.isin(years, list(figures)))
         counts[rows] = [figures[int(year)] for year in years[rows]]
     return yearly.assign(encounters=counts)
 

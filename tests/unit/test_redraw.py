@@ -121,6 +121,15 @@ def test_yearly_combined_is_the_groupby_of_the_yearly_totals(rows, basis):
 
 
 @FAST
+@given(series_rows)
+def test_rows_by_nationality_are_the_groups_of_a_groupby(rows):
+    series = _series(rows)
+    expected = [(name, list(group.index)) for name, group in series.groupby(E.nationality, sort=False)]
+    got = [(name, list(np.flatnonzero(mask))) for name, mask in analysis.rows_by_nationality(series)]
+    assert got == expected
+
+
+@FAST
 @given(series_rows, st.sampled_from(analysis.BASES), st.sets(st.sampled_from(["China", "India", "Peru"])))
 def test_years_combined_of_some_nationalities_is_yearly_combined_of_their_rows(rows, basis, names):
     """What a view computes from the yearly table it has is what adding up those nationalities' months gives."""
