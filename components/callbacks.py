@@ -117,18 +117,36 @@ def register(app: Dash, current: Callable[[], Served]) -> None:
         Input(ids.DROPDOWN_LISTS, "data"),
     )
 
-    # In the browser: the address bar shows the view's canonical address (a hand-typed or corrected link
-    # is rewritten in place, without a new history entry).
+    # In the browser: the tab's title names the view (placeholder output, never set).
     app.clientside_callback(
         ClientsideFunction(namespace="border", function_name="show_title"),
         Output(ids.TITLE_SHOWN, "data"),
         Input(ids.PAGE_TITLE, "data"),
+        prevent_initial_call=True,  # the first HTML has the view's title
     )
 
+    # In the browser, on load and whenever the selection changes, in one callback (page.js:
+    # follow_selection), for Dash's renderer has every component check each callback it runs (a pass
+    # each; eight of them on load held the first view back by a tenth): the address bar shows the view's
+    # canonical address (a hand-typed or corrected link is rewritten in place, without a new history
+    # entry); the viewport is "narrow" where the chart cards are narrow (a phone), which redraws the
+    # charts for it (a change of the window's width sets it too); the <iframe> snippet gets the server's
+    # address; and the gate of each tab's panel passes the selection to the panel's callback only while
+    # the tab is shown (once dash-ag-grid's script, left out of the page, is loaded, for a tab with a
+    # grid), so the chart tab makes no request for the others.
     app.clientside_callback(
-        ClientsideFunction(namespace="border", function_name="show_address"),
-        Output(ids.ADDRESS, "data"),
+        ClientsideFunction(namespace="border", function_name="follow_selection"),
+        [
+            Output(ids.ADDRESS, "data"),
+            Output(ids.VIEWPORT, "data"),
+            Output(ids.EMBED_CODE, "value"),
+            *[Output(ids.PANEL_GATES[tab], "data") for tab in PANEL_TABS],
+        ],
         Input(ids.SELECTION, "data"),
+        State(ids.VIEWPORT, "data"),
+        State(ids.EMBED_CODE, "value"),
+        *[State(ids.PANELS[tab], "id") for tab in PANEL_TABS],
+        *[State(ids.PANEL_GATES[tab], "data") for tab in PANEL_TABS],
     )
 
     # In the browser: "Copy link" puts the view's address on the clipboard and says so (or shows it);
@@ -158,15 +176,6 @@ def register(app: Dash, current: Callable[[], Served]) -> None:
         served = current()
         return render_view(served.dataset, served.builder, query, viewport)
 
-    # In the browser: "narrow" where the chart cards are narrow (a phone), which redraws the charts for it;
-    # checked on load and whenever the window's width changes.
-    app.clientside_callback(
-        ClientsideFunction(namespace="border", function_name="viewport"),
-        Output(ids.VIEWPORT, "data"),
-        Input(ids.SELECTION, "data"),
-        State(ids.VIEWPORT, "data"),
-    )
-
     @app.callback(
         Output(ids.DOWNLOAD_CSV, "data"),
         Input(ids.DOWNLOAD_CSV_BUTTON, "n_clicks"),
@@ -186,35 +195,8 @@ def register(app: Dash, current: Callable[[], Served]) -> None:
         prevent_initial_call=True,  # the layout comes with the right one shown
     )
 
-    # In the browser: dash-ag-grid's script, left out of the page, is loaded when a tab with a grid is
-    # first opened (on load too, for a link to one); GRID_READY says it is there.
-    app.clientside_callback(
-        ClientsideFunction(namespace="border_tabs", function_name="load_grid"),
-        Output(ids.GRID_READY, "data"),
-        Input(ids.SELECTION, "data"),
-        State(ids.GRID_READY, "data"),
-    )
-
     for tab in PANEL_TABS:
-        # In the browser: the gate passes the selection to the panel's callback only while its tab is
-        # shown (and its grid's script is loaded), so the chart tab makes no request for the others.
-        app.clientside_callback(
-            ClientsideFunction(namespace="border_tabs", function_name="gate"),
-            Output(ids.PANEL_GATES[tab], "data"),
-            Input(ids.SELECTION, "data"),
-            Input(ids.GRID_READY, "data"),
-            State(ids.PANELS[tab], "id"),
-            State(ids.PANEL_GATES[tab], "data"),
-        )
-
         _register_panel(app, current, tab)
-
-    # In the browser: the <iframe> snippet of the view, with the server's address (so on load as well).
-    app.clientside_callback(
-        ClientsideFunction(namespace="border", function_name="embed_code"),
-        Output(ids.EMBED_CODE, "value"),
-        Input(ids.SELECTION, "data"),
-    )
 
     # In the browser: each chart's download links point at its image URL for the view shown (the same
     # /export route any reader may use, bounded by the app's renderer; see ``images``).

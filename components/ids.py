@@ -38,7 +38,6 @@ COPY_LINK_STATUS = "copy-link-status"  # says the link was copied (or shows it t
 TAB_STRIP = "tab-strip"
 PANELS = {"chart": "panel-chart", "table": "panel-table", "map": "panel-map", "sources": "panel-sources"}
 PANEL_GATES = {tab: f"{panel}-query" for tab, panel in PANELS.items() if tab != "chart"}
-GRID_READY = "grid-ready-store"  # set once dash-ag-grid's script is loaded (on the first tab that needs it)
 TABLE_GRID = "table-grid"
 SOURCES_GRID = "sources-grid"
 SOURCES_CHART = "sources-chart"

@@ -264,7 +264,6 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
             # how the layout's charts are drawn; page.js says so where the chart cards say otherwise
             dcc.Store(id=ids.VIEWPORT, data="narrow" if narrow else "wide"),
             dcc.Download(id=ids.DOWNLOAD_CSV),
-            dcc.Store(id=ids.GRID_READY),  # set by tabs.js once dash-ag-grid's script is loaded
             *[dcc.Store(id=ids.PANEL_GATES[tab]) for tab, _ in C.TABS if tab != "chart"],
             html.Header(
                 [

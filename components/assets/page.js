@@ -21,11 +21,28 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
                 return "/export/" + id.chart + "." + id.format + (typeof query === "string" ? query : "");
             });
         },
-        // The <iframe> snippet of the view's trend (layout.embed_snippet), with this server's address.
-        embed_code: function (query) {
+        // The <iframe> snippet of the view's trend (layout.embed_snippet), with this server's address;
+        // no update where the field holds it already.
+        embed_code: function (query, current) {
             var search = (typeof query === "string" ? query : "").replace(/&/g, "&amp;");
-            return '<iframe src="' + window.location.origin + "/embed/trend" + search +
+            var code = '<iframe src="' + window.location.origin + "/embed/trend" + search +
                 '" title="U.S. border encounters" width="100%" height="620" style="border:0" loading="lazy"></iframe>';
+            return code === current ? window.dash_clientside.no_update : code;
+        },
+        // What follows the selection in the browser, on load and after each change, as one callback
+        // (components/callbacks.py says why): the address, the viewport, the <iframe> snippet and each
+        // tab panel's gate (tabs.js). A Promise while dash-ag-grid's script is on its way.
+        follow_selection: function (query, viewport, embedded) {
+            var border = window.dash_clientside.border;
+            var rest = Array.prototype.slice.call(arguments, 3);  // the panels' ids, then their gates' data
+            var panelIds = rest.slice(0, rest.length / 2);
+            var passed = rest.slice(rest.length / 2);
+            var fixed = [border.show_address(query), border.viewport(query, viewport), border.embed_code(query, embedded)];
+            var gates = window.dash_clientside.border_tabs.gates(query, panelIds, passed);
+            if (gates && typeof gates.then === "function") {
+                return gates.then(function (opened) { return fixed.concat(opened); });
+            }
+            return fixed.concat(gates);
         },
         // The tab's title names the view (the server wrote it for the first page; this follows changes).
         show_title: function (title) {

@@ -1,7 +1,8 @@
 // The page's tabs (the `tab` control; components/layout.py, components/panels.py). The panel of the tab
 // in the selection is shown; a panel other than the chart's is drawn by its server callback, which its
 // gate feeds only while the tab is shown. dash-ag-grid's script (1.3 MB) is not in the page
-// (components/serving.py names it in a meta tag instead): it is loaded when a tab with a grid opens.
+// (components/serving.py names it in a meta tag instead): it is loaded when a tab with a grid opens
+// (``gates``, called by page.js's follow_selection).
 (function () {
     var GRID_TABS = ["table", "sources"];
 
@@ -41,21 +42,24 @@
                 var panelIds = Array.prototype.slice.call(arguments, 1);
                 return panelIds.map(function (id) { return id !== "panel-" + tab; });
             },
-            load_grid: function (query, ready) {
-                if (ready || GRID_TABS.indexOf(tabOf(query)) < 0) {
-                    return window.dash_clientside.no_update;
+            // What each panel's gate passes to the panel's callback: the selection, while the panel's tab is
+            // shown and the selection is not the one passed already (else no update). A tab with a grid
+            // waits for dash-ag-grid's script: a Promise while it loads, nothing passed if it fails.
+            gates: function (query, panelIds, passed) {
+                var no_update = window.dash_clientside.no_update;
+                var tab = tabOf(query);
+                function pass() {
+                    return panelIds.map(function (id, i) {
+                        return id === "panel-" + tab && query !== passed[i] ? query : no_update;
+                    });
+                }
+                var shown = panelIds.indexOf("panel-" + tab) >= 0;
+                if (!shown || GRID_TABS.indexOf(tab) < 0 || window.dash_ag_grid) {
+                    return pass();
                 }
                 return loadGrid().then(function (loaded) {
-                    return loaded ? true : window.dash_clientside.no_update;
+                    return loaded ? pass() : panelIds.map(function () { return no_update; });
                 });
-            },
-            gate: function (query, ready, panelId, passed) {
-                var tab = panelId.replace(/^panel-/, "");
-                var needsGrid = GRID_TABS.indexOf(tab) >= 0;
-                if (tabOf(query) !== tab || (needsGrid && !ready) || query === passed) {
-                    return window.dash_clientside.no_update;
-                }
-                return query;
             }
         }
     });
