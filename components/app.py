@@ -95,7 +95,9 @@ def create_app(
         namespace = cache_namespace(loaded, events_file)
         shared = SharedCache(cache_url, namespace=namespace) if cache_url else None
         builder = ViewBuilder(loaded, events_file, shared=shared)
-        page_for = lru_cache(maxsize=128)(lambda query, narrow: build_layout(loaded, builder, query, narrow=narrow))
+        page_for = lru_cache(maxsize=128)(
+            lambda query, narrow: build_layout(loaded, builder, query, narrow=narrow, on_load=callbacks.ON_LOAD)
+        )
 
         @lru_cache(maxsize=128)
         def drawn_first(query: str) -> str:

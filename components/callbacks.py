@@ -84,6 +84,41 @@ def render_panel(dataset: Dataset, builder: ViewBuilder, tab: str, query: str | 
 PANEL_TABS = tuple(tab for tab, _ in C.TABS if tab in panels.PANELS)
 """The tabs whose panel a callback draws (all but the chart's)."""
 
+FOLLOW_SELECTION = {
+    "function": "border.follow_selection",
+    # the selection, then what the function compares it with: [component id, property] each
+    "arguments": [
+        [ids.SELECTION, "data"],
+        [ids.VIEWPORT, "data"],
+        [ids.EMBED_CODE, "value"],
+        *[[ids.PANELS[tab], "id"] for tab in PANEL_TABS],
+        *[[ids.PANEL_GATES[tab], "data"] for tab in PANEL_TABS],
+    ],
+    "outputs": [
+        [ids.ADDRESS, "data"],
+        [ids.VIEWPORT, "data"],
+        [ids.EMBED_CODE, "value"],
+        *[[ids.PANEL_GATES[tab], "data"] for tab in PANEL_TABS],
+    ],
+}
+"""What follows the selection in the browser, in one clientside function: the address bar shows the
+view's canonical address (a hand-typed or corrected link is rewritten in place, without a new history
+entry); the viewport is "narrow" where the chart cards are narrow (a phone), which redraws the charts
+for it (a change of the window's width sets it too); the <iframe> snippet gets the server's address; the
+gate of each tab's panel passes the selection to the panel's callback only while the tab is shown (once
+dash-ag-grid's script, left out of the page, is loaded, for a tab with a grid), so that the chart tab
+makes no request for the others."""
+
+ON_LOAD = (
+    {"function": "border.fill_dropdowns", "arguments": [[ids.DROPDOWN_LISTS, "data"]], "outputs": []},
+    FOLLOW_SELECTION,
+)
+"""The clientside functions page.js runs once on load, when the charts on screen are drawn, reading their
+arguments from the layout and setting their outputs (``set_props``): each dropdown gets its full list,
+and what follows the selection follows it. Not as Dash callbacks run on load: Dash's renderer has every
+component check each step of every callback it runs (nine of them on load held the first view back by
+a tenth); the page sends the list in its store ``ids.ON_LOAD``."""
+
 
 def register(app: Dash, current: Callable[[], Served]) -> None:
     """Wire the callbacks above to ``app``: each app instance gets its own. Each request reads the release
@@ -95,7 +130,7 @@ def register(app: Dash, current: Callable[[], Served]) -> None:
             "store": Output(ids.SELECTION, "data"),
             "notice": Output(ids.NOTICE, "children"),
             "values": {cid: Output(cid, "value") for cid in C.COMPONENT_IDS},
-            # first set by fill_dropdowns, below
+            # first set by page.js's fill_dropdowns (``ON_LOAD``)
             "options": {cid: Output(cid, "options", allow_duplicate=True) for cid in C.LISTS_FOLLOWING_THE_VIEW},
             "styles": {wrapper: Output(wrapper, "style") for wrapper in HIDEABLE},
             "rise_note": Output(ids.RISE_NOTE, "children"),
@@ -110,13 +145,6 @@ def register(app: Dash, current: Callable[[], Served]) -> None:
     def _sync(search, values, shown):
         return sync_url_and_controls(current().dataset, search, values, shown, ctx.triggered_id)
 
-    # In the browser, once the charts are drawn: each dropdown gets its full list (layout: the store).
-    app.clientside_callback(
-        ClientsideFunction(namespace="border", function_name="fill_dropdowns"),
-        [Output(cid, "options") for cid in C.DROPDOWNS],
-        Input(ids.DROPDOWN_LISTS, "data"),
-    )
-
     # In the browser: the tab's title names the view (placeholder output, never set).
     app.clientside_callback(
         ClientsideFunction(namespace="border", function_name="show_title"),
@@ -125,28 +153,14 @@ def register(app: Dash, current: Callable[[], Served]) -> None:
         prevent_initial_call=True,  # the first HTML has the view's title
     )
 
-    # In the browser, on load and whenever the selection changes, in one callback (page.js:
-    # follow_selection), for Dash's renderer has every component check each callback it runs (a pass
-    # each; eight of them on load held the first view back by a tenth): the address bar shows the view's
-    # canonical address (a hand-typed or corrected link is rewritten in place, without a new history
-    # entry); the viewport is "narrow" where the chart cards are narrow (a phone), which redraws the
-    # charts for it (a change of the window's width sets it too); the <iframe> snippet gets the server's
-    # address; and the gate of each tab's panel passes the selection to the panel's callback only while
-    # the tab is shown (once dash-ag-grid's script, left out of the page, is loaded, for a tab with a
-    # grid), so the chart tab makes no request for the others.
+    # In the browser, whenever the selection changes (and once on load, ``ON_LOAD``): what follows it
+    # there (page.js: follow_selection).
     app.clientside_callback(
-        ClientsideFunction(namespace="border", function_name="follow_selection"),
-        [
-            Output(ids.ADDRESS, "data"),
-            Output(ids.VIEWPORT, "data"),
-            Output(ids.EMBED_CODE, "value"),
-            *[Output(ids.PANEL_GATES[tab], "data") for tab in PANEL_TABS],
-        ],
-        Input(ids.SELECTION, "data"),
-        State(ids.VIEWPORT, "data"),
-        State(ids.EMBED_CODE, "value"),
-        *[State(ids.PANELS[tab], "id") for tab in PANEL_TABS],
-        *[State(ids.PANEL_GATES[tab], "data") for tab in PANEL_TABS],
+        ClientsideFunction(*FOLLOW_SELECTION["function"].split(".")),
+        [Output(cid, prop) for cid, prop in FOLLOW_SELECTION["outputs"]],
+        Input(*FOLLOW_SELECTION["arguments"][0]),
+        *[State(cid, prop) for cid, prop in FOLLOW_SELECTION["arguments"][1:]],
+        prevent_initial_call=True,
     )
 
     # In the browser: "Copy link" puts the view's address on the clipboard and says so (or shows it);

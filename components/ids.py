@@ -5,6 +5,7 @@ The controls' ids live in their table (``controls.CONTROLS``).
 
 URL = "url"
 SELECTION = "selection-store"  # the canonical selection, as the URL states it
+ON_LOAD = "on-load-store"  # the clientside functions page.js runs once on load (callbacks.ON_LOAD)
 DROPDOWN_LISTS = "dropdown-lists-store"  # every dropdown's full list of options, filled in after first paint
 NOTICE = "notice"
 PAGE_TITLE = "page-title-store"  # the view's title, which a clientside callback gives the browser tab

@@ -37,7 +37,7 @@ def _control(control: C.Control, values: dict, lists: dict[str, list[dict]], sty
     def dropdown(component_id: str) -> dcc.Dropdown:
         """With ``defer``, drawn with its chosen options only: a Dash dropdown indexes every option it is
         given for its search box, which for 300 months takes longer than a chart. The full lists follow
-        once the charts are drawn (``callbacks``: fill_dropdowns)."""
+        once the charts are drawn (page.js: fill_dropdowns, ``callbacks.ON_LOAD``)."""
         value, options = values[component_id], lists[component_id]
         return dcc.Dropdown(
             id=component_id,
@@ -190,13 +190,16 @@ def _chart_card(chart: str, shown: dict, query: str) -> html.Figure:
     )
 
 
-def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = None, *, narrow: bool = False) -> html.Div:
+def build_layout(
+    dataset: Dataset, builder: ViewBuilder, query: str | None = None, *, narrow: bool = False, on_load=()
+) -> html.Div:
     """The whole page for the view a URL's query string asks for, drawn without waiting for a callback.
 
     ``query`` None: the page's address is not known; the URL callback brings the page to it once the
     browser reports it. Otherwise the address bar is given its own query, so the browser reports no change.
     ``narrow``: the charts drawn for a phone (the request said it came from one, see ``app``), so that a
     phone's first paint is its last; page.js corrects a guess that was wrong, with one redraw.
+    ``on_load``: the clientside functions page.js runs once on load (``callbacks.ON_LOAD``).
     """
     initial = controls(dataset, query, {}, None)
     lists = page.option_lists(dataset, initial.state)
@@ -219,7 +222,7 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
         deferred = {
             "search": location["search"],  # the address the lists are for, as the link wrote it
             "canonical": initial.store,  # and as the page rewrites it (show_address): the same view
-            "ids": list(C.DROPDOWNS),  # the clientside callback's outputs, in this order
+            "ids": list(C.DROPDOWNS),  # filled in this order
             "lists": sent,
             "same_as": same_as,  # a dropdown whose list is another's: id -> that one's id
             "follow_url": list(C.LISTS_FOLLOWING_THE_VIEW),  # lists the URL callback sets as well
@@ -258,6 +261,7 @@ def build_layout(dataset: Dataset, builder: ViewBuilder, query: str | None = Non
             dcc.Location(id=ids.URL, refresh=False, **location),
             dcc.Store(id=ids.SELECTION, data=initial.store),
             dcc.Store(id=ids.DROPDOWN_LISTS, data=deferred),
+            dcc.Store(id=ids.ON_LOAD, data=list(on_load)),
             dcc.Store(id=ids.ADDRESS),
             dcc.Store(id=ids.PAGE_TITLE, data=shown["title"]),
             dcc.Store(id=ids.TITLE_SHOWN),

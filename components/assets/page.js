@@ -1,9 +1,25 @@
-// The page's dropdowns are drawn with their chosen options only, so that the first view is not held up
-// while Dash's dropdown indexes hundreds of options for its search box. This fills in their full lists
-// once every chart on the page is drawn, or after two seconds, whichever comes first. The store
-// (components/layout.py) names the callback's outputs in order (`ids`), each dropdown's list by id
-// (`lists`) and the ids whose lists follow the address (`follow_url`).
-window.dash_clientside = Object.assign({}, window.dash_clientside, {
+// The page's clientside functions (components/callbacks.py registers them), and what the page runs once
+// on load (runOnLoad). The page's dropdowns are drawn with their chosen options only, so that the first
+// view is not held up while Dash's dropdown indexes hundreds of options for its search box:
+// fill_dropdowns fills in their full lists. Its store (components/layout.py) names the dropdowns in order
+// (`ids`), each dropdown's list by id (`lists`) and the ids whose lists follow the address (`follow_url`).
+window.dash_clientside = Object.assign({}, window.dash_clientside);
+// Dash's renderer defines these as it runs its first clientside callback (and keeps them where they are
+// already): the functions below may run before any, on load (runOnLoad), so they are defined here as
+// Dash defines them.
+if (!window.dash_clientside.no_update) {
+    Object.defineProperty(window.dash_clientside, "no_update", {
+        value: {description: "Return to prevent updating an Output."},
+        enumerable: true,  // kept by the copies other scripts make of window.dash_clientside
+        writable: false,
+    });
+    Object.defineProperty(window.dash_clientside, "PreventUpdate", {
+        value: {description: "Throw to prevent updating all Outputs."},
+        enumerable: true,
+        writable: false,
+    });
+}
+window.dash_clientside = Object.assign(window.dash_clientside, {
     border: {
         // The address bar shows what the page shows: a link that was corrected (an unknown value that
         // fell back, a name typed in lower case) is replaced by the canonical one, in place.
@@ -92,17 +108,11 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             }
             return byHand();
         },
+        // Each dropdown's full list (the store ids.DROPDOWN_LISTS; the page draws them with their chosen
+        // options only). Run once on load, when the charts are drawn (runOnLoad, below).
         fill_dropdowns: function (stored) {
-            var no_update = window.dash_clientside.no_update;
             if (!stored) {
-                throw window.dash_clientside.PreventUpdate;  // the page came with its full lists
-            }
-            function chartsDrawn() {
-                // Plotly gives each chart several .main-svg layers: ask each chart, not count them.
-                var charts = Array.prototype.slice.call(document.querySelectorAll(".dash-graph"));
-                return charts.length > 0 && charts.every(function (chart) {
-                    return chart.querySelector(".js-plotly-plot .main-svg") !== null;
-                });
+                return [];  // the page came with its full lists
             }
             function moved() {
                 // If the reader has already moved to another address, the URL callback has sent the
@@ -112,36 +122,83 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
             }
             // One dropdown per task (each indexes its list as it gets it: 300 months take tens of ms),
             // so that filling them never holds the page for longer than one list.
-            function fill(index, resolve) {
-                if (index === stored.ids.length) {
-                    resolve(stored.ids.map(function () { return no_update; }));
-                    return;
-                }
-                var id = stored.ids[index];
-                var listed = id in stored.lists || id in stored.same_as;  // else drawn with its whole list
-                if (!listed) {
-                    fill(index + 1, resolve);
-                    return;
-                }
-                if (!(moved() && stored.follow_url.indexOf(id) >= 0)) {
-                    var options = id in stored.lists ? stored.lists[id] : stored.lists[stored.same_as[id]];
-                    window.dash_clientside.set_props(id, {options: options});
-                }
-                setTimeout(function () { fill(index + 1, resolve); }, 0);
-            }
             return new Promise(function (resolve) {
-                var started = Date.now();
-                (function wait() {
-                    if (chartsDrawn() || Date.now() - started > 2000) {
-                        setTimeout(function () { fill(0, resolve); }, 0);
-                    } else {
-                        setTimeout(wait, 10);
+                (function fill(index) {
+                    if (index === stored.ids.length) {
+                        resolve([]);
+                        return;
                     }
-                })();
+                    var id = stored.ids[index];
+                    var listed = id in stored.lists || id in stored.same_as;  // else drawn with its whole list
+                    if (!listed) {
+                        fill(index + 1);
+                        return;
+                    }
+                    if (!(moved() && stored.follow_url.indexOf(id) >= 0)) {
+                        var options = id in stored.lists ? stored.lists[id] : stored.lists[stored.same_as[id]];
+                        window.dash_clientside.set_props(id, {options: options});
+                    }
+                    setTimeout(function () { fill(index + 1); }, 0);
+                })(0);
             });
         },
     },
 });
+
+// Once on load, when every chart on screen is drawn (or after two seconds, whichever comes first): the
+// clientside functions the store ids.ON_LOAD lists (callbacks.ON_LOAD), each given its arguments as the
+// layout holds them, its outputs set as a callback's would be. Dash's renderer would run them as
+// callbacks on load, and has every component check each step of each one.
+(function runOnLoad() {
+    var started = Date.now();
+    function propsOf(id) {
+        var api = window.dash_component_api;
+        try {
+            var node = api && api.getLayout ? api.getLayout(id) : null;
+            return node && node.props;
+        } catch (error) {
+            return null;  // the renderer has no layout yet (getLayout finds no path to the id)
+        }
+    }
+    function chartsDrawn() {
+        // Plotly gives each chart several .main-svg layers: ask each chart shown, not count them.
+        return Array.prototype.every.call(document.querySelectorAll(".dash-graph"), function (chart) {
+            return chart.offsetParent === null || chart.querySelector(".js-plotly-plot .main-svg") !== null;
+        });
+    }
+    function run(routine) {
+        var path = routine.function.split(".");
+        var args = routine.arguments.map(function (argument) {
+            var props = propsOf(argument[0]);
+            return props ? props[argument[1]] : undefined;
+        });
+        var no_update = window.dash_clientside.no_update;
+        Promise.resolve()
+            .then(function () { return window.dash_clientside[path[0]][path[1]].apply(null, args); })
+            .then(function (values) {
+                (values || []).forEach(function (value, i) {
+                    if (value !== no_update && routine.outputs[i]) {
+                        var props = {};
+                        props[routine.outputs[i][1]] = value;
+                        window.dash_clientside.set_props(routine.outputs[i][0], props);
+                    }
+                });
+            })
+            .catch(function (error) {
+                if (error !== window.dash_clientside.PreventUpdate) {
+                    console.error(routine.function, error);
+                }
+            });
+    }
+    (function wait() {
+        var routines = propsOf("on-load-store");  // ids.ON_LOAD
+        if (!routines || !window.dash_clientside.set_props || !(chartsDrawn() || Date.now() - started > 2000)) {
+            setTimeout(wait, 20);
+            return;
+        }
+        (routines.data || []).forEach(run);
+    })();
+})();
 
 // Typing on a closed dropdown opens it and types into its search box. Dash's dropdown does this itself
 // for the first key but loses the keys typed before its search box has focus ("2021-03" became "221-03"):

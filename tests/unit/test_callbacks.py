@@ -369,11 +369,11 @@ def test_dropdowns_open_with_their_chosen_options_and_get_their_lists_in_the_bro
             o["value"] for o in lists[component_id] if o["value"] in chosen
         ]
     assert page_layout[C.NATIONALITY.id].options == [{"label": "India", "value": "India"}]
-    fill = next(d for d in _dependencies(app) if d.get("clientside_function"))
-    assert fill["clientside_function"] == {"namespace": "border", "function_name": "fill_dropdowns"}
-    # The clientside callback's outputs are the dropdowns the store names, in the order it names them.
-    assert fill["output"] == ".." + "...".join(f"{c}.options" for c in stored["ids"]) + ".."
-    assert fill["inputs"] == [{"id": ids.DROPDOWN_LISTS, "property": "data"}]
+    # page.js fills them once on load (the layout's list of what it runs then), from this store
+    assert {"function": "border.fill_dropdowns", "arguments": [[ids.DROPDOWN_LISTS, "data"]], "outputs": []} in (
+        page_layout[ids.ON_LOAD].data
+    )
+    assert stored["ids"] == list(C.DROPDOWNS)
     # Without a known address the URL callback may send other lists on load: the page has them all.
     with app.server.test_request_context("/_dash-layout"):
         unknown = app.layout()
@@ -417,3 +417,28 @@ def test_a_phones_layout_comes_drawn_for_a_phone(app, dataset, builder, headers,
     assert (drawn.layout.legend.x == 0) == narrow  # a phone: the legend under the plot, not beside it
     answer = app.server.test_client().get("/_dash-layout", headers={"Referer": "http://127.0.0.1/" + link, **headers})
     assert {"sec-ch-ua-mobile", "user-agent"} <= {v.strip().lower() for v in answer.headers["Vary"].split(",")}
+
+
+def test_no_callback_runs_on_load_and_page_js_runs_what_follows_the_selection_as_its_callback_would(app):
+    """Every callback waits for a change (each one Dash's renderer runs on load held the first view back);
+    what the page needs on load it runs itself (``callbacks.ON_LOAD``): the same clientside function the
+    selection's callback calls, with that callback's arguments and outputs."""
+    registered = _dependencies(app)
+    assert [d["output"] for d in registered if not d.get("prevent_initial_call")] == []
+    clientside = [d for d in registered if d.get("clientside_function")]
+    follow = next(d for d in clientside if d["clientside_function"]["function_name"] == "follow_selection")
+    spec = callbacks.FOLLOW_SELECTION
+    assert spec in callbacks.ON_LOAD
+    assert (
+        follow["clientside_function"]["namespace"] + "." + follow["clientside_function"]["function_name"]
+        == (spec["function"])
+    )
+    assert follow["output"] == ".." + "...".join(f"{cid}.{prop}" for cid, prop in spec["outputs"]) + ".."
+    arguments = [[i["id"], i["property"]] for i in follow["inputs"] + follow["state"]]
+    assert arguments == spec["arguments"]
+    with app.server.test_request_context("/_dash-layout", headers={"Referer": "http://127.0.0.1/?nationality=China"}):
+        page_layout = app.layout()
+    assert page_layout[ids.ON_LOAD].data == [dict(routine) for routine in callbacks.ON_LOAD]
+    for routine in callbacks.ON_LOAD:  # every argument is in the layout for page.js to read
+        for cid, _ in routine["arguments"]:
+            assert page_layout[cid] is not None
