@@ -7,6 +7,7 @@ so a shared link is drawn at once, and the same way a click would draw it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from dash import html, no_update
@@ -46,13 +47,26 @@ class ControlsUpdate:
 
 def option_lists(dataset: Dataset, state: ViewState, which=C.CONTROLS) -> dict[str, list[dict]]:
     """The option list of each control (keyed by component id) for a view."""
-    table = dataset.served(state.source)
     lists = {}
     for control in which:
         if control.options is not None:
-            options = control.options(dataset, table, state)
+            follows = tuple(getattr(state, name) for name in control.options_follow)
+            options = list(_option_list(dataset, control.id, follows))
             lists.update({cid: options for cid in control.component_ids})
     return lists
+
+
+_CONTROLS_BY_ID = {control.id: control for control in C.CONTROLS}
+
+
+@lru_cache(maxsize=1024)
+def _option_list(dataset: Dataset, control_id: str, follows: tuple) -> tuple[dict, ...]:
+    # Memoized on what the list follows (``Control.options_follow``): a control change asks for the lists
+    # of the view before it and of the new one, a millisecond each, and most are the same. The function
+    # is given a view with only those fields set, so that a list can follow nothing else unseen.
+    control = _CONTROLS_BY_ID[control_id]
+    state = ViewState().with_(**dict(zip(control.options_follow, follows)))
+    return tuple(control.options(dataset, dataset.served(state.source), state))
 
 
 def control_values(dataset: Dataset, state: ViewState) -> dict[str, Any]:

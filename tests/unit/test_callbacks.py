@@ -380,6 +380,30 @@ def test_dropdowns_open_with_their_chosen_options_and_get_their_lists_in_the_bro
     assert unknown[ids.DROPDOWN_LISTS].data is None and unknown[C.START.id].options == lists[C.START.id]
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?nationality=India&nationality=China&region=All&from=2021-01&to=2024-06&basis=fiscal",
+        "?source=cbp-swb&nationality=Mexico&component=Office%20of%20Field%20Operations&basis=fiscal",
+        "?from=2024-11&to=2024-11&measure=share&scale=log&tab=table",
+        "?nationality=Ecuador&from=2001-03&to=2009-12&rise=2003:2007",
+        "?source=cbp-swb&from=2019-01&to=2020-06&events=off",
+    ],
+)
+def test_option_lists_are_memoized_on_only_what_they_follow(dataset, query):
+    """Each control's list, memoized on the view fields it declares it follows (``options_follow``), is the
+    list its function gives for the whole view: a list that followed anything else would differ here."""
+    state, _ = page.from_query(query, dataset)
+    lists = page.option_lists(dataset, state)
+    table = dataset.served(state.source)
+    for control in C.CONTROLS:
+        if control.options is not None:
+            for cid in control.component_ids:
+                assert lists[cid] == control.options(dataset, table, state), (query, control.id)
+    assert page.option_lists(dataset, state) == lists  # the second time, from the memo
+
+
 def test_sync_sends_dropdown_lists_only_when_they_change(dataset):
     """The lists follow the source and the year basis; a new nationality or window keeps them."""
     same = _sync(dataset, SHOWN, _values(dataset, **{C.NATIONALITY.id: ["India"]}), C.NATIONALITY.id)
