@@ -220,12 +220,15 @@ def build_layout(
             else:
                 same_as[cid] = earlier
         deferred = {
-            "search": location["search"],  # the address the lists are for, as the link wrote it
-            "canonical": initial.store,  # and as the page rewrites it (show_address): the same view
             "ids": list(C.DROPDOWNS),  # filled in this order
             "lists": sent,
             "same_as": same_as,  # a dropdown whose list is another's: id -> that one's id
             "follow_url": list(C.LISTS_FOLLOWING_THE_VIEW),  # lists the URL callback sets as well
+            # what each listed dropdown is drawn with (its chosen options' values): one that holds another
+            # list once filled in got it from the URL callback, and keeps it
+            "drawn": {
+                cid: [o["value"] for o in chosen_options(lists[cid], initial.values[cid])] for cid in [*sent, *same_as]
+            },
         }
     story = [
         html.P(shown["sentence"], id=ids.SENTENCE, className="sentence"),

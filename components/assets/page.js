@@ -114,11 +114,14 @@ window.dash_clientside = Object.assign(window.dash_clientside, {
             if (!stored) {
                 return [];  // the page came with its full lists
             }
-            function moved() {
-                // If the reader has already moved to another address, the URL callback has sent the
-                // lists that follow it; only the fixed ones (source, months) are left to fill.
-                var here = window.location.search;
-                return here !== stored.search && here !== stored.canonical;
+            function sentByTheServer(id) {
+                // A dropdown whose list is no longer the one it was drawn with got it from the URL callback
+                // (the reader moved to another view first, whose list differs): that list is the view's.
+                // Any other gets the stored one, which is the view's too: the callback sends a list only
+                // where it differs from the one of the view before, and the first view's is stored here.
+                var node = window.dash_component_api.getLayout(id);
+                var values = ((node && node.props.options) || []).map(function (o) { return o.value; });
+                return stored.follow_url.indexOf(id) >= 0 && JSON.stringify(values) !== JSON.stringify(stored.drawn[id]);
             }
             // One dropdown per task (each indexes its list as it gets it: 300 months take tens of ms),
             // so that filling them never holds the page for longer than one list.
@@ -134,7 +137,7 @@ window.dash_clientside = Object.assign(window.dash_clientside, {
                         fill(index + 1);
                         return;
                     }
-                    if (!(moved() && stored.follow_url.indexOf(id) >= 0)) {
+                    if (!sentByTheServer(id)) {
                         var options = id in stored.lists ? stored.lists[id] : stored.lists[stored.same_as[id]];
                         window.dash_clientside.set_props(id, {options: options});
                     }

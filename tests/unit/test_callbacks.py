@@ -341,11 +341,14 @@ def test_a_page_drawn_for_its_address_makes_no_request_when_it_opens(app, datase
 
 def test_dropdowns_open_with_their_chosen_options_and_get_their_lists_in_the_browser(app):
     """Dash's dropdown indexes all the options it is given before the page can draw; the layout gives
-    each only its chosen ones and a store the full lists, which a clientside callback fills in."""
+    each only its chosen ones and a store the full lists, which page.js fills in once the charts are drawn."""
     with app.server.test_request_context("/_dash-layout", headers={"Referer": "http://h/?nationality=India"}):
         page_layout = app.layout()
     stored = page_layout[ids.DROPDOWN_LISTS].data
-    assert stored["search"] == "?nationality=India"  # the address the lists are for
+    # what each listed dropdown is drawn with: its chosen options (page.js keeps a list the server sent since)
+    assert stored["drawn"][C.NATIONALITY.id] == ["India"] and set(stored["drawn"]) == set(stored["lists"]) | set(
+        stored["same_as"]
+    )
     assert set(stored["follow_url"]) == {C.NATIONALITY.id, C.REGION.id, *C.RISE.component_ids} | {
         c.id for c in C.FILTERS
     }
