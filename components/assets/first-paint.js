@@ -21,7 +21,8 @@
         });
     }
     (function wait() {
-        var live = document.querySelectorAll("#react-entry-point .dash-graph");
+        // the chart cards' graphs only (a panel opened by a link to its tab may draw a graph of its own)
+        var live = document.querySelectorAll("#react-entry-point .dash-graph.chart");
         var sketches = first.querySelectorAll(".fp-graph");
         if (drawn(live) && (sameHeights(live, sketches) || Date.now() - started > LONGEST)) {
             requestAnimationFrame(function () {
