@@ -6,6 +6,7 @@ so a shared link is drawn at once, and the same way a click would draw it.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -57,13 +58,25 @@ def option_lists(dataset: Dataset, state: ViewState, which=C.CONTROLS) -> dict[s
 
 
 _CONTROLS_BY_ID = {control.id: control for control in C.CONTROLS}
+_OPTION_LISTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+"""Per release (dataset), its memo of option lists: it goes with the release, which a memo keyed by the
+dataset itself would keep alive after ``update`` made another one current."""
 
 
-@lru_cache(maxsize=1024)
 def _option_list(dataset: Dataset, control_id: str, follows: tuple) -> tuple[dict, ...]:
     # Memoized on what the list follows (``Control.options_follow``): a control change asks for the lists
     # of the view before it and of the new one, a millisecond each, and most are the same. The function
     # is given a view with only those fields set, so that a list can follow nothing else unseen.
+    memo = _OPTION_LISTS.get(dataset)
+    if memo is None:
+        release = weakref.ref(dataset)  # not the dataset: the memo, the dictionary's value, must not hold it
+        memo = _OPTION_LISTS[dataset] = lru_cache(maxsize=1024)(
+            lambda control_id, follows: _list_of(release(), control_id, follows)
+        )
+    return memo(control_id, follows)
+
+
+def _list_of(dataset: Dataset, control_id: str, follows: tuple) -> tuple[dict, ...]:
     control = _CONTROLS_BY_ID[control_id]
     state = ViewState().with_(**dict(zip(control.options_follow, follows)))
     return tuple(control.options(dataset, dataset.served(state.source), state))

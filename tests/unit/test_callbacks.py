@@ -407,6 +407,19 @@ def test_option_lists_are_memoized_on_only_what_they_follow(dataset, query):
     assert page.option_lists(dataset, state) == lists  # the second time, from the memo
 
 
+def test_the_option_lists_memo_goes_with_its_release():
+    """A release the app no longer serves (``update`` made another current) is not kept by the memo."""
+    import gc
+    import weakref
+
+    release = store.load()
+    assert page.option_lists(release, ViewState())[C.NATIONALITY.id]
+    gone = weakref.ref(release)
+    del release
+    gc.collect()
+    assert gone() is None
+
+
 def test_sync_sends_dropdown_lists_only_when_they_change(dataset):
     """The lists follow the source and the year basis; a new nationality or window keeps them."""
     same = _sync(dataset, SHOWN, _values(dataset, **{C.NATIONALITY.id: ["India"]}), C.NATIONALITY.id)
