@@ -35,9 +35,9 @@ ASSETS = Path(str(resources.files("border_dashboard.components") / "assets"))
 # Scripts of assets/ the page does not carry: the world map's plotly.js, which page.js loads when the
 # map is opened (served like any asset; the default page gets no heavier).
 GEO_ONLY = r"plotly-geo\.min\.js$"
-# Early fetches of the chunks Dash's dropdowns and graphs would otherwise ask for only once the layout has
-# arrived (a shared link is drawn one round trip sooner), made with the page's scripts (``serving``).
-PRELOADS = tuple(f"/_dash-component-suites/dash/dcc/{chunk}.js" for chunk in ("async-dropdown", "async-graph"))
+# The chunks of Dash's component bundle that the page's dropdowns and graphs load on demand: run with
+# the page's scripts, so they are there when the layout arrives (``serving``).
+DCC_CHUNKS = ("async-dropdown", "async-graph")
 MAX_REQUEST_BYTES = 1024 * 1024
 INDEX = """<!DOCTYPE html>
 <html lang="en">
@@ -137,6 +137,11 @@ def create_app(
     app.index_string = INDEX
 
     app.layout = layout
+    # Dash keeps the default view's whole layout (validation_layout, set as the layout function is
+    # assigned) and serializes it into every page's config, for its renderer to check callbacks against in
+    # debug mode only: 7 of the page's 10 ms on the server, for 60 kB that page stripped again. Every
+    # component a callback names is in the layout itself, which the renderer checks against without one.
+    app.validation_layout = None
     # One bounded render pool per app for the image URLs, which the page's download links use too.
     renderer = images.Renderer(max_waiting=image_waiting)
     callbacks.register(app, current)
@@ -151,7 +156,7 @@ def create_app(
     def first_paint_for(query: str) -> str:
         return current().extras["first_paint"](query or None)  # the layout request's cache key too
 
-    serving.configure(app, view_for=view_for, first_paint_for=first_paint_for, preload=PRELOADS)
+    serving.configure(app, view_for=view_for, first_paint_for=first_paint_for, chunks=DCC_CHUNKS)
     secure(app)
     return app
 

@@ -17,8 +17,6 @@
 - The first HTML carries the page's own stylesheet in a <style> (painted without a round trip more) and
   a meta description naming the view the link asks for (the story's sentences for it); ``/robots.txt``
   answers as plain text rather than with the page.
-- The page's Dash config leaves out ``validation_layout`` (a copy of the whole layout, read by Dash's
-  renderer only in debug mode, to check callbacks).
 - The first HTML holds the first paint (``first_paint``: the view's page as static HTML) before Dash's
   entry point, and no script tag of Dash's: they wait in a <template>, and a small deferred script
   (``/_border/load-scripts.js``) loads them in their order once the page is painted, then starts the
@@ -31,7 +29,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 import re
 import threading
 from collections import OrderedDict
@@ -40,8 +37,10 @@ from html import escape as html_escape
 from pathlib import Path
 
 import brotli
+import dash as dash_package
 import flask
 from dash import Dash
+from dash.fingerprint import build_fingerprint
 from flask_compress import Compress
 
 from border_dashboard.components.view import View, page_title, sentence, window_text
@@ -132,25 +131,19 @@ LOADER = """// Loads the page's scripts (the tags in <template id="border-script
             document.body.appendChild(script);
         });
     }
-    // Once the first paint is on screen (the browser reports its first contentful paint): a frame may
-    // take long to be shown after it is drawn, and the scripts would hold it back.
+    // Once the first paint is drawn: a task queued from an animation frame runs after that frame has
+    // been painted and handed to the compositor, which shows it while the scripts run. (Waiting for the
+    // browser to report its first contentful paint instead cost a warm link 20 to 40 ms: the report
+    // comes once the frame is on screen, long after the main thread is free.)
     var started = false;
     function once() {
         if (!started) {
             started = true;
-            setTimeout(load, 0);
+            load();
         }
     }
-    try {
-        new PerformanceObserver(function (entries) {
-            if (entries.getEntriesByName("first-contentful-paint").length) {
-                once();
-            }
-        }).observe({type: "paint", buffered: true});
-    } catch (error) {
-        requestAnimationFrame(function () { setTimeout(once, 0); });  // a browser without paint timing
-    }
-    setTimeout(once, 3000);  // in case no paint is reported (a hidden tab reports none until shown)
+    requestAnimationFrame(function () { setTimeout(once, 0); });
+    setTimeout(once, 3000);  // in case no frame is drawn (a hidden tab draws none until shown)
 })();
 """
 
@@ -159,14 +152,15 @@ def configure(
     app: Dash,
     view_for: Callable[[str], View] | None = None,
     first_paint_for: Callable[[str], str] | None = None,
-    preload: tuple[str, ...] = (),
+    chunks: tuple[str, ...] = (),
 ) -> None:
     """Compress what ``app`` serves and serve the scripts its page uses (see the module's docstring).
 
     ``view_for(query)``: the view a link's query string asks for, which the meta description names
     (without it, the description is the site's). ``first_paint_for(query)``: the page of that view as
     static HTML (``first_paint``), put before Dash's entry point so that the first HTML shows it.
-    ``preload``: scripts Dash asks for only later (its lazy chunks), fetched with the page's scripts.
+    ``chunks``: names of the chunks of Dash's component bundle (``dash/dcc/<name>.js``) that the page's
+    components load on demand, run with the page's scripts instead (``chunk_urls``).
     Call this after setting ``app.interpolate_index``.
     """
     server = app.server
@@ -209,6 +203,8 @@ def configure(
     assets_url, assets_folder = app.get_asset_url(""), Path(app.config.assets_folder)
     assets_folder = assets_folder if assets_folder.is_dir() else None
 
+    chunk_srcs = chunk_urls(prefix, chunks)
+
     def first_html(**parts) -> str:
         """The first HTML names the view the link asks for: its <title> (tabs, bookmarks, link previews) and
         its meta description, both from one view (memoized by the view builder, per release)."""
@@ -231,14 +227,14 @@ def configure(
             parts = {**parts, "css": inline_stylesheets(parts.get("css", ""), assets_url, assets_folder)}
         scripts, deferred = deferred_scripts(without_unused_scripts(parts.get("scripts", "")))
         metas += "".join(f'\n<meta name="border-grid-script" content="{html_escape(src)}">' for src in deferred)
-        parts = {**parts, "config": without_validation_layout(parts.get("config", ""))}
         if parts.get("renderer", "").strip() == RENDERER_INLINE:  # Dash's own: no renderer hooks
             # Inert in a <template>: the browser neither fetches nor runs a script there until one is copied out.
-            listed = [*scripts.split("\n"), f'<script src="{renderer_url}"></script>']
+            listed = [*scripts.split("\n"), *(f'<script src="{src}"></script>' for src in chunk_srcs)]
+            listed.append(f'<script src="{renderer_url}"></script>')
             # The largest script first (the loader adds the preloads before the scripts): all must have
             # come before the first can run, and over a slow link plotly.js alone takes longer than the rest.
             first = [m.group(1) for m in map(FETCHED_FIRST.fullmatch, scripts.split("\n")) if m]
-            listed += [f'<link rel="preload" as="script" href="{href}">' for href in (*first, *preload)]
+            listed += [f'<link rel="preload" as="script" href="{href}">' for href in first]
             scripts = f'<template id="{SCRIPTS_ID}">{"".join(tag.strip() for tag in listed)}</template>'
             # (with the id Dash looks for in a page, to check that the page starts its renderer)
             early = " ".join(prefix + name for name in EARLY_REQUESTS)
@@ -259,25 +255,25 @@ def description(view: View) -> str:
     return f"{view.title_suffix}, {window_text(view)}: {sentence(view)}"
 
 
-CONFIG = re.compile(r'(<script id="_dash-config" type="application/json">)(.*)(</script>)', re.S)
+def chunk_urls(prefix: str, chunks: tuple[str, ...]) -> list[str]:
+    """The addresses of Dash's component chunks ``chunks`` (``dash/dcc/<name>.js``) under Dash's own
+    fingerprint (``.v<version>m<mtime>``), which Dash serves like its bundles, kept for good.
 
-
-def without_validation_layout(config: str) -> str:
-    """Dash's ``{%config%}`` without its copy of the whole layout (``validation_layout``, 60 kB for a link),
-    which its renderer reads only to check callbacks in debug mode (``validate_callbacks``)."""
-    match = CONFIG.fullmatch(config.strip())
-    if not match:
-        return config
-    try:
-        settings = json.loads(match.group(2))
-    except ValueError:
-        return config
-    if settings.get("validate_callbacks") or "validation_layout" not in settings:
-        return config
-    del settings["validation_layout"]
-    text = json.dumps(settings, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")  # never ends the tag
-    return match.group(1) + text + match.group(3)
+    Dash's dropdowns and graphs load their code on demand, at the address without a fingerprint: the
+    browser then asks the server again on every page whether the file changed (a 304 that waited its
+    turn behind the layout, 55 ms of a shared link's 280 on a loaded machine), and the component is drawn
+    only when it is answered. Run as a script of the page instead, a chunk registers its modules with
+    the bundle (webpack's chunk list, which the bundle reads as it starts), which never asks for it.
+    """
+    folder = Path(dash_package.__file__).parent / "dcc"
+    return [
+        build_fingerprint(
+            f"{prefix}_dash-component-suites/dash/dcc/{name}.js",
+            dash_package.__version__,
+            int((folder / f"{name}.js").stat().st_mtime),
+        )
+        for name in chunks
+    ]
 
 
 STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"?]*)(?:\?[^"]*)?">')

@@ -196,6 +196,31 @@ def test_a_failing_description_is_the_sites_not_an_error(dataset, monkeypatch):
     assert _description(app, "/?nationality=Peru") == serving.SITE_DESCRIPTION
 
 
+def test_the_pages_config_carries_no_copy_of_the_layout(app):
+    """Dash serializes its validation layout (the whole default view) into every page's config; its renderer
+    reads it only in debug mode, and checks callbacks against the layout itself without one."""
+    assert app.validation_layout is None
+    _, headers, body = _get(app.server.test_client(), LINK)
+    page = _decoded(headers, body).decode()
+    config = json.loads(re.search(r'<script id="_dash-config" type="application/json">(.*?)</script>', page, re.S)[1])
+    assert "validation_layout" not in config and config["requests_pathname_prefix"] == "/"
+    assert len(page) < 120_000  # the first paint, the stylesheet and Dash's config: no 60 kB layout copy
+
+
+def test_the_chunks_the_page_draws_with_run_as_its_scripts_and_are_kept_for_good(app):
+    """Dash's dropdowns and graphs would fetch their chunks at an address without a fingerprint, which the
+    browser asks the server about again on every page: run with the page instead, under Dash's fingerprint."""
+    client = app.server.test_client()
+    scripts = _scripts(app)
+    renderer = next(i for i, src in enumerate(scripts) if serving.RENDERER_PATH in src)
+    for chunk in application.DCC_CHUNKS:
+        (src,) = [s for s in scripts if f"/dash/dcc/{chunk}." in s]
+        assert re.search(rf"/{chunk}\.v[\w]+m\d+\.js$", src) and scripts.index(src) < renderer
+        status, headers, body = _get(client, src)
+        assert status == 200 and headers["Cache-Control"] == "max-age=31536000"
+        assert b"(self.webpackChunkdash_core_components=" in _decoded(headers, body)[:80]  # registers itself
+
+
 def test_robots_txt_is_plain_text_not_the_page(app):
     status, headers, body = _get(app.server.test_client(), "/robots.txt")
     assert status == 200 and headers["Content-Type"].startswith("text/plain")
