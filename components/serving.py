@@ -273,6 +273,7 @@ def chunk_urls(prefix: str, chunks: tuple[str, ...]) -> list[str]:
             int((folder / f"{name}.js").stat().st_mtime),
         )
         for name in chunks
+        if (folder / f"{name}.js").is_file()  # a Dash that names its chunks otherwise fetches them itself
     ]
 
 

@@ -311,3 +311,8 @@ def test_the_loader_fetches_the_layout_and_callbacks_the_renderer_asks_for(app):
         status, headers, body = _get(client, path)
         assert status == 200 and headers["Content-Type"].startswith("application/json")
         json.loads(_decoded(headers, body))
+
+
+def test_a_chunk_this_dash_does_not_have_is_left_to_dash():
+    urls = serving.chunk_urls("/", ("async-graph", "async-no-such-chunk"))
+    assert len(urls) == 1 and "/dash/dcc/async-graph.v" in urls[0]
