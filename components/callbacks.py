@@ -26,9 +26,16 @@ from border_dashboard.data.store import Dataset
 HIDEABLE = tuple(c.wrapper_id for c in C.CONTROLS if c.hideable)
 
 
-def sync_url_and_controls(dataset: Dataset, search, values: dict, shown: str | None, triggered) -> dict:
+def sync_url_and_controls(
+    dataset: Dataset, search, values: dict, shown: str | None, triggered, filled: bool = True
+) -> dict:
     """URL <-> controls: a control change writes the address; an address (load, link, back) sets the
-    controls. ``triggered``: the id of the component that changed (None on load)."""
+    controls. ``triggered``: the id of the component that changed (None on load).
+
+    ``filled``: whether every dropdown holds its full list yet (page.js fills them in after the charts).
+    Before, a dropdown holds only the options it was drawn with, and Dash's dropdown drops a value it has
+    no option for: a link or Back in the page's first moments (seconds, on a slow phone) came out as an
+    empty view. Until then a dropdown given a new value is given its full list with it."""
     if triggered in values and values[triggered] is None:
         # A dropdown that cleared itself (Dash drops a value missing from its options) is not a choice.
         raise PreventUpdate
@@ -37,6 +44,9 @@ def sync_url_and_controls(dataset: Dataset, search, values: dict, shown: str | N
         raise PreventUpdate  # the page already shows what the URL asks for (drawn with the layout)
     # the lists the shown view had, of the controls whose lists follow the view (what ``controls`` sends)
     before = option_lists(dataset, from_query(shown, dataset)[0], C.FOLLOWING_THE_VIEW) if shown else {}
+    # the dropdowns given a new value while they may hold only the options they were drawn with
+    changed = [cid for cid in C.DROPDOWNS if cid in result.values and values.get(cid) != result.values[cid]]
+    given = {} if filled or not changed else {cid: option_lists(dataset, result.state)[cid] for cid in changed}
     return {
         "search": result.search,
         "store": result.store,
@@ -45,7 +55,10 @@ def sync_url_and_controls(dataset: Dataset, search, values: dict, shown: str | N
         # (a dropdown of 200 nationalities among them), before the redraw is even asked for.
         "values": {cid: no_update if values.get(cid) == new else new for cid, new in result.values.items()},
         # Only the lists that changed: a dropdown given a list builds its search index anew.
-        "options": {cid: no_update if before.get(cid) == new else new for cid, new in result.options.items()},
+        "options": {
+            cid: given[cid] if cid in given else no_update if before.get(cid) == new else new
+            for cid, new in {**dict.fromkeys(C.DROPDOWNS), **result.options}.items()
+        },
         "styles": result.styles,
         "rise_note": result.rise_note,
     }
@@ -131,7 +144,7 @@ def register(app: Dash, current: Callable[[], Served]) -> None:
             "notice": Output(ids.NOTICE, "children"),
             "values": {cid: Output(cid, "value") for cid in C.COMPONENT_IDS},
             # first set by page.js's fill_dropdowns (``ON_LOAD``)
-            "options": {cid: Output(cid, "options", allow_duplicate=True) for cid in C.LISTS_FOLLOWING_THE_VIEW},
+            "options": {cid: Output(cid, "options", allow_duplicate=True) for cid in C.DROPDOWNS},
             "styles": {wrapper: Output(wrapper, "style") for wrapper in HIDEABLE},
             "rise_note": Output(ids.RISE_NOTE, "children"),
         },
@@ -139,11 +152,12 @@ def register(app: Dash, current: Callable[[], Served]) -> None:
             "search": Input(ids.URL, "search"),
             "values": {cid: Input(cid, "value") for cid in C.COMPONENT_IDS},
             "shown": State(ids.SELECTION, "data"),
+            "filled": State(ids.LISTS_FILLED, "data"),
         },
         prevent_initial_call=True,  # the layout comes drawn for its URL
     )
-    def _sync(search, values, shown):
-        return sync_url_and_controls(current().dataset, search, values, shown, ctx.triggered_id)
+    def _sync(search, values, shown, filled):
+        return sync_url_and_controls(current().dataset, search, values, shown, ctx.triggered_id, filled is not False)
 
     # In the browser: the tab's title names the view (placeholder output, never set).
     app.clientside_callback(

@@ -7,6 +7,7 @@ URL = "url"
 SELECTION = "selection-store"  # the canonical selection, as the URL states it
 ON_LOAD = "on-load-store"  # the clientside functions page.js runs once on load (callbacks.ON_LOAD)
 DROPDOWN_LISTS = "dropdown-lists-store"  # every dropdown's full list of options, filled in after first paint
+LISTS_FILLED = "lists-filled-store"  # true once every dropdown holds its full list (page.js fill_dropdowns)
 NOTICE = "notice"
 PAGE_TITLE = "page-title-store"  # the view's title, which a clientside callback gives the browser tab
 TITLE_SHOWN = "title-shown-store"  # output of that clientside callback (a placeholder: never set)

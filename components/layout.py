@@ -224,6 +224,7 @@ def build_layout(
             "lists": sent,
             "same_as": same_as,  # a dropdown whose list is another's: id -> that one's id
             "follow_url": list(C.LISTS_FOLLOWING_THE_VIEW),  # lists the URL callback sets as well
+            "filled": ids.LISTS_FILLED,  # the store page.js sets to true once every list is in
             # what each listed dropdown is drawn with (its chosen options' values): one that holds another
             # list once filled in got it from the URL callback, and keeps it
             "drawn": {
@@ -264,6 +265,7 @@ def build_layout(
             dcc.Location(id=ids.URL, refresh=False, **location),
             dcc.Store(id=ids.SELECTION, data=initial.store),
             dcc.Store(id=ids.DROPDOWN_LISTS, data=deferred),
+            dcc.Store(id=ids.LISTS_FILLED, data=deferred is None),
             dcc.Store(id=ids.ON_LOAD, data=list(on_load)),
             dcc.Store(id=ids.ADDRESS),
             dcc.Store(id=ids.PAGE_TITLE, data=shown["title"]),

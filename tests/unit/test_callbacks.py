@@ -18,7 +18,7 @@ from dash.exceptions import PreventUpdate
 from border_dashboard.components import app as application
 from border_dashboard.components import callbacks, ids, page
 from border_dashboard.components import controls as C
-from border_dashboard.components.state import ViewState, to_query
+from border_dashboard.components.state import ViewState, from_query, to_query
 from border_dashboard.components.view import ViewBuilder
 from border_dashboard.data import store
 from border_dashboard.data.schema import ALL
@@ -427,6 +427,26 @@ def test_sync_sends_dropdown_lists_only_when_they_change(dataset):
     other = _sync(dataset, SHOWN, _values(dataset, **{C.BASIS.id: "fiscal"}), C.BASIS.id)
     years = other["options"][C.RISE.component_ids[0]]
     assert years[0]["label"].startswith("FY")
+
+
+def test_before_the_lists_are_filled_a_dropdown_given_a_value_gets_its_list_with_it(dataset):
+    """A link or Back in the page's first moments, while each dropdown holds only the options it was drawn
+    with (Dash's dropdown drops a value it has no option for, and the view came out empty): each dropdown
+    whose value the address changes gets its full list in the same answer, and only then."""
+    drawn = page.control_values(dataset, from_query(SHOWN, dataset)[0])
+    link = "?nationality=India&nationality=China&region=All&from=2021-01&to=2024-06&basis=fiscal"
+    early = callbacks.sync_url_and_controls(dataset, link, drawn, SHOWN, ids.URL, filled=False)
+    later = callbacks.sync_url_and_controls(dataset, link, drawn, SHOWN, ids.URL, filled=True)
+    assert early["values"][C.START.id] == "2021-01" and early["values"][C.END.id] == "2024-06"
+    for cid in (C.NATIONALITY.id, C.START.id, C.END.id):
+        held = {o["value"] for o in early["options"][cid]}
+        new = early["values"][cid]
+        assert set(new if isinstance(new, list) else [new]) <= held, cid
+        assert early["options"][cid] == page.option_lists(dataset, from_query(link, dataset)[0])[cid]
+    assert later["options"][C.START.id] is no_update and later["options"][C.NATIONALITY.id] is no_update
+    assert early["options"][C.SOURCE.component_ids[0]] is no_update  # the same source: its drawn list holds it
+    assert early["values"] == later["values"] and early["store"] == later["store"]
+    assert set(early["options"]) == set(C.DROPDOWNS)
 
 
 PHONE_UA = (
