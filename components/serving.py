@@ -96,10 +96,33 @@ LOADER = """// Loads the page's scripts (the tags in <template id="border-script
 (function () {
     var listed = document.getElementById("border-scripts").content;
     var loader = document.currentScript;
+    // Back or Forward in the page's first moments (before Dash's dcc.Location listens for them: a second
+    // or more on a slow phone) would be lost: the address moved to another entry while the page went on
+    // with the layout of the address it asked for, and dcc.Location, mounting with that address, wrote
+    // it over the other entry. Such a move reloads the page at the new address instead. A move before
+    // the layout is asked for needs none (it is asked for at the new address), nor one within the page
+    // (the skip link's #anchor changes no address).
+    var asked = null;  // the address the layout was asked for
+    var listening = false;
+    var addEventListener = window.addEventListener;
+    function moved() {
+        if (!listening && asked !== null && window.location.pathname + window.location.search !== asked) {
+            window.location.reload();
+        }
+    }
+    window.addEventListener = function (type, listener) {
+        if (type === "popstate" && listener !== moved) {
+            listening = true;  // dcc.Location's: it follows the address from now on
+            window.addEventListener = addEventListener;
+        }
+        return addEventListener.apply(this, arguments);
+    };
+    addEventListener.call(window, "popstate", moved);
     // Dash's renderer asks for the layout and the callbacks only once every script has run; asked for
     // here, beside the scripts, they have come by then. Its first GET of each is answered with this one.
     function fetchEarly() {
         var early = {};
+        asked = window.location.pathname + window.location.search;
         (loader.getAttribute("data-early") || "").split(" ").filter(Boolean).forEach(function (url) {
             early[url] = window.fetch(url, {
                 method: "GET",

@@ -3,30 +3,6 @@
 // view is not held up while Dash's dropdown indexes hundreds of options for its search box:
 // fill_dropdowns fills in their full lists. Its store (components/layout.py) names the dropdowns in order
 // (`ids`), each dropdown's list by id (`lists`) and the ids whose lists follow the address (`follow_url`).
-// Back or Forward in the page's first moments (before Dash's dcc.Location listens for them: a second or
-// more on a slow phone) would be lost: the address moved to the other entry while the page kept showing
-// this one, and dcc.Location, mounting with the page's own address, then wrote that address over the
-// other entry. Such a move reloads the page at the new address instead; a move within the page (the skip
-// link's #anchor) changes no address and is left alone. page.js runs before Dash's scripts.
-(function () {
-    var loaded = window.location.pathname + window.location.search;
-    var listening = false;
-    var addEventListener = window.addEventListener;
-    function early() {
-        if (!listening && window.location.pathname + window.location.search !== loaded) {
-            window.location.reload();
-        }
-    }
-    window.addEventListener = function (type, listener) {
-        if (type === "popstate" && listener !== early) {
-            listening = true;  // dcc.Location's: it follows the address from now on
-            window.addEventListener = addEventListener;
-        }
-        return addEventListener.apply(this, arguments);
-    };
-    addEventListener.call(window, "popstate", early);
-})();
-
 window.dash_clientside = Object.assign({}, window.dash_clientside);
 // Dash's renderer defines these as it runs its first clientside callback (and keeps them where they are
 // already): the functions below may run before any, on load (runOnLoad), so they are defined here as

@@ -67,14 +67,14 @@ def test_h001_back_right_after_a_reload_goes_back(dash_duo):
     assert "nationality=China" in urls[index] and "nationality=India" in urls[index + 1]  # both entries kept
 
 
-# Acts once dcc.Location listens for the address (its popstate listener; page.js's own, named early, is
+# Acts once dcc.Location listens for the address (its popstate listener; the loader's own, named moved, is
 # added before it), before the dropdowns have their full lists: as a link followed from the page (the
 # map's click) or Back would, in the page's first moments.
 FOLLOW_A_LINK_EARLY = """
 (function () {
     var add = window.addEventListener;
     window.addEventListener = function (type, listener) {
-        if (type === "popstate" && listener && listener.name !== "early") {
+        if (type === "popstate" && listener && listener.name !== "moved") {
             window.addEventListener = add;
             setTimeout(function () {
                 try {  // whether the lists were in yet: the test must act before they are
