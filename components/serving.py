@@ -22,7 +22,9 @@
   (``/_border/load-scripts.js``) loads them in their order once the page is painted, then starts the
   renderer from a file (``/_border/start-renderer.js``) instead of Dash's inline script; it fetches the
   layout and the callbacks beside them (the renderer would ask for them only once every script has run).
-  The browser paints the page as soon as it has the HTML, before fetching or running a script.
+  The browser paints the page as soon as it has the HTML, before fetching or running a script. Until
+  Dash's dcc.Location listens for Back and Forward, the loader does: a move to another address then
+  reloads the page there, rather than being lost.
 """
 
 from __future__ import annotations
