@@ -223,7 +223,6 @@ def build_layout(
             "ids": list(C.DROPDOWNS),  # filled in this order
             "lists": sent,
             "same_as": same_as,  # a dropdown whose list is another's: id -> that one's id
-            "follow_url": list(C.LISTS_FOLLOWING_THE_VIEW),  # lists the URL callback sets as well
             "filled": ids.LISTS_FILLED,  # the store page.js sets to true once every list is in
             # what each listed dropdown is drawn with (its chosen options' values): one that holds another
             # list once filled in got it from the URL callback, and keeps it

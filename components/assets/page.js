@@ -2,7 +2,7 @@
 // on load (runOnLoad). The page's dropdowns are drawn with their chosen options only, so that the first
 // view is not held up while Dash's dropdown indexes hundreds of options for its search box:
 // fill_dropdowns fills in their full lists. Its store (components/layout.py) names the dropdowns in order
-// (`ids`), each dropdown's list by id (`lists`) and the ids whose lists follow the address (`follow_url`).
+// (`ids`), each dropdown's list by id (`lists`) and what each was drawn with (`drawn`).
 window.dash_clientside = Object.assign({}, window.dash_clientside);
 // Dash's renderer defines these as it runs its first clientside callback (and keeps them where they are
 // already): the functions below may run before any, on load (runOnLoad), so they are defined here as
@@ -116,12 +116,12 @@ window.dash_clientside = Object.assign(window.dash_clientside, {
             }
             function sentByTheServer(id) {
                 // A dropdown whose list is no longer the one it was drawn with got it from the URL callback
-                // (the reader moved to another view first, whose list differs): that list is the view's.
-                // Any other gets the stored one, which is the view's too: the callback sends a list only
-                // where it differs from the one of the view before, and the first view's is stored here.
+                // (the reader moved to another view first: the callback sends a list that differs from the
+                // view before's, and, until this is done, the full list of a dropdown it gives a value):
+                // that list is the view's. Any other gets the stored one, which is the view's too.
                 var node = window.dash_component_api.getLayout(id);
                 var values = ((node && node.props.options) || []).map(function (o) { return o.value; });
-                return stored.follow_url.indexOf(id) >= 0 && JSON.stringify(values) !== JSON.stringify(stored.drawn[id]);
+                return JSON.stringify(values) !== JSON.stringify(stored.drawn[id]);
             }
             // One dropdown per task (each indexes its list as it gets it: 300 months take tens of ms),
             // so that filling them never holds the page for longer than one list.

@@ -349,9 +349,8 @@ def test_dropdowns_open_with_their_chosen_options_and_get_their_lists_in_the_bro
     assert stored["drawn"][C.NATIONALITY.id] == ["India"] and set(stored["drawn"]) == set(stored["lists"]) | set(
         stored["same_as"]
     )
-    assert set(stored["follow_url"]) == {C.NATIONALITY.id, C.REGION.id, *C.RISE.component_ids} | {
-        c.id for c in C.FILTERS
-    }
+    # page.js says when every list is in (until then the URL callback sends a list with each new value)
+    assert stored["filled"] == ids.LISTS_FILLED and page_layout[ids.LISTS_FILLED].data is False
     # each list once: a dropdown whose list another has names that one; one drawn whole is not there
     assert not set(stored["lists"]) & set(stored["same_as"]) and stored["same_as"][C.END.id] == C.START.id
     whole = set(stored["ids"]) - set(stored["lists"]) - set(stored["same_as"])
@@ -381,6 +380,7 @@ def test_dropdowns_open_with_their_chosen_options_and_get_their_lists_in_the_bro
     with app.server.test_request_context("/_dash-layout"):
         unknown = app.layout()
     assert unknown[ids.DROPDOWN_LISTS].data is None and unknown[C.START.id].options == lists[C.START.id]
+    assert unknown[ids.LISTS_FILLED].data is True
 
 
 @pytest.mark.parametrize(
